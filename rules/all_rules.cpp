@@ -1,0 +1,31 @@
+#include "all_rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace upcheck {
+namespace {
+
+constexpr const Rule* kRules[] = {
+    &rules::missing_pod_disruption_budget,
+    &rules::single_replica_control_plane,
+    &rules::blocking_pod_disruption_budget,
+    &rules::multiple_citadel_replicas,
+};
+
+}  // namespace
+
+std::span<const Rule* const> all_rules() { return kRules; }
+
+const Rule* find_rule(std::string_view key) {
+  for (const Rule* r : kRules) {
+    if (r->info.name == key) return r;
+    if (r->info.code.size() == key.size() &&
+        std::equal(key.begin(), key.end(), r->info.code.begin(),
+                   [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; }))
+      return r;
+  }
+  return nullptr;
+}
+
+}  // namespace upcheck

@@ -1,0 +1,25 @@
+// The registry: every rule, explicitly, sorted by code. Adding a rule adds one line here, one in
+// all_rules.cpp and one in rules/meson.build (docs/adding-a-rule.md).
+#pragma once
+
+#include <span>
+
+#include "engine/rule.hpp"
+
+namespace upcheck::rules {
+
+extern const Rule missing_pod_disruption_budget;   // AVL001
+extern const Rule single_replica_control_plane;    // AVL002
+extern const Rule blocking_pod_disruption_budget;  // AVL003
+extern const Rule multiple_citadel_replicas;       // AVL004
+
+}  // namespace upcheck::rules
+
+namespace upcheck {
+
+// Every rule, sorted by code.
+std::span<const Rule* const> all_rules();
+// A rule by code (any case) or name; nullptr when none.
+const Rule* find_rule(std::string_view code_or_name);
+
+}  // namespace upcheck

@@ -1,0 +1,133 @@
+#include <fmt/format.h>
+
+#include "all_rules.hpp"
+#include "availability/disruption.hpp"
+#include "common/ownership.hpp"
+
+namespace upcheck::rules {
+namespace {
+
+constexpr std::string_view kKinds[] = {"PodDisruptionBudget", "Deployment", "StatefulSet", "HorizontalPodAutoscaler"};
+
+void check(const CheckContext& ctx, FindingSink& out) {
+  const Snapshot& snapshot = ctx.snapshot();
+  std::vector<ControlPlaneWorkload> workloads = control_plane_workloads(snapshot);
+  for (const Resource* pdb : snapshot.of_kind("PodDisruptionBudget")) {
+    std::vector<const ControlPlaneWorkload*> covered;
+    for (const ControlPlaneWorkload& cp : workloads)
+      if (pdb_selects(*pdb, *cp.workload)) covered.push_back(&cp);
+    if (covered.empty()) continue;
+    std::optional<DisruptionBudget> budget = evaluate_pdb(snapshot, *pdb);
+    if (!budget || budget->expected_pods == 0 || budget->allowed_disruptions() > 0) continue;
+
+    const bool by_min = pdb->spec()["minAvailable"].valid() && !pdb->spec()["minAvailable"].is_null();
+    const std::string field = by_min ? "spec.minAvailable" : "spec.maxUnavailable";
+    const ControlPlaneWorkload& first = *covered.front();
+    Finding& f = out.report(
+        *pdb, field,
+        fmt::format("PodDisruptionBudget {} allows no eviction: {} {} while {} runs {} pod{}, so draining its node "
+                    "hangs the upgrade (istio/istio#12602)",
+                    pdb->name(), by_min ? "minAvailable is" : "maxUnavailable leaves",
+                    by_min ? std::string(pdb->spec()["minAvailable"].text())
+                           : fmt::format("{} of them required", budget->desired_healthy),
+                    first.workload->display_name(), budget->expected_pods, budget->expected_pods == 1 ? "" : "s"));
+    Fix fix;
+    if (first.component == IstioComponent::Citadel) {
+      // Citadel must stay at one replica, so the budget itself must give way.
+      fix.title = "let the budget allow one eviction (maxUnavailable: 1)";
+      fix.applicability = Applicability::Unsafe;
+      fix.patches.push_back({pdb->ref(), {{"spec", {{"minAvailable", nullptr}, {"maxUnavailable", 1}}}}});
+      if (std::optional<Manager> m = managing_tool(*pdb)) {
+        fix.applicability = Applicability::DisplayOnly;
+        fix.manual_note = change_at_source_note(*m, "the budget");
+      }
+    } else {
+      const int64_t needed = budget->desired_healthy + 1;
+      fix.title = fmt::format("run {} replicas so that one pod may be evicted", needed);
+      const Resource& workload = *first.workload;
+      if (const Resource* hpa = autoscaler_for(snapshot, workload))
+        fix.patches.push_back({hpa->ref(), {{"spec", {{"minReplicas", needed}}}}});
+      else
+        fix.patches.push_back({workload.ref(), {{"spec", {{"replicas", needed}}}}});
+      if (std::optional<Manager> m = managing_tool(workload)) {
+        fix.applicability = Applicability::DisplayOnly;
+        fix.manual_note = change_at_source_note(*m, "the replica count");
+      }
+    }
+    f.fix = std::move(fix);
+  }
+}
+
+}  // namespace
+
+constinit const Rule blocking_pod_disruption_budget{
+    .info =
+        {
+            .code = "AVL003",
+            .name = "blocking-pod-disruption-budget",
+            .severity = Severity::Error,
+            .title = "PodDisruptionBudget over an Istio component allows no eviction",
+            .rationale =
+                "A budget whose minAvailable is at least the number of pods (or whose maxUnavailable is 0 or 0%, or "
+                "whose minAvailable is 100%) never lets the eviction API take a pod, so `kubectl drain` retries "
+                "forever and a node-by-node upgrade hangs. Istio 1.1's default install does exactly this: one "
+                "replica of pilot, policy, telemetry and the gateways, each under a budget with minAvailable: 1; "
+                "the maintainers' answer was to scale out before draining (istio/istio#12602, "
+                "istio/installer#212). Percentages are rounded up, as the disruption controller does.",
+            .remediation = "Run more replicas than the budget requires (at least 2 for minAvailable: 1), or, for "
+                           "Citadel (which must run one replica), let the budget allow one eviction.",
+            .fix = FixAvailability::Always,
+            .kinds = kKinds,
+            .example_bad = "apiVersion: apps/v1\n"
+                           "kind: Deployment\n"
+                           "metadata:\n"
+                           "  name: istio-policy\n"
+                           "  namespace: istio-system\n"
+                           "spec:\n"
+                           "  replicas: 1\n"
+                           "  template:\n"
+                           "    metadata:\n"
+                           "      labels: {istio: mixer, istio-mixer-type: policy}\n"
+                           "    spec:\n"
+                           "      containers:\n"
+                           "      - name: mixer\n"
+                           "        image: docker.io/istio/mixer:1.1.7\n"
+                           "---\n"
+                           "apiVersion: policy/v1beta1\n"
+                           "kind: PodDisruptionBudget\n"
+                           "metadata:\n"
+                           "  name: istio-policy\n"
+                           "  namespace: istio-system\n"
+                           "spec:\n"
+                           "  minAvailable: 1\n"
+                           "  selector:\n"
+                           "    matchLabels: {istio: mixer, istio-mixer-type: policy}\n",
+            .example_good = "apiVersion: apps/v1\n"
+                            "kind: Deployment\n"
+                            "metadata:\n"
+                            "  name: istio-policy\n"
+                            "  namespace: istio-system\n"
+                            "spec:\n"
+                            "  replicas: 2\n"
+                            "  template:\n"
+                            "    metadata:\n"
+                            "      labels: {istio: mixer, istio-mixer-type: policy}\n"
+                            "    spec:\n"
+                            "      containers:\n"
+                            "      - name: mixer\n"
+                            "        image: docker.io/istio/mixer:1.1.7\n"
+                            "---\n"
+                            "apiVersion: policy/v1beta1\n"
+                            "kind: PodDisruptionBudget\n"
+                            "metadata:\n"
+                            "  name: istio-policy\n"
+                            "  namespace: istio-system\n"
+                            "spec:\n"
+                            "  minAvailable: 1\n"
+                            "  selector:\n"
+                            "    matchLabels: {istio: mixer, istio-mixer-type: policy}\n",
+        },
+    .check = check,
+};
+
+}  // namespace upcheck::rules

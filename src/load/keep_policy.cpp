@@ -1,0 +1,167 @@
+#include "load/keep_policy.hpp"
+
+#include <initializer_list>
+#include <span>
+
+namespace upcheck::load {
+namespace {
+
+// Paths every object keeps. `metadata.managedFields` keeps who applied the object with which
+// apiVersion (deprecated-api-version reads it), never the field sets.
+constexpr std::string_view kCommon[] = {
+    "apiVersion",
+    "kind",
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.generateName",
+    "metadata.labels",
+    "metadata.annotations",
+    "metadata.ownerReferences",
+    "metadata.managedFields.*.manager",
+    "metadata.managedFields.*.operation",
+    "metadata.managedFields.*.apiVersion",
+    "metadata.managedFields.*.subresource",
+};
+
+// Pod templates: identity, replicas and the containers' names, images and ports (named
+// targetPorts resolve through them).
+constexpr std::string_view kWorkload[] = {
+    "spec.replicas",
+    "spec.selector",
+    "spec.template.metadata",
+    "spec.template.spec.containers.*.name",
+    "spec.template.spec.containers.*.image",
+    "spec.template.spec.containers.*.ports",
+    "spec.template.spec.initContainers.*.name",
+    "spec.template.spec.initContainers.*.image",
+    "spec.template.spec.initContainers.*.restartPolicy",
+    "spec.jobTemplate.spec.template.metadata",
+    "spec.jobTemplate.spec.template.spec.containers.*.name",
+    "spec.jobTemplate.spec.template.spec.containers.*.image",
+};
+
+constexpr std::string_view kPod[] = {
+    "spec.containers.*.name",
+    "spec.containers.*.image",
+    "spec.initContainers.*.name",
+    "spec.initContainers.*.image",
+    "spec.initContainers.*.restartPolicy",
+    "status.phase",
+};
+
+constexpr std::string_view kCrd[] = {
+    "spec.group",
+    "spec.names",
+    "spec.scope",
+    "spec.versions.*.name",
+    "spec.versions.*.served",
+    "spec.versions.*.storage",
+    "spec.versions.*.deprecated",
+    "spec.versions.*.deprecationWarning",
+    "status.storedVersions",
+};
+
+constexpr std::string_view kWebhooks[] = {"webhooks", "!webhooks.*.clientConfig.caBundle"};
+constexpr std::string_view kConfigMapData[] = {"data"};
+constexpr std::string_view kSecret[] = {"type"};
+// Whole objects, for kinds whose migrations copy them or whose checks read deep fields. Status
+// is never kept.
+constexpr std::string_view kWhole[] = {"*", "!status"};
+
+void add_path(KeepNode& root, std::string_view path) {
+  bool skip = !path.empty() && path.front() == '!';
+  if (skip) path.remove_prefix(1);
+  KeepNode* node = &root;
+  while (!path.empty()) {
+    size_t dot = path.find('.');
+    std::string_view segment = path.substr(0, dot);
+    path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    KeepNode* next = nullptr;
+    for (auto& [name, child] : node->children)
+      if (name == segment) next = &child;
+    if (next == nullptr) {
+      node->children.emplace_back(std::string(segment), KeepNode{});
+      next = &node->children.back().second;
+    }
+    node = next;
+  }
+  if (skip)
+    node->skip = true;
+  else
+    node->keep_all = true;
+}
+
+KeepNode build(std::initializer_list<std::span<const std::string_view>> lists) {
+  KeepNode root;
+  for (auto list : lists)
+    for (std::string_view path : list) add_path(root, path);
+  return root;
+}
+
+bool is_workload(std::string_view kind) {
+  return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "ReplicaSet" ||
+         kind == "ReplicationController" || kind == "Job" || kind == "CronJob";
+}
+
+// Kinds kept whole: every Istio API group, the Kubernetes Gateway API, and the core kinds whose
+// fields checks and migrations read in depth.
+bool is_kept_whole(std::string_view group, std::string_view kind) {
+  if (group == "istio.io" || (group.size() > 9 && group.substr(group.size() - 9) == ".istio.io")) return true;
+  if (group == "gateway.networking.k8s.io") return true;
+  return kind == "Service" || kind == "PodDisruptionBudget" || kind == "HorizontalPodAutoscaler" ||
+         kind == "Namespace";
+}
+
+}  // namespace
+
+const KeepNode* KeepNode::child(std::string_view key) const {
+  static const KeepNode kAll{.keep_all = true, .skip = false, .children = {}};
+  const KeepNode* wildcard = nullptr;
+  for (const auto& [name, node] : children) {
+    if (name == key) return node.skip ? nullptr : &node;
+    if (name == "*") wildcard = &node;
+  }
+  if (wildcard != nullptr) return wildcard->skip ? nullptr : wildcard;
+  return keep_all ? &kAll : nullptr;
+}
+
+const KeepNode& keep_everything() {
+  static const KeepNode kAll{.keep_all = true, .skip = false, .children = {}};
+  return kAll;
+}
+
+const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::string_view name,
+                            std::string_view ns) {
+  static const KeepNode kCommonOnly = build({kCommon});
+  static const KeepNode kWholeObject = build({kCommon, kWhole});
+  static const KeepNode kWorkloadObject = build({kCommon, kWorkload});
+  static const KeepNode kPodObject = build({kCommon, kPod});
+  static const KeepNode kCrdObject = build({kCommon, kCrd});
+  static const KeepNode kWebhookObject = build({kCommon, kWebhooks});
+  static const KeepNode kConfigMapWithData = build({kCommon, kConfigMapData});
+  static const KeepNode kSecretObject = build({kCommon, kSecret});
+
+  if (is_kept_whole(group, kind)) return kWholeObject;
+  if (is_workload(kind)) return kWorkloadObject;
+  if (kind == "Pod") return kPodObject;
+  if (kind == "CustomResourceDefinition") return kCrdObject;
+  if (kind == "MutatingWebhookConfiguration" || kind == "ValidatingWebhookConfiguration") return kWebhookObject;
+  // Mesh config (`istio`, `istio-<rev>`), the injector's config, and Helm 2 release records
+  // (kube-system, named `<release>.v<N>`), which reveal what Tiller installed. Not the root
+  // certificate that Istio copies into every namespace.
+  if (kind == "ConfigMap") {
+    bool istio_config = name.substr(0, 5) == "istio" && name != "istio-ca-root-cert";
+    bool tiller_release = ns == "kube-system" && name.find(".v") != std::string_view::npos;
+    if (istio_config || tiller_release) return kConfigMapWithData;
+  }
+  if (kind == "Secret") return kSecretObject;
+  return kCommonOnly;
+}
+
+bool keeps_long_annotation(std::string_view key) {
+  if (key == "sidecar.istio.io/status") return false;  // presence is what matters
+  return key.find("istio.io/") != std::string_view::npos || key.find("helm.sh/") != std::string_view::npos ||
+         key.find("upcheck.io/") != std::string_view::npos;
+}
+
+}  // namespace upcheck::load

@@ -1,0 +1,37 @@
+// Which parts of an object the loader keeps.
+//
+// A cluster dump is mostly status, managedFields, container specs and Secret data that no rule
+// reads; keeping only what rules need is what lets a 1 GiB dump load in a fraction of its size.
+// Everything a rule reads must be listed here (docs/architecture.md says how to add a path).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace upcheck::load {
+
+// A node of the keep trie. `keep_all` keeps the whole subtree except children marked `skip`.
+// A child named "*" matches any key or sequence element.
+struct KeepNode {
+  bool keep_all = false;
+  bool skip = false;
+  std::vector<std::pair<std::string, KeepNode>> children;
+
+  // What to do with the child `key` (sequence elements pass "*"): the child's node, or nullptr
+  // to drop it.
+  const KeepNode* child(std::string_view key) const;
+};
+
+// The trie for an object, chosen by API group, kind and (for ConfigMaps) name.
+const KeepNode& keep_policy(std::string_view api_group, std::string_view kind, std::string_view name,
+                            std::string_view ns);
+// The trie while the kind is not yet known: keep everything.
+const KeepNode& keep_everything();
+
+// Annotation values longer than this are dropped (the key stays, with an empty value) unless
+// the key names Istio, Helm or upcheck: nothing else long is ever read.
+inline constexpr size_t kMaxKeptAnnotationValue = 256;
+bool keeps_long_annotation(std::string_view key);
+
+}  // namespace upcheck::load

@@ -1,0 +1,20 @@
+// Bounds on what one input may cost, so that no bytes can hang upcheck or exhaust memory.
+// The defaults are far above any real cluster: a Kubernetes object is at most ~1.5 MiB in etcd.
+#pragma once
+
+#include <cstddef>
+
+namespace upcheck::load {
+
+struct LoadLimits {
+  size_t max_depth = 512;                      // nested collections in one document
+  size_t max_scalar_bytes = 16u << 20;         // one scalar
+  size_t max_document_bytes = 64u << 20;       // one YAML document, List item or JSON item
+  size_t max_alias_nodes = 100'000;            // nodes copied by alias expansion, per object
+  size_t max_objects = 10'000'000;             // objects in the whole input
+
+  // Upper bounds for the flags: beyond them the limits stop protecting anything.
+  static constexpr size_t kMaxDepthCeiling = 10'000;
+};
+
+}  // namespace upcheck::load

@@ -1,0 +1,224 @@
+#include "load/loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <thread>
+
+#include "load/byte_source.hpp"
+#include "load/chunk_parser.hpp"
+#include "load/input_walk.hpp"
+#include "load/json_splitter.hpp"
+#include "load/yaml_splitter.hpp"
+
+namespace upcheck::load {
+namespace {
+
+constexpr size_t kSniffBytes = 64u << 10;
+
+// Worker threads that parse chunks. Results are collected in submission order by the caller, so
+// the output never depends on which thread finished first.
+class ParsePool {
+ public:
+  explicit ParsePool(unsigned threads) {
+    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+  }
+  ~ParsePool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : workers_) t.join();
+  }
+  ParsePool(const ParsePool&) = delete;
+  ParsePool& operator=(const ParsePool&) = delete;
+
+  std::future<ParseOutput> submit(std::function<ParseOutput()> task) {
+    auto packaged = std::make_shared<std::packaged_task<ParseOutput()>>(std::move(task));
+    std::future<ParseOutput> result = packaged->get_future();
+    {
+      std::lock_guard lock(mutex_);
+      tasks_.push([packaged] { (*packaged)(); });
+    }
+    wake_.notify_one();
+    return result;
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop();
+      }
+      task();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::queue<std::function<void()>> tasks_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+};
+
+std::future<ParseOutput> ready(ParseOutput out) {
+  std::promise<ParseOutput> p;
+  p.set_value(std::move(out));
+  return p.get_future();
+}
+
+// What the merge step needs to know about a chunk beyond its parse output.
+struct Pending {
+  std::future<ParseOutput> output;
+  bool unrendered_template = false;   // a walked file with `{{`: syntax errors become a notice
+};
+
+std::string read_prefix(ByteSource& source) {
+  std::string prefix(kSniffBytes, '\0');
+  size_t got = 0;
+  while (got < prefix.size()) {
+    size_t n = source.read(prefix.data() + got, prefix.size() - got);
+    if (n == 0) break;
+    got += n;
+  }
+  prefix.resize(got);
+  return prefix;
+}
+
+// JSON when the first character opens an object or array the way JSON does (`{"`, `{}`, `[`),
+// which a YAML flow mapping (`{apiVersion: v1}`) does not.
+bool looks_like_json(std::string_view prefix) {
+  if (prefix.substr(0, 3) == "\xEF\xBB\xBF") prefix.remove_prefix(3);
+  size_t i = prefix.find_first_not_of(" \t\r\n");
+  if (i == std::string_view::npos) return false;
+  if (prefix[i] == '[') return true;
+  if (prefix[i] != '{') return false;
+  size_t j = prefix.find_first_not_of(" \t\r\n", i + 1);
+  return j == std::string_view::npos || prefix[j] == '"' || prefix[j] == '}';
+}
+
+class Loader {
+ public:
+  Loader(const LoadOptions& options, LoadResult& result)
+      : options_(options), result_(result), in_flight_limit_(options.jobs * 2 + 2) {
+    if (options.jobs > 1) pool_ = std::make_unique<ParsePool>(options.jobs);
+  }
+
+  void load_file(const InputFile& input) {
+    const auto file = static_cast<uint32_t>(result_.files.size());
+    result_.files.push_back({input.display_path, input.open_path == "-"});
+    try {
+      std::unique_ptr<ByteSource> source = open_byte_source(input.open_path);
+      std::string prefix = read_prefix(*source);
+      if (std::memchr(prefix.data(), '\0', prefix.size()) != nullptr) {
+        error_only(file, "binary-input", "a binary file (it holds NUL bytes), not a YAML or JSON manifest");
+        return;
+      }
+      if (looks_like_json(prefix)) {
+        JsonSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
+        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), input, source.get());
+      } else {
+        YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
+        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), input, source.get());
+      }
+      bytes_done_ += source->position();
+    } catch (const InputError& e) {
+      error_only(file, "unreadable-input", e.what());
+    }
+  }
+
+  void finish() {
+    while (!in_flight_.empty()) merge_front();
+  }
+
+  void add_issue(const WalkIssue& issue) {
+    const auto file = static_cast<uint32_t>(result_.files.size());
+    result_.files.push_back({issue.path, false});
+    Diagnostic d{file, {}, issue.code, issue.message};
+    (issue.is_error ? result_.errors : result_.notices).push_back(std::move(d));
+  }
+
+ private:
+  void error_only(uint32_t file, std::string code, std::string message) {
+    ParseOutput out;
+    out.errors.push_back({file, {}, std::move(code), std::move(message)});
+    enqueue({ready(std::move(out)), false});
+  }
+
+  void submit(Chunk chunk, const InputFile& input, const ByteSource* source) {
+    Pending pending;
+    pending.unrendered_template = input.from_directory_walk && chunk.bytes.find("{{") != std::string::npos;
+    const bool json = chunk.kind == ChunkKind::JsonItems ||
+                      (chunk.kind == ChunkKind::Documents && looks_like_json(chunk.bytes));
+    auto parse = [chunk = std::move(chunk), json, this]() {
+      return json ? parse_json_chunk(chunk, options_.limits, &objects_)
+                  : parse_yaml_chunk(chunk, options_.limits, &objects_);
+    };
+    if (pool_) {
+      pending.output = pool_->submit(std::move(parse));
+    } else {
+      pending.output = ready(parse());
+    }
+    enqueue(std::move(pending));
+    if (options_.progress) options_.progress(bytes_done_ + source->position(), result_.resources.size(), 0);
+  }
+
+  void enqueue(Pending pending) {
+    in_flight_.push_back(std::move(pending));
+    while (in_flight_.size() > in_flight_limit_) merge_front();
+  }
+
+  void merge_front() {
+    Pending pending = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    ParseOutput out = pending.output.get();
+    if (pending.unrendered_template &&
+        std::any_of(out.errors.begin(), out.errors.end(), [](const Diagnostic& d) { return d.code == "yaml-syntax"; })) {
+      // Whatever parsed of a template is not what the chart renders: keep none of it.
+      result_.notices.push_back(
+          {out.errors.front().file, {}, "skipped-template",
+           "an unrendered Helm template ({{ }}), not a manifest; skipped (check the output of `helm template` "
+           "instead)"});
+      return;
+    }
+    for (Resource& r : out.resources) result_.resources.push_back(std::move(r));
+    for (Diagnostic& d : out.errors) result_.errors.push_back(std::move(d));
+    for (Diagnostic& d : out.notices) result_.notices.push_back(std::move(d));
+    for (std::string& k : out.collected_kinds) result_.collected_kinds.insert(std::move(k));
+  }
+
+  const LoadOptions& options_;
+  LoadResult& result_;
+  size_t in_flight_limit_;
+  std::unique_ptr<ParsePool> pool_;
+  std::deque<Pending> in_flight_;
+  std::atomic<size_t> objects_{0};
+  uint64_t bytes_done_ = 0;
+};
+
+}  // namespace
+
+LoadResult load_inputs(const std::vector<std::string>& paths, const LoadOptions& options) {
+  LoadResult result;
+  WalkResult walk = expand_inputs(paths, options.stdin_filename);
+  Loader loader(options, result);
+  for (const InputFile& input : walk.files) loader.load_file(input);
+  loader.finish();
+  for (const WalkIssue& issue : walk.issues) loader.add_issue(issue);
+  return result;
+}
+
+}  // namespace upcheck::load

@@ -1,0 +1,134 @@
+// Turns a stream of parse events (from libyaml or simdjson) into Kubernetes objects.
+//
+// It finds the objects (a document's root mapping, the elements of a root sequence, the `items`
+// of a List, Lists inside Lists), keeps only what the keep policy asks for, expands aliases
+// within a budget, resolves duplicate keys the way a lenient apply would (last wins, with a
+// notice), and records the kinds an `upcheck collect` snapshot says it gathered.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "load/keep_policy.hpp"
+#include "load/limits.hpp"
+#include "model/diagnostic.hpp"
+#include "model/resource.hpp"
+#include "model/tree.hpp"
+
+namespace upcheck::load {
+
+// What parsing one piece of input produced.
+struct ParseOutput {
+  std::vector<Resource> resources;
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> notices;
+  std::vector<std::string> collected_kinds;
+};
+
+// `# Source: chart/templates/x.yaml` comment lines that `helm template` writes above each
+// document, with their line numbers.
+struct SourceComment {
+  uint32_t line = 0;
+  std::string path;
+};
+
+class ObjectAssembler {
+ public:
+  ObjectAssembler(uint32_t file, const LoadLimits& limits, ParseOutput& out,
+                  std::atomic<size_t>* object_count = nullptr);
+
+  void set_source_comments(std::vector<SourceComment> comments) { source_comments_ = std::move(comments); }
+  // The input is the shell of a List whose items arrive separately: it holds no objects.
+  void set_list_shell(bool shell) { list_shell_ = shell; }
+
+  void begin_document();
+  void end_document(Mark end);
+  // Each returns false once a limit has stopped the document; the caller must then abandon it.
+  bool begin_map(Mark mark, std::string_view anchor = {});
+  bool begin_seq(Mark mark, std::string_view anchor = {});
+  bool scalar(std::string_view text, ScalarStyle style, Mark mark, std::string_view anchor = {});
+  bool alias(std::string_view anchor, Mark mark);
+  bool end_container();
+  // Drops whatever was being built (after a syntax error or a limit); objects already finished
+  // stay.
+  void abandon_document();
+
+ private:
+  enum class Role : uint8_t { Plain, ObjectRoot, Items };
+  enum class Section : uint8_t { Other, Metadata, Annotations };
+
+  struct Frame {
+    NodeType type = NodeType::Map;
+    Role role = Role::Plain;
+    Section section = Section::Other;
+    bool expecting_key = true;
+    const KeepNode* keep = nullptr;   // policy for this container's children
+  };
+
+  struct ObjectContext {
+    TreeBuilder scratch;
+    Mark position;
+    bool first_key_seen = false;
+    std::string api_version;
+    std::string kind;
+    std::string last_applied_api_version;
+    bool has_items = false;
+    size_t alias_nodes = 0;
+    std::unordered_map<std::string, uint32_t> anchors;
+    size_t frame_base = 0;   // index of its root frame in frames_
+  };
+
+  void value_done();
+  void skipped_subtree_done();
+  void note_document_start(Mark mark);
+  bool start_object(Mark mark, std::string_view anchor);
+  bool open_container(NodeType type, Mark mark, std::string_view anchor);
+  bool check_depth(Mark mark);
+  void emit_pending_key();
+  void finish_object();
+  void remember_anchor(std::string_view anchor, uint32_t index);
+  void error(Mark mark, std::string code, std::string message);
+  void notice(Mark mark, std::string code, std::string message);
+  ObjectContext& object() { return objects_[active_objects_ - 1]; }
+  bool building() const;
+
+  uint32_t file_;
+  const LoadLimits& limits_;
+  ParseOutput& out_;
+  std::atomic<size_t>* object_count_;
+
+  std::vector<Frame> frames_;
+  std::vector<ObjectContext> objects_;   // a pool; the first active_objects_ are in use
+  size_t active_objects_ = 0;
+  size_t skip_depth_ = 0;                // >0 while inside a dropped subtree
+  bool skip_next_value_ = false;         // the key before it was dropped
+  bool skipped_key_ = false;             // the dropped subtree is a (complex) mapping key
+  bool stopped_ = false;                 // a limit stopped this document
+  bool object_limit_reported_ = false;
+  bool list_shell_ = false;
+  std::unordered_set<std::string> dropped_anchors_;   // anchors inside dropped subtrees
+  TreeBuilder final_builder_;
+
+  // A mapping key waits here until its value shows whether both are kept.
+  bool has_pending_key_ = false;
+  std::string pending_key_;
+  Mark pending_key_mark_;
+  ScalarStyle pending_key_style_ = ScalarStyle::Plain;
+  const KeepNode* pending_keep_ = nullptr;
+
+  std::vector<SourceComment> source_comments_;
+  uint32_t previous_document_end_line_ = 0;
+  bool document_has_content_ = false;
+  std::string document_provenance_;
+};
+
+// The top-level string value of `key` in a JSON object text, without parsing the rest; empty
+// when absent. Used on last-applied-configuration, whose body upcheck never keeps.
+std::string json_top_level_string(std::string_view json, std::string_view key);
+
+}  // namespace upcheck::load

@@ -1,0 +1,185 @@
+#include "load/yaml_splitter.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace upcheck::load {
+namespace {
+
+constexpr size_t kReadSize = 1u << 20;
+constexpr std::string_view kSourcePrefix = "# Source: ";
+
+bool is_blank_or_eol(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trim_eol(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+  return s;
+}
+
+bool is_items_key(std::string_view line) { return trim_eol(line) == "items:"; }
+
+}  // namespace
+
+YamlSplitter::YamlSplitter(ByteSource& source, std::string prefix, uint32_t file, const LoadLimits& limits,
+                           size_t target_chunk_bytes)
+    : source_(source), buffer_(std::move(prefix)), file_(file), limits_(limits), target_(target_chunk_bytes) {
+  start_chunk(ChunkKind::Documents);
+  begin_unit();
+}
+
+bool YamlSplitter::fill() {
+  if (buffer_pos_ > 0) {
+    buffer_.erase(0, buffer_pos_);
+    buffer_pos_ = 0;
+  }
+  size_t old = buffer_.size();
+  buffer_.resize(old + kReadSize);
+  size_t n = source_.read(buffer_.data() + old, kReadSize);
+  buffer_.resize(old + n);
+  return n > 0;
+}
+
+std::optional<Chunk> YamlSplitter::next() {
+  while (ready_.empty()) {
+    if (eof_ && buffer_pos_ >= buffer_.size()) {
+      if (finished_) return std::nullopt;
+      flush();
+      finished_ = true;
+      continue;
+    }
+    const char* start = buffer_.data() + buffer_pos_;
+    size_t available = buffer_.size() - buffer_pos_;
+    const void* nl = available > 0 ? std::memchr(start, '\n', available) : nullptr;
+    if (skipping_line_) {
+      if (nl == nullptr) {
+        buffer_pos_ = buffer_.size();
+        if (!eof_ && !fill()) eof_ = true;
+        continue;
+      }
+      buffer_pos_ += static_cast<size_t>(static_cast<const char*>(nl) - start) + 1;
+      skipping_line_ = false;
+      ++line_;
+      continue;
+    }
+    if (nl == nullptr) {
+      if (!eof_) {
+        if (available > limits_.max_document_bytes) {
+          // One line longer than any document may be: drop it as it streams past.
+          if (!discarding_) oversized();
+          buffer_pos_ = buffer_.size();
+          skipping_line_ = true;
+        }
+        if (!fill()) eof_ = true;
+        continue;
+      }
+      process_line({start, available});  // the last line has no newline
+      buffer_pos_ = buffer_.size();
+      continue;
+    }
+    size_t length = static_cast<size_t>(static_cast<const char*>(nl) - start) + 1;
+    process_line({start, length});
+    buffer_pos_ += length;
+  }
+  Chunk chunk = std::move(ready_.front());
+  ready_.pop_front();
+  return chunk;
+}
+
+void YamlSplitter::start_chunk(ChunkKind kind) {
+  pending_ = Chunk{};
+  pending_.file = file_;
+  pending_.kind = kind;
+  pending_.first_line = line_;
+}
+
+void YamlSplitter::flush() {
+  if (!pending_.bytes.empty() || !pending_.errors.empty()) ready_.push_back(std::move(pending_));
+  start_chunk(pending_.kind);
+}
+
+void YamlSplitter::begin_unit() {
+  unit_offset_ = pending_.bytes.size();
+  unit_line_ = line_;
+  discarding_ = false;
+  auto offset = static_cast<uint32_t>(unit_offset_);
+  if (pending_.boundaries.empty() || pending_.boundaries.back().offset != offset)
+    pending_.boundaries.push_back({offset, line_});
+}
+
+void YamlSplitter::oversized() {
+  pending_.errors.push_back(
+      {file_, Mark{unit_line_, 1}, "limit-document",
+       fmt::format("{} larger than {} bytes; skipped (raise the limit with --max-document-bytes)",
+                   mode_ == Mode::Items ? "this List item is" : "this document is", limits_.max_document_bytes)});
+  pending_.bytes.resize(unit_offset_);
+  while (!pending_.boundaries.empty() && pending_.boundaries.back().offset >= unit_offset_)
+    pending_.boundaries.pop_back();
+  while (!pending_.sources.empty() && pending_.sources.back().line >= unit_line_) pending_.sources.pop_back();
+  discarding_ = true;
+}
+
+void YamlSplitter::process_line(std::string_view line) {
+  const bool doc_marker = line.substr(0, 3) == "---" && (line.size() == 3 || is_blank_or_eol(line[3]));
+  const bool directive = !line.empty() && line[0] == '%';
+  const bool dash = !line.empty() && line[0] == '-' && !doc_marker && (line.size() == 1 || is_blank_or_eol(line[1]));
+  const bool column0_content = !line.empty() && !is_blank_or_eol(line[0]) && line[0] != '#';
+
+  if ((directive && mode_ != Mode::Items) || (doc_marker && !directive_seen_)) {
+    // A new document. Lists end with their document; plain documents share a chunk until it
+    // reaches the target size.
+    if (mode_ != Mode::Documents || pending_.bytes.size() >= target_) {
+      flush();
+      start_chunk(ChunkKind::Documents);
+    }
+    mode_ = Mode::Documents;
+    begin_unit();
+    directive_seen_ = directive;
+  } else if (doc_marker) {
+    directive_seen_ = false;  // the `---` that follows a directive belongs to it
+  } else if (mode_ == Mode::Documents && items_key_seen_ && dash && !discarding_) {
+    // A List in kubectl's layout: its shell so far (`apiVersion`, `items:`) becomes a chunk of
+    // its own, and the items follow in chunks of their own.
+    Chunk shell;
+    shell.file = file_;
+    shell.kind = ChunkKind::ListShell;
+    shell.first_line = unit_line_;
+    shell.bytes = pending_.bytes.substr(unit_offset_);
+    shell.boundaries.push_back({0, unit_line_});
+    pending_.bytes.resize(unit_offset_);
+    while (!pending_.boundaries.empty() && pending_.boundaries.back().offset >= unit_offset_)
+      pending_.boundaries.pop_back();
+    auto first_shell_source = std::find_if(pending_.sources.begin(), pending_.sources.end(),
+                                           [&](const SourceComment& c) { return c.line >= unit_line_; });
+    shell.sources.assign(first_shell_source, pending_.sources.end());
+    pending_.sources.erase(first_shell_source, pending_.sources.end());
+    flush();
+    ready_.push_back(std::move(shell));
+    mode_ = Mode::Items;
+    start_chunk(ChunkKind::Items);
+    begin_unit();
+  } else if (mode_ == Mode::Items && dash) {
+    if (pending_.bytes.size() >= target_) {
+      flush();
+      start_chunk(ChunkKind::Items);
+    }
+    begin_unit();
+  } else if (mode_ == Mode::Items && column0_content) {
+    flush();
+    mode_ = Mode::Trailer;
+    start_chunk(ChunkKind::ListShell);
+    begin_unit();
+  }
+  items_key_seen_ = mode_ == Mode::Documents && is_items_key(line);
+
+  if (!discarding_) {
+    if (line.substr(0, kSourcePrefix.size()) == kSourcePrefix)
+      pending_.sources.push_back({line_, std::string(trim_eol(line.substr(kSourcePrefix.size())))});
+    pending_.bytes.append(line);
+    if (pending_.bytes.size() - unit_offset_ > limits_.max_document_bytes) oversized();
+  }
+  ++line_;
+}
+
+}  // namespace upcheck::load

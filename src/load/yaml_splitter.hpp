@@ -1,0 +1,59 @@
+// Cuts a YAML stream into chunks at document (`---`) and List-item boundaries, reading it in
+// blocks so that memory stays bounded by the chunk size, whatever the input's size.
+//
+// kubectl prints a List as `items:` at column 0 followed by `- apiVersion: ...` items at column
+// 0, each item's lines indented below; so every column-0 `- ` line after `items:` starts an item,
+// and the first other column-0 line ends the items. This is what lets a 1 GiB dump (a single
+// YAML document) be parsed in parallel and in bounded memory.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "load/byte_source.hpp"
+#include "load/chunk.hpp"
+#include "load/limits.hpp"
+
+namespace upcheck::load {
+
+class YamlSplitter {
+ public:
+  // `prefix` holds bytes already read from `source` (to recognise the input's format).
+  YamlSplitter(ByteSource& source, std::string prefix, uint32_t file, const LoadLimits& limits,
+               size_t target_chunk_bytes);
+  // The next chunk, or nothing at the end of the input. Throws InputError.
+  std::optional<Chunk> next();
+
+ private:
+  enum class Mode : uint8_t { Documents, Items, Trailer };
+
+  bool fill();
+  void process_line(std::string_view line);
+  void start_chunk(ChunkKind kind);
+  void flush();
+  void begin_unit();
+  void oversized();
+
+  ByteSource& source_;
+  std::string buffer_;
+  size_t buffer_pos_ = 0;
+  bool eof_ = false;
+  uint32_t file_;
+  const LoadLimits& limits_;
+  size_t target_;
+
+  std::deque<Chunk> ready_;
+  Chunk pending_;
+  uint32_t line_ = 1;              // line number of the next line to process
+  Mode mode_ = Mode::Documents;
+  bool items_key_seen_ = false;    // the previous line was `items:` at column 0
+  bool directive_seen_ = false;    // a `%YAML`/`%TAG` line already opened the next document
+  size_t unit_offset_ = 0;         // where the current document or item starts in pending_
+  uint32_t unit_line_ = 1;
+  bool discarding_ = false;        // dropping an oversized document or item
+  bool skipping_line_ = false;     // dropping the rest of a line longer than any document
+  bool finished_ = false;
+};
+
+}  // namespace upcheck::load

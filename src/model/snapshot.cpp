@@ -1,0 +1,27 @@
+#include "model/snapshot.hpp"
+
+namespace upcheck {
+
+Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources,
+                   std::set<std::string, std::less<>> collected_kinds)
+    : files_(std::move(files)), resources_(std::move(resources)), collected_kinds_(std::move(collected_kinds)) {
+  for (const Resource& r : resources_) {
+    by_kind_[std::string(r.kind())].push_back(&r);
+    // The first object of a key wins, as it would in a lookup by name; duplicates across
+    // files (a dump and a manifest of the same object) are both still visible in of_kind().
+    by_key_.try_emplace({r.kind(), r.ns(), r.name()}, &r);
+  }
+}
+
+std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const {
+  auto it = by_kind_.find(std::string(kind));
+  if (it == by_kind_.end()) return {};
+  return it->second;
+}
+
+const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
+  auto it = by_key_.find({kind, ns, name});
+  return it == by_key_.end() ? nullptr : it->second;
+}
+
+}  // namespace upcheck

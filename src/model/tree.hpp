@@ -1,0 +1,231 @@
+// A compact, immutable YAML/JSON tree whose every node knows its source position.
+//
+// The loader builds one Tree per Kubernetes object, keeping only the parts that rules read, so a
+// 100,000-object dump fits in a fraction of its own size. Nodes sit in one array in document
+// order; a node's children follow it, and `subtree_size` skips over a whole child. Mapping
+// children alternate key, value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace upcheck {
+
+// 1-based line and column (columns count code points); 0 means unknown.
+struct Mark {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  friend bool operator==(const Mark&, const Mark&) = default;
+  friend auto operator<=>(const Mark&, const Mark&) = default;
+  bool known() const { return line != 0; }
+};
+
+enum class NodeType : uint8_t { Null, Scalar, Map, Seq };
+
+// How a scalar was written: a plain scalar may be a number, boolean or null; a quoted or block
+// scalar is always a string.
+enum class ScalarStyle : uint8_t { Plain, Quoted, Block };
+
+// 20 bytes: a large dump keeps millions of these.
+struct Node {
+  static constexpr uint32_t kMaxTextLength = (1u << 28) - 1;
+  uint32_t text_offset = 0;   // scalar text in the tree's text block
+  uint32_t text_length : 28 = 0;
+  uint32_t type_bits : 2 = 0;
+  uint32_t style_bits : 2 = 0;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  uint32_t subtree_size = 1;  // this node and all its descendants
+
+  NodeType type() const { return static_cast<NodeType>(type_bits); }
+  ScalarStyle style() const { return static_cast<ScalarStyle>(style_bits); }
+  void set_type(NodeType t) { type_bits = static_cast<uint32_t>(t) & 3u; }
+  void set_style(ScalarStyle s) { style_bits = static_cast<uint32_t>(s) & 3u; }
+};
+static_assert(sizeof(Node) == 20);
+
+class Tree;
+struct NodeChildren;
+struct NodeEntries;
+
+// A cheap, copyable view of one node. An invalid NodeRef (missing key, out-of-range index)
+// answers every query with "nothing", so lookups chain without checks:
+//   tree.root()["spec"]["template"]["metadata"]["labels"]
+class NodeRef {
+ public:
+  NodeRef() = default;
+  NodeRef(const Tree* tree, uint32_t index) : tree_(tree), index_(index) {}
+
+  bool valid() const { return tree_ != nullptr; }
+  explicit operator bool() const { return valid(); }
+  NodeType type() const;
+  bool is_map() const { return valid() && type() == NodeType::Map; }
+  bool is_seq() const { return valid() && type() == NodeType::Seq; }
+  bool is_scalar() const { return valid() && type() == NodeType::Scalar; }
+  bool is_null() const { return valid() && type() == NodeType::Null; }
+  ScalarStyle style() const;
+  Mark mark() const;
+
+  // Scalar text; empty for anything else.
+  std::string_view text() const;
+  // A plain scalar that is a decimal integer, or nothing.
+  std::optional<int64_t> as_int() const;
+  // A plain YAML 1.1 boolean (true/false/yes/no/on/off, as Kubernetes' YAML reader takes them).
+  std::optional<bool> as_bool() const;
+
+  // Mappings: the value of a key, or the key node itself (for its position).
+  NodeRef operator[](std::string_view key) const { return get(key); }
+  NodeRef get(std::string_view key) const;
+  NodeRef key_node(std::string_view key) const;
+  // Sequences: element i. Mappings: nothing (use entries()).
+  NodeRef at(size_t i) const;
+  // Number of elements (sequence) or entries (mapping); 0 otherwise.
+  size_t size() const;
+
+  // Follow a field path: `spec.template.metadata.labels`, `spec.ports[0].port`,
+  // `metadata.annotations["auth.istio.io/8000"]`.
+  NodeRef path(std::string_view field_path) const;
+
+  // Elements of a sequence (empty for anything else).
+  NodeChildren elements() const;
+  // Key/value pairs of a mapping (empty for anything else).
+  NodeEntries entries() const;
+
+  const Tree* tree() const { return tree_; }
+  uint32_t index() const { return index_; }
+  friend bool operator==(const NodeRef& a, const NodeRef& b) {
+    return a.tree_ == b.tree_ && a.index_ == b.index_;
+  }
+
+ private:
+  const Node& node() const;
+ public:
+  // Navigation used by the iterators.
+  NodeRef first_child() const;
+ private:
+  NodeRef next_sibling_within(const NodeRef& parent) const;
+
+  const Tree* tree_ = nullptr;
+  uint32_t index_ = 0;
+
+  friend class NodeChildIterator;
+  friend class NodeEntryIterator;
+};
+
+struct NodeEntry {
+  NodeRef key;
+  NodeRef value;
+};
+
+class NodeChildIterator {
+ public:
+  NodeChildIterator(NodeRef parent, NodeRef current) : parent_(parent), current_(current) {}
+  NodeRef operator*() const { return current_; }
+  NodeChildIterator& operator++() {
+    current_ = current_.next_sibling_within(parent_);
+    return *this;
+  }
+  bool operator!=(const NodeChildIterator& other) const { return !(current_ == other.current_); }
+
+ private:
+  NodeRef parent_;
+  NodeRef current_;
+};
+
+class NodeEntryIterator {
+ public:
+  NodeEntryIterator(NodeRef parent, NodeRef key) : parent_(parent), key_(key) {}
+  NodeEntry operator*() const { return {key_, key_.next_sibling_within(parent_)}; }
+  NodeEntryIterator& operator++() {
+    key_ = key_.next_sibling_within(parent_).next_sibling_within(parent_);
+    return *this;
+  }
+  bool operator!=(const NodeEntryIterator& other) const { return !(key_ == other.key_); }
+
+ private:
+  NodeRef parent_;
+  NodeRef key_;
+};
+
+struct NodeChildren {
+  NodeRef parent;
+  NodeChildIterator begin() const { return {parent, parent.first_child()}; }
+  NodeChildIterator end() const { return {parent, NodeRef{}}; }
+};
+
+struct NodeEntries {
+  NodeRef parent;
+  NodeEntryIterator begin() const { return {parent, parent.first_child()}; }
+  NodeEntryIterator end() const { return {parent, NodeRef{}}; }
+};
+
+inline NodeChildren NodeRef::elements() const { return {is_seq() ? *this : NodeRef{}}; }
+inline NodeEntries NodeRef::entries() const { return {is_map() ? *this : NodeRef{}}; }
+
+// Owns the nodes and text of one tree. Moving a Tree keeps every NodeRef's text valid because
+// the storage lives on the heap.
+class Tree {
+ public:
+  Tree() = default;
+  Tree(std::span<const Node> nodes, std::string_view text);
+
+  NodeRef root() const { return node_count_ == 0 ? NodeRef{} : NodeRef{this, 0}; }
+  const Node& node(uint32_t index) const { return nodes_[index]; }
+  size_t node_count() const { return node_count_; }
+  std::string_view text(const Node& n) const { return {text_.get() + n.text_offset, n.text_length}; }
+  // Bytes held, for memory accounting.
+  size_t memory_bytes() const { return node_count_ * sizeof(Node) + text_size_; }
+
+ private:
+  std::unique_ptr<Node[]> nodes_;
+  std::unique_ptr<char[]> text_;
+  uint32_t node_count_ = 0;
+  uint32_t text_size_ = 0;
+};
+
+// Builds a Tree in document order. Containers are opened and closed like parser events.
+class TreeBuilder {
+ public:
+  void scalar(std::string_view text, ScalarStyle style, Mark mark);
+  void null(Mark mark);
+  void begin_map(Mark mark) { open(NodeType::Map, mark); }
+  void begin_seq(Mark mark) { open(NodeType::Seq, mark); }
+  void end();
+  // Appends a copy of a finished subtree of this builder (for YAML aliases).
+  void copy_subtree(uint32_t index);
+  size_t depth() const { return open_.size(); }
+  size_t node_count() const { return nodes_.size(); }
+  // The most recently added node (valid until the next call).
+  uint32_t last_index() const { return static_cast<uint32_t>(nodes_.size() - 1); }
+  const Node& node(uint32_t index) const { return nodes_[index]; }
+  std::string_view text(const Node& n) const { return {text_.data() + n.text_offset, n.text_length}; }
+  // Drops everything added after `mark_count` nodes (used to discard a key whose value was
+  // skipped). Only valid when no container opened since then is still open.
+  void truncate(size_t node_count);
+  // Copies the finished tree out; the builder keeps its buffers for the next object.
+  Tree finish();
+  void clear();
+
+ private:
+  void open(NodeType type, Mark mark);
+  uint32_t add_text(std::string_view text);
+
+  std::vector<Node> nodes_;
+  std::string text_;
+  std::vector<uint32_t> open_;
+};
+
+// Parses the field-path syntax used by NodeRef::path and findings into its segments.
+struct PathSegment {
+  std::string key;                // mapping key, when index is empty
+  std::optional<size_t> index;    // sequence index
+};
+std::vector<PathSegment> parse_field_path(std::string_view field_path);
+
+}  // namespace upcheck

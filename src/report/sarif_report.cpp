@@ -1,0 +1,140 @@
+// SARIF 2.1.0 for code-scanning dashboards. Besides the schema, it follows GitHub code scanning's
+// ingestion rules: every result has a location (GitHub rejects an upload with one that lacks it),
+// rules carry help and a default level, fingerprints do not depend on line numbers, and a run
+// holds at most 25,000 results.
+#include <fmt/format.h>
+
+#include <cctype>
+#include <filesystem>
+#include <map>
+
+#include "report/report.hpp"
+#include "report/rule_docs.hpp"
+
+namespace upcheck {
+namespace {
+
+std::string_view sarif_level(Severity s) {
+  switch (s) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Info:
+      return "note";
+  }
+  return "warning";
+}
+
+// RFC 3986: keep unreserved characters and '/', percent-encode the rest.
+std::string uri_encode(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+std::string artifact_uri(const std::string& path, const std::string& root) {
+  namespace fs = std::filesystem;
+  if (path.empty() || path.front() == '<') return uri_encode(path);  // <stdin>
+  std::error_code ec;
+  fs::path base = root.empty() ? fs::current_path(ec) : fs::absolute(root, ec);
+  fs::path absolute = fs::absolute(path, ec).lexically_normal();
+  fs::path relative = absolute.lexically_relative(base.lexically_normal());
+  std::string rel = relative.generic_string();
+  if (ec || rel.empty() || rel.substr(0, 2) == "..") rel = fs::path(path).lexically_normal().generic_string();
+  return uri_encode(rel);
+}
+
+nlohmann::json physical_location(const std::string& uri, Mark mark) {
+  nlohmann::json region = {{"startLine", std::max<uint32_t>(mark.line, 1)}};
+  if (mark.column > 0) region["startColumn"] = mark.column;
+  return {{"physicalLocation", {{"artifactLocation", {{"uri", uri}}}, {"region", region}}}};
+}
+
+nlohmann::json rule_json(const RuleInfo& rule, const SarifOptions& options) {
+  return {
+      {"id", rule.code},
+      {"name", rule.name},
+      {"shortDescription", {{"text", rule.title}}},
+      {"fullDescription", {{"text", rule.rationale}}},
+      {"help", {{"text", rule.remediation}, {"markdown", render_rule_markdown(rule)}}},
+      {"helpUri", fmt::format("{}/{}.md", options.docs_base_url, rule.name)},
+      {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
+      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}}},
+  };
+}
+
+}  // namespace
+
+void write_sarif(const Report& report, const SarifOptions& options, std::ostream& out) {
+  nlohmann::json rules = nlohmann::json::array();
+  std::map<const RuleInfo*, size_t> rule_index;
+  for (const RuleInfo* r : report.rules) {
+    rule_index[r] = rules.size();
+    rules.push_back(rule_json(*r, options));
+  }
+  auto uri_of = [&](uint32_t file) { return artifact_uri(report.file_path(file), options.root); };
+
+  // A finding that belongs to no object and no place still needs a location: the first input.
+  std::string fallback_uri = report.snapshot != nullptr && !report.snapshot->files().empty() ? uri_of(0) : "upcheck";
+
+  nlohmann::json results = nlohmann::json::array();
+  for (const Finding& f : report.findings) {
+    if (results.size() >= options.max_results) break;
+    nlohmann::json r;
+    r["ruleId"] = f.rule->code;
+    if (auto it = rule_index.find(f.rule); it != rule_index.end()) r["ruleIndex"] = it->second;
+    r["level"] = sarif_level(f.severity);
+    r["message"] = {{"text", f.message}};
+    r["locations"] = nlohmann::json::array(
+        {f.location ? physical_location(uri_of(f.location->file), f.location->mark) : physical_location(fallback_uri, {1, 1})});
+    if (f.object) {
+      std::string name = f.object->kind + " " + (f.object->ns.empty() ? "" : f.object->ns + "/") + f.object->name;
+      r["locations"][0]["logicalLocations"] = {{{"name", name}, {"kind", "object"}}};
+    }
+    r["partialFingerprints"] = {{"upcheckFinding/v1", fingerprint(f)}};
+    if (f.fix) r["properties"] = {{"fix", fix_json(*f.fix)}};
+    results.push_back(std::move(r));
+  }
+
+  nlohmann::json notifications = nlohmann::json::array();
+  auto notify = [&](const Diagnostic& d, std::string_view level) {
+    nlohmann::json n = {{"level", level}, {"message", {{"text", d.message}}}, {"descriptor", {{"id", d.code}}}};
+    if (d.file != Diagnostic::kNoFile) n["locations"] = nlohmann::json::array({physical_location(uri_of(d.file), d.mark)});
+    notifications.push_back(std::move(n));
+  };
+  for (const Diagnostic& d : report.errors) notify(d, "error");
+  for (const Diagnostic& d : report.notices) notify(d, "note");
+  if (report.findings.size() > options.max_results) {
+    notify({Diagnostic::kNoFile, {}, "results-capped",
+            fmt::format("{} findings; SARIF holds the first {} (GitHub code scanning's limit per run)",
+                        report.findings.size(), options.max_results)},
+           "warning");
+  }
+
+  nlohmann::json run;
+  run["tool"] = {{"driver",
+                  {{"name", "upcheck"},
+                   {"semanticVersion", report.tool_version},
+                   {"version", report.tool_version},
+                   {"informationUri", options.information_uri},
+                   {"rules", rules}}}};
+  run["automationDetails"] = {{"id", "upcheck/"}};
+  run["columnKind"] = "unicodeCodePoints";
+  run["results"] = std::move(results);
+  run["invocations"] = nlohmann::json::array(
+      {{{"executionSuccessful", report.errors.empty()}, {"toolExecutionNotifications", std::move(notifications)}}});
+
+  nlohmann::json sarif;
+  sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  sarif["version"] = "2.1.0";
+  sarif["runs"] = nlohmann::json::array({std::move(run)});
+  out << sarif.dump(2) << '\n';
+}
+
+}  // namespace upcheck
