@@ -139,7 +139,7 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
     assembler.abandon_document();
     // Start again at the first document or item after the one that failed.
     auto next = std::find_if(chunk.boundaries.begin(), chunk.boundaries.end(),
-                             [&](const Boundary& b) { return b.offset > offset && b.line > stopped_at; });
+                             [&](const Boundary& b) { return b.offset > offset && b.line >= stopped_at; });
     if (next == chunk.boundaries.end()) break;
     offset = next->offset;
     line = next->line;

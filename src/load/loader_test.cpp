@@ -1,0 +1,350 @@
+#include <doctest/doctest.h>
+#include <zlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <unistd.h>
+
+#include "load/loader.hpp"
+
+namespace fs = std::filesystem;
+using namespace upcheck;
+using namespace upcheck::load;
+
+namespace {
+
+// A scratch directory removed at the end of the test.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("upcheck-load-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string write(const std::string& name, const std::string& content) const {
+    fs::path p = path / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+};
+
+LoadResult load_paths(const std::vector<std::string>& paths, unsigned jobs = 1, size_t chunk_bytes = 4u << 20) {
+  LoadOptions options;
+  options.jobs = jobs;
+  options.chunk_bytes = chunk_bytes;
+  return load_inputs(paths, options);
+}
+
+const Resource* find(const LoadResult& r, std::string_view kind, std::string_view name) {
+  for (const Resource& res : r.resources)
+    if (res.kind() == kind && res.name() == name) return &res;
+  return nullptr;
+}
+
+// What `kubectl get deploy,svc -A -o yaml` prints (kubectl 1.21+: no managedFields).
+constexpr const char* kKubectlList = R"(apiVersion: v1
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    annotations:
+      deployment.kubernetes.io/revision: "1"
+    labels:
+      app: istio-pilot
+    name: istio-pilot
+    namespace: istio-system
+  spec:
+    replicas: 1
+    template:
+      spec:
+        containers:
+        - image: docker.io/istio/pilot:1.1.7
+          name: discovery
+  status:
+    availableReplicas: 1
+- apiVersion: v1
+  kind: Service
+  metadata:
+    annotations:
+      auth.istio.io/8000: NONE
+    name: foo
+    namespace: bar
+  spec:
+    ports:
+    - name: http
+      port: 8000
+kind: List
+metadata:
+  resourceVersion: ""
+)";
+
+}  // namespace
+
+TEST_CASE("a kubectl List dump: items become objects with exact positions") {
+  TempDir dir;
+  std::string path = dir.write("dump.yaml", kKubectlList);
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.resources.size() == 2);
+  const Resource* pilot = find(r, "Deployment", "istio-pilot");
+  REQUIRE(pilot != nullptr);
+  // The object's position is its mapping's first key, not the `- `.
+  CHECK(pilot->position() == Mark{3, 3});
+  CHECK(pilot->locate("spec.replicas") == Mark{13, 5});
+  CHECK(pilot->locate("spec.nothing.here") == Mark{3, 3});
+  CHECK(pilot->ns() == "istio-system");
+  // Status is never kept.
+  CHECK_FALSE(pilot->root()["status"].valid());
+  const Resource* foo = find(r, "Service", "foo");
+  REQUIRE(foo != nullptr);
+  CHECK(foo->locate("metadata.annotations[\"auth.istio.io/8000\"]") == Mark{25, 7});
+  CHECK(r.files.size() == 1);
+  CHECK(r.files[0].path == path);
+}
+
+TEST_CASE("the result does not depend on the number of jobs or the chunk size") {
+  TempDir dir;
+  std::string text = "apiVersion: v1\nitems:\n";
+  for (int i = 0; i < 300; ++i)
+    text += "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cm-" + std::to_string(i) +
+            "\n    namespace: ns\n";
+  text += "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  std::string path = dir.write("many.yaml", text);
+  LoadResult one = load_paths({path}, 1);
+  LoadResult many = load_paths({path}, 3, 256);   // tiny chunks: dozens of them, parsed in parallel
+  REQUIRE(one.resources.size() == 300);
+  REQUIRE(many.resources.size() == 300);
+  for (size_t i = 0; i < 300; ++i) {
+    CHECK(one.resources[i].name() == many.resources[i].name());
+    CHECK(one.resources[i].position() == many.resources[i].position());
+  }
+  CHECK(many.resources[299].position() == Mark{2 + 299 * 5 + 1, 3});
+}
+
+TEST_CASE("helm template output keeps each document's Source comment") {
+  TempDir dir;
+  std::string path = dir.write("rendered.yaml",
+                               "---\n# Source: istio/charts/pilot/templates/deployment.yaml\napiVersion: apps/v1\n"
+                               "kind: Deployment\nmetadata:\n  name: istio-pilot\n---\n"
+                               "# Source: istio/templates/configmap.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                               "metadata:\n  name: istio\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 2);
+  CHECK(r.resources[0].provenance() == "istio/charts/pilot/templates/deployment.yaml");
+  CHECK(r.resources[1].provenance() == "istio/templates/configmap.yaml");
+  CHECK(r.resources[1].position() == Mark{9, 1});
+}
+
+TEST_CASE("nested Lists flatten; empty documents, comments and null items are skipped silently") {
+  TempDir dir;
+  std::string path = dir.write("nested.yaml",
+                               "# only a comment\n---\n---\napiVersion: v1\nkind: List\nitems:\n- null\n"
+                               "- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Namespace\n"
+                               "    metadata:\n      name: inner\n");
+  LoadResult r = load_paths({path});
+  CHECK(r.errors.empty());
+  CHECK(r.notices.empty());
+  REQUIRE(r.resources.size() == 1);
+  CHECK(r.resources[0].name() == "inner");
+  CHECK(r.resources[0].position() == Mark{11, 5});
+}
+
+TEST_CASE("objects without apiVersion or kind are a notice with a position") {
+  TempDir dir;
+  std::string path = dir.write("values.yaml", "replicaCount: 2\n");
+  LoadResult r = load_paths({path});
+  CHECK(r.resources.empty());
+  REQUIRE(r.notices.size() == 1);
+  CHECK(r.notices[0].code == "missing-kind");
+  CHECK(r.notices[0].mark == Mark{1, 1});
+}
+
+TEST_CASE("a syntax error is reported with its position and the other documents still load") {
+  TempDir dir;
+  std::string path = dir.write("broken.yaml",
+                               "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: before\n---\n"
+                               "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [unclosed\n---\n"
+                               "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: after\n");
+  std::string other = dir.write("other.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n");
+  LoadResult r = load_paths({path, other});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "yaml-syntax");
+  CHECK(r.errors[0].mark.line >= 9);
+  CHECK(r.errors[0].mark.line <= 10);
+  std::vector<std::string_view> names;
+  for (const Resource& res : r.resources) names.push_back(res.name());
+  CHECK(names == std::vector<std::string_view>{"before", "after", "other"});
+}
+
+TEST_CASE("a broken List item loses only that item") {
+  TempDir dir;
+  std::string path = dir.write("list.yaml",
+                               "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n"
+                               "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: b: c\n"
+                               "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: d\nkind: List\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].mark.line == 10);
+  std::vector<std::string_view> names;
+  for (const Resource& res : r.resources) names.push_back(res.name());
+  CHECK(names == std::vector<std::string_view>{"a", "d"});
+}
+
+TEST_CASE("duplicate keys: a notice with both positions, and the last value wins") {
+  TempDir dir;
+  std::string path = dir.write("dup.yaml",
+                               "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n"
+                               "  replicas: 3\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  CHECK(r.resources[0].spec()["replicas"].as_int() == 3);
+  REQUIRE(r.notices.size() == 1);
+  CHECK(r.notices[0].code == "duplicate-key");
+  CHECK(r.notices[0].mark == Mark{7, 3});
+  CHECK(r.notices[0].message.find("line 6, column 3") != std::string::npos);
+}
+
+TEST_CASE("anchors, aliases and merge keys resolve as Kubernetes reads them") {
+  TempDir dir;
+  std::string path = dir.write("anchors.yaml",
+                               "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: x}\n"
+                               "spec:\n  selector: *l\n  ports:\n  - &p {port: 80, name: http}\n  - <<: *p\n    port: 81\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  NodeRef spec = r.resources[0].spec();
+  CHECK(spec["selector"]["app"].text() == "x");
+  CHECK(spec["ports"].at(1)["port"].as_int() == 81);
+  CHECK(spec["ports"].at(1)["name"].text() == "http");
+}
+
+TEST_CASE("a billion-laughs document is refused quickly, with the limit named") {
+  TempDir dir;
+  std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'j'; ++c, ++prev) {
+    text += std::string("  ") + c + ": &" + c + " [";
+    for (int i = 0; i < 9; ++i) text += std::string(i ? "," : "") + "*" + prev;
+    text += "]\n";
+  }
+  std::string path = dir.write("lol.yaml", text);
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "limit-alias");
+  CHECK(r.errors[0].message.find("--max-alias-nodes") != std::string::npos);
+}
+
+TEST_CASE("deep nesting is refused at the depth limit") {
+  TempDir dir;
+  std::string path = dir.write("deep.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: " +
+                                                std::string(10000, '[') + std::string(10000, ']') + "\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "limit-depth");
+  CHECK(r.errors[0].mark.line == 5);
+}
+
+TEST_CASE("binary input, missing files and empty directories are errors that name the input") {
+  TempDir dir;
+  std::string binary = dir.write("image.yaml", std::string("\x89PNG\r\n\x1a\n\0\0\0", 11));
+  fs::create_directories(dir.path / "empty");
+  LoadResult r = load_paths({binary, (dir.path / "missing.yaml").string(), (dir.path / "empty").string()});
+  REQUIRE(r.errors.size() == 3);
+  std::set<std::string> codes;
+  for (const Diagnostic& d : r.errors) codes.insert(d.code);
+  CHECK(codes == std::set<std::string>{"binary-input", "unreadable-input", "no-manifests"});
+}
+
+TEST_CASE("invalid UTF-8 is an encoding error at its line") {
+  TempDir dir;
+  std::string path = dir.write("latin1.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "yaml-encoding");
+  CHECK(r.errors[0].mark.line == 4);
+}
+
+TEST_CASE("directories: sorted, recursive, hidden entries and chart sources skipped") {
+  TempDir dir;
+  dir.write("b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n");
+  dir.write("a/x.yml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: ax}\n");
+  dir.write(".git/config.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: hidden}\n");
+  dir.write("chart/Chart.yaml", "apiVersion: v2\nname: chart\n");
+  dir.write("chart/templates/d.yaml", "{{ if .Values.x }}\n");
+  dir.write("values.yaml", "replicaCount: 1\n");
+  dir.write("notes.txt", "not a manifest\n");
+  LoadResult r = load_paths({dir.path.string()});
+  std::vector<std::string_view> names;
+  for (const Resource& res : r.resources) names.push_back(res.name());
+  CHECK(names == std::vector<std::string_view>{"ax", "b"});
+  CHECK(r.errors.empty());
+  std::set<std::string> codes;
+  for (const Diagnostic& d : r.notices) codes.insert(d.code);
+  CHECK(codes == std::set<std::string>{"skipped-chart-source", "skipped-non-manifest"});
+  // Paths are the argument joined with the walk's relative path, never made absolute otherwise.
+  CHECK(r.files[r.resources[0].file()].path == (dir.path / "a" / "x.yml").string());
+}
+
+TEST_CASE("a directory loop through symlinks is an error, not a hang") {
+  TempDir dir;
+  dir.write("m/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: m}\n");
+  fs::create_directory_symlink(dir.path / "m", dir.path / "m" / "loop");
+  LoadResult r = load_paths({dir.path.string()});
+  CHECK(r.resources.size() == 1);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "directory-loop");
+}
+
+TEST_CASE("gzip input streams through zlib; a truncated one is an error") {
+  TempDir dir;
+  std::string yaml = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: zipped\n";
+  std::string gz_path = (dir.path / "dump.yaml.gz").string();
+  gzFile gz = gzopen(gz_path.c_str(), "wb");
+  gzwrite(gz, yaml.data(), static_cast<unsigned>(yaml.size()));
+  gzclose(gz);
+  LoadResult r = load_paths({gz_path});
+  REQUIRE(r.resources.size() == 1);
+  CHECK(r.resources[0].name() == "zipped");
+  CHECK(r.resources[0].position() == Mark{1, 1});
+
+  std::string bytes;
+  {
+    std::ifstream in(gz_path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::string truncated = dir.write("cut.yaml.gz", bytes.substr(0, bytes.size() / 2));
+  LoadResult t = load_paths({truncated});
+  REQUIRE(t.errors.size() == 1);
+  CHECK(t.errors[0].message.find("truncated") != std::string::npos);
+}
+
+TEST_CASE("Secret data and last-applied bodies are never kept") {
+  TempDir dir;
+  std::string path = dir.write("secret.yaml",
+                               "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n"
+                               "  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n"
+                               "      {\"apiVersion\":\"v1\",\"data\":{\"password\":\"aHVudGVyMg==\"},\"kind\":\"Secret\"}\n"
+                               "  name: db\n  namespace: shop\ntype: Opaque\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  const Resource& secret = r.resources[0];
+  CHECK_FALSE(secret.root()["data"].valid());
+  CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
+  CHECK(secret.last_applied_api_version() == "v1");
+  CHECK(secret.root()["type"].text() == "Opaque");
+}
+
+TEST_CASE("upcheck collect's List records which kinds it gathered") {
+  TempDir dir;
+  std::string path = dir.write("snapshot.yaml",
+                               "apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  annotations:\n"
+                               "    upcheck.io/collected-kinds: PodDisruptionBudget, HorizontalPodAutoscaler\n");
+  LoadResult r = load_paths({path});
+  CHECK(r.resources.empty());
+  CHECK(r.collected_kinds == std::set<std::string, std::less<>>{"HorizontalPodAutoscaler", "PodDisruptionBudget"});
+}

@@ -1,0 +1,127 @@
+// Meta-tests over the rule registry: what clang-tidy, Ruff, kube-linter and Istio's analyzers
+// enforce, so that adding a rule cannot forget its docs, its tests or its examples.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "all_rules.hpp"
+#include "report/rule_docs.hpp"
+#include "support/rule_cases.hpp"
+#include "testing/golden.hpp"
+
+namespace fs = std::filesystem;
+using namespace upcheck;
+
+namespace {
+
+fs::path testdata() { return testing::env_dir("UPCHECK_TESTDATA"); }
+fs::path source_root() { return testing::env_dir("UPCHECK_SOURCE_ROOT"); }
+
+std::string snake_case(std::string_view name) {
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("codes and names are unique, well formed and sorted") {
+  static const std::regex kCode("^[A-Z]{3,4}[0-9]{3}$");
+  static const std::regex kName("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  std::set<std::string_view> codes, names;
+  std::string_view previous;
+  for (const Rule* r : all_rules()) {
+    INFO(r->info.name);
+    CHECK(std::regex_match(std::string(r->info.code), kCode));
+    CHECK(std::regex_match(std::string(r->info.name), kName));
+    CHECK(codes.insert(r->info.code).second);
+    CHECK(names.insert(r->info.name).second);
+    CHECK(previous < r->info.code);
+    previous = r->info.code;
+    CHECK(static_cast<bool>(r->check));
+  }
+}
+
+TEST_CASE("metadata is complete") {
+  for (const Rule* r : all_rules()) {
+    INFO(r->info.name);
+    CHECK(!r->info.title.empty());
+    CHECK(r->info.title.size() <= 80);
+    CHECK(r->info.title.back() != '.');
+    CHECK(r->info.rationale.size() > 40);
+    CHECK(!r->info.remediation.empty());
+    CHECK(!r->info.example_bad.empty());
+    CHECK(!r->info.example_good.empty());
+    CHECK(!r->info.kinds.empty());
+  }
+}
+
+TEST_CASE("each rule lives in its category's folder, in a file named after it") {
+  for (const Rule* r : all_rules()) {
+    INFO(r->info.name);
+    bool found = false;
+    for (const auto& entry : fs::directory_iterator(source_root() / "rules")) {
+      if (!entry.is_directory()) continue;
+      if (fs::exists(entry.path() / (snake_case(r->info.name) + ".cpp"))) found = true;
+    }
+    CHECK_MESSAGE(found, "rules/<category>/" << snake_case(r->info.name) << ".cpp is missing");
+  }
+}
+
+TEST_CASE("every rule has firing and silent fixture cases, and no fixture is orphaned") {
+  std::set<std::string> rule_names;
+  for (const Rule* r : all_rules()) {
+    rule_names.insert(std::string(r->info.name));
+    INFO(r->info.name);
+    std::vector<testing::RuleCase> cases = testing::rule_cases(testdata() / "rules" / std::string(r->info.name));
+    bool fires = std::any_of(cases.begin(), cases.end(), [](const auto& c) { return c.fires(); });
+    bool silent = std::any_of(cases.begin(), cases.end(), [](const auto& c) { return !c.fires(); });
+    CHECK_MESSAGE(fires, "testdata/rules/" << r->info.name << "/ needs a case with an `# expect:` marker");
+    CHECK_MESSAGE(silent, "testdata/rules/" << r->info.name << "/ needs a case where the rule stays silent");
+  }
+  for (const auto& entry : fs::directory_iterator(testdata() / "rules"))
+    CHECK_MESSAGE(rule_names.count(entry.path().filename().string()) == 1,
+                  "testdata/rules/" << entry.path().filename().string() << " belongs to no rule");
+}
+
+TEST_CASE("the meson test list names every rule") {
+  std::set<std::string> listed;
+  std::istringstream in(testing::env_dir("UPCHECK_RULE_NAMES"));
+  for (std::string name; in >> name;) listed.insert(name);
+  std::set<std::string> registered;
+  for (const Rule* r : all_rules()) registered.insert(std::string(r->info.name));
+  CHECK(listed == registered);
+}
+
+TEST_CASE("the documented examples fire and stay silent") {
+  for (const Rule* r : all_rules()) {
+    INFO(r->info.name);
+    std::set<testing::Expectation> bad = testing::run_text(std::string(r->info.example_bad), r->info, std::string(r->info.example_args));
+    std::set<testing::Expectation> good = testing::run_text(std::string(r->info.example_good), r->info, std::string(r->info.example_args));
+    CHECK_MESSAGE(!bad.empty(), "example_bad does not fire");
+    CHECK_MESSAGE(good.empty(), "example_good fires");
+  }
+}
+
+TEST_CASE("the rule docs are what the metadata renders") {
+  const fs::path docs = testing::env_dir("UPCHECK_DOCS");
+  std::string diff = testing::compare_golden((docs / "rules.md").string(),
+                                             "# Rules\n\nGenerated from the rules' metadata by the registry test "
+                                             "(`UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry`); do not "
+                                             "edit.\n\n" +
+                                                 render_rules_index_markdown(all_rules()));
+  CHECK_MESSAGE(diff.empty(), diff);
+  std::set<std::string> expected_pages;
+  for (const Rule* r : all_rules()) {
+    std::string page = std::string(r->info.name) + ".md";
+    expected_pages.insert(page);
+    std::string page_diff = testing::compare_golden((docs / "rules" / page).string(), render_rule_markdown(r->info));
+    CHECK_MESSAGE(page_diff.empty(), page_diff);
+  }
+  for (const auto& entry : fs::directory_iterator(docs / "rules"))
+    CHECK_MESSAGE(expected_pages.count(entry.path().filename().string()) == 1,
+                  "docs/rules/" << entry.path().filename().string() << " documents no rule");
+}
