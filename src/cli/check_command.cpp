@@ -219,10 +219,12 @@ int check_command(const std::vector<std::string>& raw_args, std::ostream& out, s
   for (const auto& [rule_name, rule_options] : plan.rule_options) {
     const Rule* rule = find_rule(rule_name);
     if (rule == nullptr) throw UsageError(fmt::format("{}: no rule named '{}'", config->path, rule_name));
-    for (const auto& [option, value] : rule_options)
+    for (const auto& entry : rule_options) {
+      const std::string& option = entry.first;   // a named copy: clang 14 cannot capture bindings
       if (std::none_of(rule->info.options.begin(), rule->info.options.end(),
                        [&](const RuleOption& o) { return o.name == option; }))
         throw UsageError(fmt::format("{}: rule {} has no option '{}'", config->path, rule_name, option));
+    }
   }
 
   if (args.count("inputs") == 0) throw UsageError("no input: name files, directories, or - for standard input");

@@ -77,11 +77,11 @@ void add_path(KeepNode& root, std::string_view path) {
     std::string_view segment = path.substr(0, dot);
     path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
     KeepNode* next = nullptr;
-    for (auto& [name, child] : node->children)
-      if (name == segment) next = &child;
+    for (KeepNode& child : node->children)
+      if (child.name == segment) next = &child;
     if (next == nullptr) {
-      node->children.emplace_back(std::string(segment), KeepNode{});
-      next = &node->children.back().second;
+      node->children.push_back(KeepNode{.name = std::string(segment), .keep_all = false, .skip = false, .children = {}});
+      next = &node->children.back();
     }
     node = next;
   }
@@ -115,18 +115,18 @@ bool is_kept_whole(std::string_view group, std::string_view kind) {
 }  // namespace
 
 const KeepNode* KeepNode::child(std::string_view key) const {
-  static const KeepNode kAll{.keep_all = true, .skip = false, .children = {}};
+  static const KeepNode kAll{.name = "*", .keep_all = true, .skip = false, .children = {}};
   const KeepNode* wildcard = nullptr;
-  for (const auto& [name, node] : children) {
-    if (name == key) return node.skip ? nullptr : &node;
-    if (name == "*") wildcard = &node;
+  for (const KeepNode& node : children) {
+    if (node.name == key) return node.skip ? nullptr : &node;
+    if (node.name == "*") wildcard = &node;
   }
   if (wildcard != nullptr) return wildcard->skip ? nullptr : wildcard;
   return keep_all ? &kAll : nullptr;
 }
 
 const KeepNode& keep_everything() {
-  static const KeepNode kAll{.keep_all = true, .skip = false, .children = {}};
+  static const KeepNode kAll{.name = "*", .keep_all = true, .skip = false, .children = {}};
   return kAll;
 }
 

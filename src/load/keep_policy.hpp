@@ -14,9 +14,10 @@ namespace upcheck::load {
 // A node of the keep trie. `keep_all` keeps the whole subtree except children marked `skip`.
 // A child named "*" matches any key or sequence element.
 struct KeepNode {
+  std::string name;   // the key this node matches in its parent ("*": any)
   bool keep_all = false;
   bool skip = false;
-  std::vector<std::pair<std::string, KeepNode>> children;
+  std::vector<KeepNode> children;
 
   // What to do with the child `key` (sequence elements pass "*"): the child's node, or nullptr
   // to drop it.
