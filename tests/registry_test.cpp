@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "all_rules.hpp"
+#include "model/diagnostic_codes.hpp"
 #include "report/rule_docs.hpp"
 #include "support/rule_cases.hpp"
 #include "testing/golden.hpp"
@@ -124,4 +125,46 @@ TEST_CASE("the rule docs are what the metadata renders") {
   for (const auto& entry : fs::directory_iterator(docs / "rules"))
     CHECK_MESSAGE(expected_pages.count(entry.path().filename().string()) == 1,
                   "docs/rules/" << entry.path().filename().string() << " documents no rule");
+}
+
+TEST_CASE("the README's rules table is what the metadata renders") {
+  const fs::path readme = source_root() / "README.md";
+  std::optional<std::string> text = testing::read_file(readme.string());
+  REQUIRE(text);
+  const std::string begin = "<!-- rules:begin (generated from the rules' metadata; the registry test keeps it current) -->\n";
+  const std::string end = "<!-- rules:end -->";
+  size_t b = text->find(begin);
+  size_t e = text->find(end);
+  REQUIRE_MESSAGE(b != std::string::npos, "README.md lost its rules:begin marker");
+  REQUIRE(e != std::string::npos);
+  std::string table = render_rules_index_markdown(all_rules());
+  // Links in the README point into docs/.
+  for (size_t pos = 0; (pos = table.find("](rules/", pos)) != std::string::npos; pos += 2) table.replace(pos, 8, "](docs/rules/");
+  std::string current = text->substr(b + begin.size(), e - b - begin.size());
+  if (current != table && testing::updating_goldens()) {
+    testing::write_file(readme.string(), text->substr(0, b + begin.size()) + table + text->substr(e));
+    current = table;
+  }
+  CHECK_MESSAGE(current == table, "README.md's rules table is stale: run UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
+}
+
+TEST_CASE("docs/report.md lists every error and notice code") {
+  const fs::path path = source_root() / "docs" / "report.md";
+  std::optional<std::string> text = testing::read_file(path.string());
+  REQUIRE(text);
+  const std::string begin = "<!-- codes:begin (generated from src/model/diagnostic_codes.hpp; the registry test keeps it current) -->\n";
+  const std::string end = "<!-- codes:end -->";
+  size_t b = text->find(begin);
+  size_t e = text->find(end);
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  std::string table = "| code | kind | meaning |\n| --- | --- | --- |\n";
+  for (const DiagnosticCode& c : kDiagnosticCodes)
+    table += "| `" + std::string(c.code) + "` | " + (c.is_error ? "error" : "notice") + " | " + std::string(c.meaning) + " |\n";
+  std::string current = text->substr(b + begin.size(), e - b - begin.size());
+  if (current != table && testing::updating_goldens()) {
+    testing::write_file(path.string(), text->substr(0, b + begin.size()) + table + text->substr(e));
+    current = table;
+  }
+  CHECK_MESSAGE(current == table, "docs/report.md's code table is stale: UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
 }

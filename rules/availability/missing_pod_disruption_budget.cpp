@@ -49,8 +49,10 @@ void check(const CheckContext& ctx, FindingSink& out) {
     int64_t replicas = effective_replicas(snapshot, workload);
     Finding& f = out.report(workload, "metadata.name",
                             fmt::format("{} ({}) has no PodDisruptionBudget that keeps a pod running: a node drain "
-                                        "during the upgrade can evict all {} of its pods at once",
-                                        workload.display_name(), component_name(cp.component), replicas));
+                                        "during the upgrade can evict {} at once",
+                                        workload.display_name(), component_name(cp.component),
+                                        replicas == 1 ? std::string("its only pod")
+                                                      : fmt::format("all {} of its pods", replicas)));
     Fix fix;
     fix.title = "add a PodDisruptionBudget with minAvailable: 1";
     fix.apply.push_back(budget_for(snapshot, workload));

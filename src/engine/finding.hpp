@@ -59,7 +59,7 @@ struct Finding {
   // Tells apart findings of one rule on one object (a port, a host) in fingerprints and
   // de-duplication; empty when one finding per object is the most there can be.
   std::string discriminator;
-  // The object the finding is on (for suppression annotations); not part of any report.
+  // The object the finding is on (for suppression annotations and provenance).
   const Resource* subject = nullptr;
 };
 

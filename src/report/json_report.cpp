@@ -76,6 +76,7 @@ void write_json(const Report& report, std::ostream& out) {
     jf["location"] = location_json(report, f.location);
     jf["fix"] = f.fix ? fix_json(*f.fix) : nlohmann::json(nullptr);
     jf["fingerprint"] = fingerprint(f);
+    jf["renderedFrom"] = f.subject != nullptr ? nullable(f.subject->provenance()) : nlohmann::json(nullptr);
     j["findings"].push_back(std::move(jf));
   }
   j["errors"] = nlohmann::json::array();

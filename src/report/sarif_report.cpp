@@ -98,7 +98,8 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
       r["locations"][0]["logicalLocations"] = {{{"name", name}, {"kind", "object"}}};
     }
     r["partialFingerprints"] = {{"upcheckFinding/v1", fingerprint(f)}};
-    if (f.fix) r["properties"] = {{"fix", fix_json(*f.fix)}};
+    if (f.fix) r["properties"]["fix"] = fix_json(*f.fix);
+    if (f.subject != nullptr && !f.subject->provenance().empty()) r["properties"]["renderedFrom"] = f.subject->provenance();
     results.push_back(std::move(r));
   }
 

@@ -84,6 +84,8 @@ void write_text(const Report& report, const TextOptions& options, std::ostream& 
       if (std::optional<std::string> line = options.source_line(f.location->file, f.location->mark.line))
         excerpt(out, *line, f.location->mark, style);
     }
+    if (f.subject != nullptr && !f.subject->provenance().empty())
+      out << "  " << style.paint("rendered from:", "1;36") << ' ' << f.subject->provenance() << '\n';
     out << "  " << style.paint("help:", "1;36") << ' ' << f.rule->remediation << '\n';
     if (f.fix) {
       out << "  " << style.paint("fix:", "1;32") << ' ' << f.fix->title;

@@ -1,0 +1,54 @@
+// Every code an error or notice can carry: part of the JSON report's interface, documented in
+// docs/report.md (generated from this list), checked by the tests whenever a report is read.
+#pragma once
+
+#include <algorithm>
+#include <string_view>
+
+namespace upcheck {
+
+struct DiagnosticCode {
+  std::string_view code;
+  bool is_error;            // errors make the exit status 2; notices never change it
+  std::string_view meaning;
+};
+
+inline constexpr DiagnosticCode kDiagnosticCodes[] = {
+    // Errors: an input (or part of one) could not be read.
+    {"binary-input", true, "the file holds NUL bytes: not a YAML or JSON manifest"},
+    {"directory-loop", true, "a symlink makes a directory contain itself; that branch is skipped"},
+    {"json-syntax", true, "malformed JSON; the other items and documents are still read"},
+    {"limit-alias", true, "alias expansion would copy more nodes than --max-alias-nodes (a \"billion laughs\" document)"},
+    {"limit-depth", true, "nesting deeper than --max-depth"},
+    {"limit-document", true, "a document or List item larger than --max-document-bytes; skipped"},
+    {"limit-objects", true, "more objects than --max-objects; the rest are not read"},
+    {"limit-scalar", true, "a scalar larger than --max-scalar-bytes"},
+    {"no-manifests", true, "a directory holds no *.yaml, *.yml or *.json file (optionally .gz)"},
+    {"unreadable-input", true, "a path that cannot be opened or read (missing, no permission, truncated gzip, ...)"},
+    {"yaml-encoding", true, "bytes that are not valid UTF-8 (or control characters)"},
+    {"yaml-memory", true, "the YAML parser ran out of memory"},
+    {"yaml-syntax", true, "malformed YAML; the other documents and List items are still read"},
+    // Notices: worth knowing, not a finding, never a change of exit status.
+    {"complex-key", false, "a mapping key that is not a scalar; skipped"},
+    {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
+    {"input-lacks-kind", false, "a rule needed objects of a kind the input has none of: dump them too"},
+    {"items-read-as-objects", false, "an object that is not a List had `items`, which were read as objects"},
+    {"missing-kind", false, "an object without apiVersion or kind; skipped"},
+    {"no-installation-detected", false, "no Istio control plane, and no --from: version rules had nothing to judge"},
+    {"not-an-object", false, "a document or list element that is not a mapping; skipped"},
+    {"results-capped", false, "SARIF holds at most 25,000 results (GitHub code scanning's limit); the rest were left out"},
+    {"rules-skipped", false, "rules that need --to were skipped because it was not given"},
+    {"skipped-chart-source", false, "a Helm chart's source directory (it has Chart.yaml): check the output of helm template instead"},
+    {"skipped-non-manifest", false, "Helm values, chart metadata or kustomize configuration found in a directory walk"},
+    {"skipped-template", false, "an unrendered template ({{ }}) found in a directory walk"},
+    {"unresolved-alias", false, "an alias to an anchor in another object or in a part upcheck does not keep; read as null"},
+    {"version-disagreement", false, "the sources of a control plane's version disagree; the strongest is used"},
+};
+
+inline const DiagnosticCode* find_diagnostic_code(std::string_view code) {
+  auto it = std::find_if(std::begin(kDiagnosticCodes), std::end(kDiagnosticCodes),
+                         [&](const DiagnosticCode& c) { return c.code == code; });
+  return it == std::end(kDiagnosticCodes) ? nullptr : &*it;
+}
+
+}  // namespace upcheck

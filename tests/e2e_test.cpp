@@ -1,0 +1,90 @@
+// End-to-end scenarios: testdata/e2e/<scenario>/ holds `args` (the command line after
+// `upcheck`, e.g. `check --to 1.2 dump.yaml`), its inputs, `exit-status`, and goldens of all three
+// formats: expected.txt, expected.json, expected.sarif. The command runs in-process from inside
+// the scenario's directory, so paths in the reports are the ones a user would see.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "cli/app.hpp"
+#include "model/diagnostic_codes.hpp"
+#include "testing/golden.hpp"
+
+namespace fs = std::filesystem;
+using namespace upcheck;
+
+namespace {
+
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+struct Run {
+  int status = 0;
+  std::string out;
+  std::string err;
+};
+
+Run run_in(const fs::path& dir, std::vector<std::string> args) {
+  fs::path previous = fs::current_path();
+  fs::current_path(dir);
+  std::ostringstream out, err;
+  Run r;
+  r.status = cli::run(args, out, err);
+  fs::current_path(previous);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("end-to-end scenarios") {
+  const fs::path root = fs::path(testing::env_dir("UPCHECK_TESTDATA")) / "e2e";
+  std::vector<fs::path> scenarios;
+  for (const auto& entry : fs::directory_iterator(root))
+    if (entry.is_directory()) scenarios.push_back(entry.path());
+  std::sort(scenarios.begin(), scenarios.end());
+  REQUIRE(!scenarios.empty());
+  for (const fs::path& dir : scenarios) {
+    SUBCASE(dir.filename().string().c_str()) {
+      std::optional<std::string> args_text = testing::read_file((dir / "args").string());
+      REQUIRE_MESSAGE(args_text, dir << "/args is missing");
+      std::vector<std::string> args = words(*args_text);
+      int expected_status = std::stoi(testing::read_file((dir / "exit-status").string()).value_or("0"));
+      const std::pair<const char*, const char*> formats[] = {
+          {"text", "expected.txt"}, {"json", "expected.json"}, {"sarif", "expected.sarif"}};
+      for (auto [format, golden] : formats) {
+        std::vector<std::string> with_format = args;
+        with_format.insert(with_format.begin() + 1, {"-o", format, "--color", "never", "--no-config"});
+        Run r = run_in(dir, with_format);
+        INFO(dir.filename().string(), " -o ", format, "\nstderr: ", r.err);
+        CHECK(r.status == expected_status);
+        std::string diff = testing::compare_golden((dir / golden).string(), r.out);
+        CHECK_MESSAGE(diff.empty(), diff);
+        if (std::string(format) == "json") {
+          auto report = nlohmann::json::parse(r.out);
+          CHECK(report["summary"]["exitCode"] == expected_status);
+          for (const char* list : {"errors", "notices"})
+            for (const auto& d : report[list]) {
+              const DiagnosticCode* code = find_diagnostic_code(d["code"].get<std::string>());
+              CHECK_MESSAGE(code != nullptr, d["code"] << " is not in src/model/diagnostic_codes.hpp");
+              if (code != nullptr) CHECK(code->is_error == (std::string(list) == "errors"));
+            }
+        }
+      }
+      // The same answer whatever the number of parser threads.
+      std::vector<std::string> one_job = args;
+      one_job.insert(one_job.begin() + 1, {"-o", "json", "--no-config", "--jobs", "1"});
+      std::vector<std::string> four_jobs = args;
+      four_jobs.insert(four_jobs.begin() + 1, {"-o", "json", "--no-config", "--jobs", "4"});
+      CHECK(run_in(dir, one_job).out == run_in(dir, four_jobs).out);
+    }
+  }
+}
