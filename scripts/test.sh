@@ -11,7 +11,11 @@ run_suite() {  # build dir, meson setup args...
   if [ ! -f "$dir/build.ninja" ]; then
     meson setup "$dir" "$@" >/dev/null
   fi
-  ninja -C "$dir" >/dev/null
+  local log
+  if ! log=$(ninja -C "$dir" 2>&1); then   # quiet when it builds, the whole story when it does not
+    echo "$log" | tail -60 >&2
+    return 1
+  fi
   meson test -C "$dir" --print-errorlogs --num-processes 2 "${MESON_TEST_ARGS[@]}"
 }
 

@@ -60,7 +60,9 @@ TEST_CASE("end-to-end scenarios") {
       int expected_status = std::stoi(testing::read_file((dir / "exit-status").string()).value_or("0"));
       const std::pair<const char*, const char*> formats[] = {
           {"text", "expected.txt"}, {"json", "expected.json"}, {"sarif", "expected.sarif"}};
-      for (auto [format, golden] : formats) {
+      for (const auto& format_and_golden : formats) {
+        const std::string format = format_and_golden.first;   // no bindings: clang 14 cannot capture them
+        const std::string golden = format_and_golden.second;
         std::vector<std::string> with_format = args;
         with_format.insert(with_format.begin() + 1, {"-o", format, "--color", "never", "--no-config"});
         Run r = run_in(dir, with_format);
@@ -68,7 +70,7 @@ TEST_CASE("end-to-end scenarios") {
         CHECK(r.status == expected_status);
         std::string diff = testing::compare_golden((dir / golden).string(), r.out);
         CHECK_MESSAGE(diff.empty(), diff);
-        if (std::string(format) == "json") {
+        if (format == "json") {
           auto report = nlohmann::json::parse(r.out);
           CHECK(report["summary"]["exitCode"] == expected_status);
           for (const char* list : {"errors", "notices"})
