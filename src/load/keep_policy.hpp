@@ -31,7 +31,9 @@ const KeepNode& keep_policy(std::string_view api_group, std::string_view kind, s
 const KeepNode& keep_everything();
 
 // Annotation values longer than this are dropped (the key stays, with an empty value) unless
-// the key names Istio, Helm or upcheck: nothing else long is ever read.
+// the key names Istio, Helm or upcheck: nothing else long is ever read. `sidecar.istio.io/status`
+// always keeps only its presence (its `version` is a template hash, not a version), and
+// last-applied-configuration only its apiVersion.
 inline constexpr size_t kMaxKeptAnnotationValue = 256;
 bool keeps_long_annotation(std::string_view key);
 

@@ -113,7 +113,7 @@ bool looks_like_json(std::string_view prefix) {
 class Loader {
  public:
   Loader(const LoadOptions& options, LoadResult& result)
-      : options_(options), result_(result), in_flight_limit_(options.jobs * 2 + 2) {
+      : options_(options), result_(result), in_flight_limit_(options.jobs + 1) {
     if (options.jobs > 1) pool_ = std::make_unique<ParsePool>(options.jobs);
   }
 

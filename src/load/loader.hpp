@@ -18,7 +18,7 @@ struct LoadOptions {
   LoadLimits limits;
   unsigned jobs = 1;                  // parser threads
   std::string stdin_filename;         // how reports name "-"; "<stdin>" when empty
-  size_t chunk_bytes = 4u << 20;      // unit of parallel work
+  size_t chunk_bytes = 1u << 20;      // unit of parallel work
   // Called now and then with (bytes read, objects so far, total bytes or 0) for a progress line.
   std::function<void(uint64_t, size_t, uint64_t)> progress;
 };

@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <unistd.h>
 
 #include "load/loader.hpp"
+#include "model/tree_json.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
@@ -334,7 +336,8 @@ TEST_CASE("Secret data and last-applied bodies are never kept") {
   REQUIRE(r.resources.size() == 1);
   const Resource& secret = r.resources[0];
   CHECK_FALSE(secret.root()["data"].valid());
-  CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
+  // Only the apiVersion stays, never the body with the data.
+  CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == R"({"apiVersion":"v1"})");
   CHECK(secret.last_applied_api_version() == "v1");
   CHECK(secret.root()["type"].text() == "Opaque");
 }
@@ -347,4 +350,51 @@ TEST_CASE("upcheck collect's List records which kinds it gathered") {
   LoadResult r = load_paths({path});
   CHECK(r.resources.empty());
   CHECK(r.collected_kinds == std::set<std::string, std::less<>>{"HorizontalPodAutoscaler", "PodDisruptionBudget"});
+}
+
+namespace {
+
+// Every kept node with its position, in document order.
+void flatten(NodeRef node, std::string& out) {
+  out += std::to_string(node.mark().line) + ":" + std::to_string(node.mark().column) + " " +
+         std::to_string(static_cast<int>(node.type())) + " " + std::string(node.text()) + "\n";
+  if (node.is_map())
+    for (auto [k, v] : node.entries()) {
+      flatten(k, out);
+      flatten(v, out);
+    }
+  for (NodeRef e : node.elements()) flatten(e, out);
+}
+
+std::string everything(const LoadResult& r) {
+  std::string out;
+  for (const Resource& res : r.resources) {
+    out += "--- " + res.display_name() + " " + res.last_applied_api_version() + "\n";
+    flatten(res.root(), out);
+  }
+  for (const Diagnostic& d : r.errors) out += "error " + d.code + " " + std::to_string(d.mark.line) + "\n";
+  for (const Diagnostic& d : r.notices) out += "notice " + d.code + " " + std::to_string(d.mark.line) + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the List-item prefilter changes nothing the rules can see") {
+  const char* testdata = std::getenv("UPCHECK_TESTDATA");
+  REQUIRE(testdata != nullptr);
+  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml", "e2e/kubectl-dump-without-managed-fields/dump.yaml"}) {
+    std::string path = std::string(testdata) + "/" + dump;
+    ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
+    LoadResult plain = load_paths({path});
+    ::unsetenv("UPCHECK_NO_PREFILTER");
+    LoadResult filtered = load_paths({path});
+    INFO(dump);
+    CHECK(plain.resources.size() > 40);
+    std::string a = everything(plain), b = everything(filtered);
+    if (a != b) {
+      std::ofstream("/tmp/prefilter-plain.txt") << a;
+      std::ofstream("/tmp/prefilter-filtered.txt") << b;
+    }
+    CHECK(a == b);
+  }
 }

@@ -23,9 +23,19 @@ std::string_view group_of(std::string_view api_version) {
   return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
 }
 
+// A kept container's position is its first kept entry's: the same whether or not the dropped
+// entries before it were ever parsed (the List-item prefilter blanks them).
+void place_at_first_child(TreeBuilder& out, uint32_t container) {
+  if (out.node_count() > container + 1) {
+    const Node& first = out.node(container + 1);
+    out.set_mark(container, {first.line, first.column});
+  }
+}
+
 // Copies `src` into `out`, keeping what `keep` allows. Duplicate keys resolve to the last one and
 // `<<` merge keys are applied, as Kubernetes' YAML reader does.
 void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
+  const auto container = static_cast<uint32_t>(out.node_count());
   switch (src.type()) {
     case NodeType::Null:
       out.null(src.mark());
@@ -37,6 +47,7 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
       out.begin_seq(src.mark());
       for (NodeRef element : src.elements())
         if (const KeepNode* child = keep.child("*")) prune(element, *child, out);
+      place_at_first_child(out, container);
       out.end();
       return;
     case NodeType::Map:
@@ -75,6 +86,7 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
     if (m.is_map()) merge_from(m);
     for (NodeRef element : m.elements()) merge_from(element);
   }
+  place_at_first_child(out, container);
   out.end();
 }
 
@@ -420,9 +432,11 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
   }
   if (top.section == Section::Annotations && has_pending_key_) {
     if (pending_key_ == kLastApplied) {
-      ctx.last_applied_api_version = json_top_level_string(text, "apiVersion");
-      kept = {};
-    } else if (text.size() > kMaxKeptAnnotationValue && !keeps_long_annotation(pending_key_)) {
+      std::string version = json_top_level_string(text, "apiVersion");
+      ctx.last_applied_api_version = version.empty() ? std::string() : "{\"apiVersion\":\"" + version + "\"}";
+      kept = ctx.last_applied_api_version;
+    } else if (pending_key_ == "sidecar.istio.io/status" ||
+               (text.size() > kMaxKeptAnnotationValue && !keeps_long_annotation(pending_key_))) {
       kept = {};
     }
   }
@@ -478,7 +492,7 @@ bool ObjectAssembler::alias(std::string_view anchor, Mark mark) {
     value_done();
     return true;
   }
-  ctx.alias_nodes += target.subtree_size;
+  ctx.alias_nodes += target.subtree_size();
   if (ctx.alias_nodes > limits_.max_alias_nodes) {
     error(mark, "limit-alias",
           fmt::format("alias expansion exceeds {} nodes (a \"billion laughs\" document?); raise the limit "
@@ -548,7 +562,7 @@ void ObjectAssembler::finish_object() {
   prune(root, keep, final_builder);
   Resource resource(final_builder.finish(), file_, position);
   resource.set_provenance(document_provenance_);
-  resource.set_last_applied_api_version(std::move(last_applied));
+  (void)last_applied;
   (void)api_version;
   (void)kind;
   if (object_count_ != nullptr && object_count_->fetch_add(1) + 1 > limits_.max_objects) {

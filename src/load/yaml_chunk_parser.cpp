@@ -5,6 +5,9 @@
 #include <algorithm>
 
 #include "load/chunk_parser.hpp"
+#include "load/yaml_prefilter.hpp"
+
+#include <cstdlib>
 
 namespace upcheck::load {
 namespace {
@@ -125,6 +128,22 @@ Mark mark_at_offset(std::string_view text, size_t offset, uint32_t first_line) {
 }
 
 ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count) {
+  if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr) {
+    // List items in kubectl's layout: let libyaml skip what the keep policy drops.
+    Chunk filtered;
+    filtered.file = chunk.file;
+    filtered.kind = ChunkKind::Documents;   // parsed as is from here on
+    filtered.first_line = chunk.first_line;
+    filtered.sources = chunk.sources;
+    filtered.errors = chunk.errors;
+    std::vector<size_t> item_offsets;
+    prefilter_list_items(chunk.bytes, filtered.bytes, item_offsets);
+    if (item_offsets.size() == chunk.boundaries.size()) {
+      for (size_t i = 0; i < item_offsets.size(); ++i)
+        filtered.boundaries.push_back({static_cast<uint32_t>(item_offsets[i]), chunk.boundaries[i].line});
+      return parse_yaml_chunk(filtered, limits, object_count);
+    }
+  }
   ParseOutput out;
   out.errors = chunk.errors;
   if (chunk.bytes.empty()) return out;

@@ -7,10 +7,19 @@ namespace upcheck {
 Resource::Resource(Tree tree, uint32_t file, Mark position)
     : tree_(std::move(tree)), file_(file), position_(position) {
   NodeRef r = tree_.root();
-  api_version_ = r["apiVersion"].text();
-  kind_ = r["kind"].text();
-  ns_ = r["metadata"]["namespace"].text();
-  name_ = r["metadata"]["name"].text();
+  auto index_of = [](NodeRef n) { return n.is_scalar() ? n.index() : 0u; };
+  api_version_ = index_of(r["apiVersion"]);
+  kind_ = index_of(r["kind"]);
+  ns_ = index_of(r["metadata"]["namespace"]);
+  name_ = index_of(r["metadata"]["name"]);
+}
+
+std::string Resource::last_applied_api_version() const {
+  std::string_view json = annotations()["kubectl.kubernetes.io/last-applied-configuration"].text();
+  // The loader wrote exactly {"apiVersion":"<v>"}.
+  constexpr std::string_view kPrefix = "{\"apiVersion\":\"";
+  if (json.substr(0, kPrefix.size()) != kPrefix || json.size() < kPrefix.size() + 2) return {};
+  return std::string(json.substr(kPrefix.size(), json.size() - kPrefix.size() - 2));
 }
 
 std::optional<std::string_view> Resource::label(std::string_view key) const {
@@ -26,27 +35,29 @@ std::optional<std::string_view> Resource::annotation(std::string_view key) const
 }
 
 std::string_view Resource::group() const {
-  auto slash = api_version_.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version_.substr(0, slash);
+  std::string_view v = api_version();
+  auto slash = v.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : v.substr(0, slash);
 }
 
 std::string_view Resource::version() const {
-  auto slash = api_version_.find('/');
-  return slash == std::string_view::npos ? api_version_ : api_version_.substr(slash + 1);
+  std::string_view v = api_version();
+  auto slash = v.find('/');
+  return slash == std::string_view::npos ? v : v.substr(slash + 1);
 }
 
 ObjectRef Resource::ref() const {
-  return {std::string(api_version_), std::string(kind_), std::string(ns_), std::string(name_)};
+  return {std::string(api_version()), std::string(kind()), std::string(ns()), std::string(name())};
 }
 
 std::string Resource::display_name() const {
-  std::string out(kind_);
+  std::string out(kind());
   out += ' ';
-  if (!ns_.empty()) {
-    out += ns_;
+  if (!ns().empty()) {
+    out += ns();
     out += '/';
   }
-  out += name_.empty() ? std::string_view("<unnamed>") : name_;
+  out += name().empty() ? std::string_view("<unnamed>") : name();
   return out;
 }
 
@@ -73,8 +84,7 @@ Mark Resource::locate(std::string_view field_path) const {
 }
 
 size_t Resource::memory_bytes() const {
-  return sizeof(Resource) + tree_.memory_bytes() + provenance_.capacity() +
-         last_applied_api_version_.capacity();
+  return sizeof(Resource) + tree_.memory_bytes() + (provenance_.size() > 15 ? provenance_.capacity() : 0);
 }
 
 }  // namespace upcheck

@@ -34,10 +34,10 @@ class Resource {
   std::optional<std::string_view> label(std::string_view key) const;
   std::optional<std::string_view> annotation(std::string_view key) const;
 
-  std::string_view api_version() const { return api_version_; }
-  std::string_view kind() const { return kind_; }
-  std::string_view ns() const { return ns_; }
-  std::string_view name() const { return name_; }
+  std::string_view api_version() const { return text_at(api_version_); }
+  std::string_view kind() const { return text_at(kind_); }
+  std::string_view ns() const { return text_at(ns_); }
+  std::string_view name() const { return text_at(name_); }
   // "apps" for "apps/v1"; "" for the core group ("v1").
   std::string_view group() const;
   // "v1" for "apps/v1".
@@ -58,18 +58,20 @@ class Resource {
   const std::string& provenance() const { return provenance_; }
   void set_provenance(std::string source) { provenance_ = std::move(source); }
   // apiVersion in the kubectl.kubernetes.io/last-applied-configuration annotation. The loader
-  // keeps only this and the kind, never the body: a Secret's body holds its data.
-  const std::string& last_applied_api_version() const { return last_applied_api_version_; }
-  void set_last_applied_api_version(std::string v) { last_applied_api_version_ = std::move(v); }
+  // keeps only that (as the annotation's value: `{"apiVersion":"apps/v1"}`), never the body: a
+  // Secret's body holds its data.
+  std::string last_applied_api_version() const;
   size_t memory_bytes() const;
 
  private:
+  std::string_view text_at(uint32_t index) const { return index == 0 ? std::string_view{} : tree_.text(tree_.node(index)); }
+
   Tree tree_;
   uint32_t file_ = 0;
   Mark position_;
-  std::string_view api_version_, kind_, ns_, name_;
+  // Scalar nodes of the identity fields (0: absent; node 0 is the root mapping).
+  uint32_t api_version_ = 0, kind_ = 0, ns_ = 0, name_ = 0;
   std::string provenance_;
-  std::string last_applied_api_version_;
 };
 
 }  // namespace upcheck

@@ -2,34 +2,19 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <stdexcept>
 
 namespace upcheck {
 
 Tree::Tree(std::span<const Node> nodes, std::string_view text)
-    : nodes_(std::make_unique_for_overwrite<Node[]>(nodes.size())),
-      text_(std::make_unique_for_overwrite<char[]>(text.size())),
+    : storage_(std::make_unique_for_overwrite<std::byte[]>(nodes.size_bytes() + text.size())),
       node_count_(static_cast<uint32_t>(nodes.size())),
       text_size_(static_cast<uint32_t>(text.size())) {
-  std::copy(nodes.begin(), nodes.end(), nodes_.get());
-  std::copy(text.begin(), text.end(), text_.get());
+  std::memcpy(storage_.get(), nodes.data(), nodes.size_bytes());
+  std::memcpy(storage_.get() + nodes.size_bytes(), text.data(), text.size());
 }
 
-const Node& NodeRef::node() const { return tree_->node(index_); }
-
-NodeType NodeRef::type() const { return valid() ? node().type() : NodeType::Null; }
-
-ScalarStyle NodeRef::style() const { return valid() ? node().style() : ScalarStyle::Plain; }
-
-Mark NodeRef::mark() const {
-  if (!valid()) return {};
-  return {node().line, node().column};
-}
-
-std::string_view NodeRef::text() const {
-  if (!is_scalar()) return {};
-  return tree_->text(node());
-}
 
 std::optional<int64_t> NodeRef::as_int() const {
   if (!is_scalar() || style() != ScalarStyle::Plain) return std::nullopt;
@@ -56,17 +41,6 @@ std::optional<bool> NodeRef::as_bool() const {
   return std::nullopt;
 }
 
-NodeRef NodeRef::first_child() const {
-  if (!valid() || node().subtree_size <= 1) return {};
-  return {tree_, index_ + 1};
-}
-
-NodeRef NodeRef::next_sibling_within(const NodeRef& parent) const {
-  if (!valid()) return {};
-  uint32_t next = index_ + node().subtree_size;
-  if (next >= parent.index_ + parent.node().subtree_size) return {};
-  return {tree_, next};
-}
 
 NodeRef NodeRef::key_node(std::string_view key) const {
   if (!is_map()) return {};
@@ -151,7 +125,7 @@ uint32_t TreeBuilder::add_text(std::string_view text) {
 
 void TreeBuilder::scalar(std::string_view text, ScalarStyle style, Mark mark) {
   Node n;
-  n.text_offset = add_text(text);
+  n.offset_or_size = add_text(text);
   n.text_length = static_cast<uint32_t>(std::min<size_t>(text.size(), Node::kMaxTextLength));
   n.line = mark.line;
   n.column = mark.column;
@@ -170,6 +144,7 @@ void TreeBuilder::null(Mark mark) {
 
 void TreeBuilder::open(NodeType type, Mark mark) {
   Node n;
+  n.offset_or_size = 1;   // until end(): an alias to an open container copies just it
   n.line = mark.line;
   n.column = mark.column;
   n.set_type(type);
@@ -180,11 +155,11 @@ void TreeBuilder::open(NodeType type, Mark mark) {
 void TreeBuilder::end() {
   uint32_t index = open_.back();
   open_.pop_back();
-  nodes_[index].subtree_size = static_cast<uint32_t>(nodes_.size() - index);
+  nodes_[index].offset_or_size = static_cast<uint32_t>(nodes_.size() - index);
 }
 
 void TreeBuilder::copy_subtree(uint32_t index) {
-  const uint32_t count = nodes_[index].subtree_size;
+  const uint32_t count = nodes_[index].subtree_size();
   nodes_.reserve(nodes_.size() + count);
   for (uint32_t i = 0; i < count; ++i) nodes_.push_back(nodes_[index + i]);
 }

@@ -32,23 +32,27 @@ enum class NodeType : uint8_t { Null, Scalar, Map, Seq };
 // scalar is always a string.
 enum class ScalarStyle : uint8_t { Plain, Quoted, Block };
 
-// 20 bytes: a large dump keeps millions of these.
+// 16 bytes: a large dump keeps millions of these. A scalar has text and no children; a container
+// has children and no text; so one field serves as the text's offset or the subtree's size.
 struct Node {
   static constexpr uint32_t kMaxTextLength = (1u << 28) - 1;
-  uint32_t text_offset = 0;   // scalar text in the tree's text block
+  uint32_t offset_or_size = 0;     // scalar: text offset in the tree's text; container: subtree size
   uint32_t text_length : 28 = 0;
   uint32_t type_bits : 2 = 0;
   uint32_t style_bits : 2 = 0;
   uint32_t line = 0;
   uint32_t column = 0;
-  uint32_t subtree_size = 1;  // this node and all its descendants
 
   NodeType type() const { return static_cast<NodeType>(type_bits); }
   ScalarStyle style() const { return static_cast<ScalarStyle>(style_bits); }
   void set_type(NodeType t) { type_bits = static_cast<uint32_t>(t) & 3u; }
   void set_style(ScalarStyle s) { style_bits = static_cast<uint32_t>(s) & 3u; }
+  bool is_container() const { return type() == NodeType::Map || type() == NodeType::Seq; }
+  // This node and all its descendants.
+  uint32_t subtree_size() const { return is_container() ? offset_or_size : 1; }
+  uint32_t text_offset() const { return is_container() ? 0 : offset_or_size; }
 };
-static_assert(sizeof(Node) == 20);
+static_assert(sizeof(Node) == 16);
 
 class Tree;
 struct NodeChildren;
@@ -64,16 +68,16 @@ class NodeRef {
 
   bool valid() const { return tree_ != nullptr; }
   explicit operator bool() const { return valid(); }
-  NodeType type() const;
+  inline NodeType type() const;
   bool is_map() const { return valid() && type() == NodeType::Map; }
   bool is_seq() const { return valid() && type() == NodeType::Seq; }
   bool is_scalar() const { return valid() && type() == NodeType::Scalar; }
   bool is_null() const { return valid() && type() == NodeType::Null; }
-  ScalarStyle style() const;
-  Mark mark() const;
+  inline ScalarStyle style() const;
+  inline Mark mark() const;
 
   // Scalar text; empty for anything else.
-  std::string_view text() const;
+  inline std::string_view text() const;
   // A plain scalar that is a decimal integer, or nothing.
   std::optional<int64_t> as_int() const;
   // A plain YAML 1.1 boolean (true/false/yes/no/on/off, as Kubernetes' YAML reader takes them).
@@ -103,19 +107,16 @@ class NodeRef {
     return a.tree_ == b.tree_ && a.index_ == b.index_;
   }
 
- private:
-  const Node& node() const;
- public:
   // Navigation used by the iterators.
-  NodeRef first_child() const;
+  inline NodeRef first_child() const;
+  inline NodeRef next_sibling_within(const NodeRef& parent) const;
+
  private:
-  NodeRef next_sibling_within(const NodeRef& parent) const;
+  inline const Node& node() const;
 
   const Tree* tree_ = nullptr;
   uint32_t index_ = 0;
 
-  friend class NodeChildIterator;
-  friend class NodeEntryIterator;
 };
 
 struct NodeEntry {
@@ -176,18 +177,37 @@ class Tree {
   Tree(std::span<const Node> nodes, std::string_view text);
 
   NodeRef root() const { return node_count_ == 0 ? NodeRef{} : NodeRef{this, 0}; }
-  const Node& node(uint32_t index) const { return nodes_[index]; }
+  const Node& node(uint32_t index) const { return nodes()[index]; }
   size_t node_count() const { return node_count_; }
-  std::string_view text(const Node& n) const { return {text_.get() + n.text_offset, n.text_length}; }
+  std::string_view text(const Node& n) const { return {text_block() + n.text_offset(), n.text_length}; }
   // Bytes held, for memory accounting.
   size_t memory_bytes() const { return node_count_ * sizeof(Node) + text_size_; }
 
  private:
-  std::unique_ptr<Node[]> nodes_;
-  std::unique_ptr<char[]> text_;
+  const Node* nodes() const { return reinterpret_cast<const Node*>(storage_.get()); }
+  const char* text_block() const { return reinterpret_cast<const char*>(storage_.get()) + node_count_ * sizeof(Node); }
+
+  // One allocation holds the nodes, then the text.
+  std::unique_ptr<std::byte[]> storage_;
   uint32_t node_count_ = 0;
   uint32_t text_size_ = 0;
 };
+
+inline const Node& NodeRef::node() const { return tree_->node(index_); }
+inline NodeType NodeRef::type() const { return valid() ? node().type() : NodeType::Null; }
+inline ScalarStyle NodeRef::style() const { return valid() ? node().style() : ScalarStyle::Plain; }
+inline Mark NodeRef::mark() const { return valid() ? Mark{node().line, node().column} : Mark{}; }
+inline std::string_view NodeRef::text() const { return is_scalar() ? tree_->text(node()) : std::string_view{}; }
+inline NodeRef NodeRef::first_child() const {
+  if (!valid() || node().subtree_size() <= 1) return {};
+  return {tree_, index_ + 1};
+}
+inline NodeRef NodeRef::next_sibling_within(const NodeRef& parent) const {
+  if (!valid()) return {};
+  uint32_t next = index_ + node().subtree_size();
+  if (next >= parent.index_ + parent.node().subtree_size()) return {};
+  return {tree_, next};
+}
 
 // Builds a Tree in document order. Containers are opened and closed like parser events.
 class TreeBuilder {
@@ -204,10 +224,14 @@ class TreeBuilder {
   // The most recently added node (valid until the next call).
   uint32_t last_index() const { return static_cast<uint32_t>(nodes_.size() - 1); }
   const Node& node(uint32_t index) const { return nodes_[index]; }
-  std::string_view text(const Node& n) const { return {text_.data() + n.text_offset, n.text_length}; }
+  std::string_view text(const Node& n) const { return {text_.data() + n.text_offset(), n.text_length}; }
   // Drops everything added after `mark_count` nodes (used to discard a key whose value was
   // skipped). Only valid when no container opened since then is still open.
   void truncate(size_t node_count);
+  void set_mark(uint32_t index, Mark mark) {
+    nodes_[index].line = mark.line;
+    nodes_[index].column = mark.column;
+  }
   // Copies the finished tree out; the builder keeps its buffers for the next object.
   Tree finish();
   void clear();
