@@ -63,8 +63,8 @@ SidecarVerdict sidecar_of(const Snapshot& snapshot, const Resource& service) {
       return {SidecarState::Present, fmt::format("namespace {} has istio-injection=enabled", service.ns())};
     if (ns_revision) return {SidecarState::Present, fmt::format("namespace {} has istio.io/rev", service.ns())};
   }
-  return {SidecarState::Absent, fmt::format("none of the {} pod{} or pod template{} it selects runs or injects one",
-                                            pods.size(), pods.size() == 1 ? "" : "s", pods.size() == 1 ? "" : "s")};
+  return {SidecarState::Absent, fmt::format("no pod or pod template it selects runs or injects one; {} checked",
+                                            pods.size())};
 }
 
 std::optional<int64_t> target_port(const Snapshot& snapshot, const Resource& service, NodeRef service_port,

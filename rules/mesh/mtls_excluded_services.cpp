@@ -31,9 +31,9 @@ OptionStatus option_status(const InstalledRelease& installed) {
                         v.str()),
             false};
   if (v.same_minor(Version{0, 8, std::nullopt, {}}))
-    return {"Pilot 0.8 applies the list only to sidecars still on the v1 xDS API (0.7 proxies); 0.8 sidecars take "
-            "client TLS from DestinationRules alone, and 1.0 removed the option: 0.8 sidecars already use the "
-            "mesh-wide client TLS for this host, so applying the migration changes live traffic",
+    return {"Istio 0.8 sidecars take client TLS from DestinationRules and no longer honour the list (only 0.7 "
+            "sidecars still do), and 1.0 removed the option: 0.8 sidecars already use the mesh-wide client TLS for "
+            "this host, so applying the migration changes live traffic",
             true};
   return {fmt::format("Pilot has ignored the option since Istio 1.0 (0.8 sidecars already did), so on the installed "
                       "{} sidecars already use the mesh-wide client TLS (mutual TLS where it is on mesh-wide) for "
@@ -142,15 +142,11 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
 
   std::vector<const Resource*> rules = target->service ? destination_rules_for(snapshot, *target->service)
                                                        : destination_rules_for_host(snapshot, target->rule_host);
-  // A rule every sidecar reads that already turns TLS off for the host leaves nothing to migrate.
+  // A rule every sidecar reads that already turns TLS off for the host leaves nothing to migrate:
+  // the entry is dead configuration, which Istio 1.0 and later ignore.
   for (const Resource* rule : rules) {
     const bool mesh_wide = exported_to_mesh(*rule) && (rule->ns() == target->rule_namespace || rule->ns() == config_map.ns());
-    if (mesh_wide && tls_mode(rule->spec()["trafficPolicy"]) == "DISABLE") {
-      place(fmt::format("{}, which Istio 1.0 and later ignore; DestinationRule {}/{} already disables TLS to this "
-                        "host, so the entry is dead configuration and can be deleted",
-                        listed, rule->ns(), rule->name()));
-      return;
-    }
+    if (mesh_wide && tls_mode(rule->spec()["trafficPolicy"]) == "DISABLE") return;
   }
 
   Fix fix;
@@ -213,9 +209,10 @@ constinit const Rule mtls_excluded_services{
             .rationale =
                 "Istio 0.3 added the mesh config option `mtls_excluded_services` (`mtlsExcludedServices`): hosts, "
                 "typically the Kubernetes API server, to which sidecars never originate mutual TLS (istio/api#229, "
-                "istio/istio#1607). Pilot applied it while building outbound clusters on the v1 xDS path "
-                "(pilot/pkg/proxy/envoy/v1/policy.go, istio/istio@0.8.0), comparing each entry with the service's "
-                "full hostname. From 0.8, sidecars on the v2 API take client TLS from DestinationRules alone: the "
+                "istio/istio#1607). Pilot applied it while building outbound clusters for v1 xDS sidecars "
+                "(isDestinationExcludedForMTLS in pilot/pkg/proxy/envoy/v1/policy.go, 0.5 to 0.7 sources), comparing "
+                "each entry with the service's full hostname. From 0.8, sidecars on the v2 API take client TLS from "
+                "DestinationRules: the "
                 "option \"doesn't appear to be working (as it did in 0.7.1)\" (istio/istio#6028), \"since 0.8, this "
                 "(client settings) needs to be defined explicitly with destination rules\" (istio/istio#6056), the "
                 "0.8.0 chart ships it commented out, istio/api#511 deprecated the field, and it was removed in 1.0 "
@@ -223,8 +220,8 @@ constinit const Rule mtls_excluded_services{
                 "configuration to destination rules\") replaces each entry with a DestinationRule for the host with "
                 "tls.mode DISABLE, e.g. `kubernetes-master` in `default` for kubernetes.default.svc.cluster.local. "
                 "The rule goes in the service's namespace (derived from the FQDN); a DestinationRule that already "
-                "names the host is edited instead of duplicated, and one that every sidecar reads and that already "
-                "disables TLS leaves the entry as dead configuration. Both spellings of the option are read; the "
+                "names the host is edited instead of duplicated, and an entry whose host already has such a rule that "
+                "every sidecar reads (in the host's namespace or the mesh config's) is migrated, so it stays silent. Both spellings of the option are read; the "
                 "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`.",
             .remediation = "Add (or edit) a DestinationRule with trafficPolicy.tls.mode DISABLE for each listed host, "
                            "then delete the option from the mesh config.",

@@ -468,11 +468,13 @@ constinit const Rule per_service_mtls_annotation{
             .title = "Service overrides mutual TLS with an auth.istio.io/<port> annotation",
             .rationale =
                 "Before Istio 1.0 a Service could override the mesh-wide mutual TLS setting for one of its ports with "
-                "the annotation `auth.istio.io/<service port>: NONE` (or `MUTUAL_TLS`); Pilot read it in "
-                "pilot/pkg/serviceregistry/kube/conversion.go (istio/istio@0.8.0). The 0.8 docs called authentication "
-                "policy the recommended way and announced the annotation's removal (istio/istio.io#1332); "
-                "istio/istio#5890 (\"Remove mTLS enablement via service annotation\", #5826) removed the reading, "
-                "and the 1.0 release notes say \"We removed service annotations\" (istio.io, Announcing Istio 1.0). "
+                "the annotation `auth.istio.io/<service port>: NONE` (or `MUTUAL_TLS`): Pilot's Kubernetes registry read it "
+                "per Service port (extractAuthenticationPolicy in pilot/pkg/serviceregistry/kube/conversion.go, added "
+                "by istio/old_pilot_repo#1443 for 0.3). The 0.8 docs called authentication policy the recommended way "
+                "and announced the annotation's removal (istio/istio.io#1332); istio/istio#5890 (\"Remove mTLS "
+                "enablement via service annotation\", #5826, merged 2018-05-29) deleted that function, and the 1.0 "
+                "release notes list it as a 1.0 change: \"We removed service annotations\" (istio.io, Announcing "
+                "Istio 1.0). "
                 "So from 1.0 on the port silently gets the mesh-wide setting. The 1.2 Upgrade Steps guide "
                 "(\"Migrating per-service mutual TLS enablement via annotations to authentication policy\") gives the "
                 "replacement: an authentication.istio.io/v1alpha1 Policy targeting the Service and port with no peers "
