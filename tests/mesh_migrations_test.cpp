@@ -321,3 +321,22 @@ TEST_CASE("the benchmark cluster's planted annotations and excluded services are
   CHECK(got_hosts == want_hosts);
   fs::remove_all(dir);
 }
+
+TEST_CASE("an upgrade that keeps a Pilot which still reads the old settings needs no migration") {
+  const std::string annotated = R"(apiVersion: v1
+kind: Service
+metadata: {name: foo, namespace: bar, annotations: {"auth.istio.io/8000": NONE}}
+spec: {selector: {app: foo}, ports: [{name: http, port: 8000}]}
+)";
+  CHECK(write_and_check("MESH002", {"--from", "0.7.1", "--to", "0.8"}, annotated)["findings"].empty());
+  CHECK(write_and_check("MESH002", {"--from", "0.8.0", "--to", "1.0"}, annotated)["findings"].size() == 1);
+  const std::string excluded = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    mtlsExcludedServices: ["kubernetes.default.svc.cluster.local"]
+)";
+  CHECK(write_and_check("MESH003", {"--from", "0.6.0", "--to", "0.7"}, excluded)["findings"].empty());
+  CHECK(write_and_check("MESH003", {"--from", "0.7.1", "--to", "0.8"}, excluded)["findings"].size() == 1);
+}

@@ -8,11 +8,6 @@ Mark MeshConfig::position(NodeRef node) const {
   return embedded_position(*config_map, "data.mesh", node.mark());
 }
 
-bool MeshConfig::exact_positions() const {
-  NodeRef text = config_map->root()["data"]["mesh"];
-  return text.is_scalar() && text.style() == ScalarStyle::Block;
-}
-
 std::vector<MeshConfig> mesh_configs(const Snapshot& snapshot) {
   std::vector<MeshConfig> out;
   for (const Resource* config_map : snapshot.of_kind("ConfigMap")) {

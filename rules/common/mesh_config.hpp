@@ -17,8 +17,6 @@ struct MeshConfig {
   // Where a node of the mesh text sits in the input: its own line inside a `mesh: |` block, else
   // the `mesh:` key (quoted text, as in every JSON dump).
   Mark position(NodeRef node) const;
-  // True when positions inside the text are exact (a literal block scalar).
-  bool exact_positions() const;
 };
 
 // Every ConfigMap named `istio` or `istio-<revision>` with a `data.mesh` key that parses as YAML,

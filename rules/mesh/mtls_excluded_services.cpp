@@ -189,6 +189,8 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
 }
 
 void check(const CheckContext& ctx, FindingSink& out) {
+  // An upgrade within 0.x before 0.8 keeps sidecars that honour the list.
+  if (ctx.plan().to && *ctx.plan().to < Version{0, 8, std::nullopt, {}}) return;
   for (const MeshConfig& mesh : mesh_configs(ctx.snapshot())) {
     for (std::string_view key : {"mtlsExcludedServices", "mtls_excluded_services"}) {
       for (NodeRef entry : mesh.root().get(key).elements())
@@ -222,7 +224,8 @@ constinit const Rule mtls_excluded_services{
                 "The rule goes in the service's namespace (derived from the FQDN); a DestinationRule that already "
                 "names the host is edited instead of duplicated, and an entry whose host already has such a rule that "
                 "every sidecar reads (in the host's namespace or the mesh config's) is migrated, so it stays silent. Both spellings of the option are read; the "
-                "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`.",
+                "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`. An upgrade "
+                "that ends before 0.8 keeps sidecars that honour the list, so it reports nothing.",
             .remediation = "Add (or edit) a DestinationRule with trafficPolicy.tls.mode DISABLE for each listed host, "
                            "then delete the option from the mesh config.",
             .fix = FixAvailability::Sometimes,

@@ -450,6 +450,8 @@ class Migration {
 };
 
 void check(const CheckContext& ctx, FindingSink& out) {
+  // An upgrade that stays before 1.0 (0.7 to 0.8) keeps a Pilot that reads the annotation.
+  if (ctx.plan().to && *ctx.plan().to < kFirstReleaseIgnoringAnnotation) return;
   for (const Resource* service : ctx.snapshot().of_kind("Service")) {
     std::vector<AnnotatedPort> ports = annotated_ports(*service);
     if (ports.empty()) continue;
@@ -489,7 +491,8 @@ constinit const Rule per_service_mtls_annotation{
                 "(the Service's selector) and its portLevelMtls keys are container ports, not Service ports "
                 "(istio.io PeerAuthentication reference). The migration therefore follows --to: up to 1.5 the "
                 "v1alpha1 Policy, from 1.6 PeerAuthentication, and an upgrade that crosses 1.6 from before 1.5 gets "
-                "both, staged per hop.",
+                "both, staged per hop. An upgrade that ends before 1.0 keeps a Pilot that reads the annotation, so it "
+                "reports nothing.",
             .remediation =
                 "Apply the migration before the hop it is staged for: a Policy (or, for 1.6 and later, a "
                 "PeerAuthentication on the Service's pods) and a DestinationRule that keep each annotated port as the "
