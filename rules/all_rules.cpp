@@ -11,6 +11,8 @@ constexpr const Rule* kRules[] = {
     &rules::single_replica_control_plane,
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
+    &rules::per_service_mtls_annotation,
+    &rules::mtls_excluded_services,
 };
 
 }  // namespace

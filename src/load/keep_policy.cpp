@@ -40,9 +40,11 @@ constexpr std::string_view kWorkload[] = {
     "spec.jobTemplate.spec.template.spec.containers.*.image",
 };
 
+// Bare pods keep their containers' ports too: a Service's named targetPort resolves through them.
 constexpr std::string_view kPod[] = {
     "spec.containers.*.name",
     "spec.containers.*.image",
+    "spec.containers.*.ports",
     "spec.initContainers.*.name",
     "spec.initContainers.*.image",
     "spec.initContainers.*.restartPolicy",

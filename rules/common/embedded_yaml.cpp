@@ -1,0 +1,99 @@
+#include "common/embedded_yaml.hpp"
+
+#include <yaml.h>
+
+namespace upcheck::rules {
+namespace {
+
+ScalarStyle style_of(const yaml_event_t& ev) {
+  switch (ev.data.scalar.style) {
+    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
+    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
+      return ScalarStyle::Quoted;
+    case YAML_LITERAL_SCALAR_STYLE:
+    case YAML_FOLDED_SCALAR_STYLE:
+      return ScalarStyle::Block;
+    default:
+      return ScalarStyle::Plain;
+  }
+}
+
+// Owns a libyaml parser for one scope.
+class Parser {
+ public:
+  explicit Parser(std::string_view text) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  }
+  ~Parser() { yaml_parser_delete(&parser_); }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  bool next(yaml_event_t& ev) { return yaml_parser_parse(&parser_, &ev) != 0; }
+
+ private:
+  yaml_parser_t parser_;
+};
+
+}  // namespace
+
+std::optional<Tree> parse_embedded_yaml(std::string_view text) {
+  Parser parser(text);
+  TreeBuilder builder;
+  for (;;) {
+    yaml_event_t ev;
+    if (!parser.next(ev)) return std::nullopt;
+    const Mark at{static_cast<uint32_t>(ev.start_mark.line) + 1, static_cast<uint32_t>(ev.start_mark.column) + 1};
+    bool done = false;
+    switch (ev.type) {
+      case YAML_DOCUMENT_END_EVENT:
+        // Istio reads one document: the first one ends the parse.
+        done = true;
+        break;
+      case YAML_STREAM_END_EVENT:
+        done = true;
+        break;
+      case YAML_MAPPING_START_EVENT:
+        builder.begin_map(at);
+        break;
+      case YAML_SEQUENCE_START_EVENT:
+        builder.begin_seq(at);
+        break;
+      case YAML_MAPPING_END_EVENT:
+      case YAML_SEQUENCE_END_EVENT:
+        builder.end();
+        break;
+      case YAML_SCALAR_EVENT: {
+        std::string_view value(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+        const ScalarStyle style = style_of(ev);
+        if (style == ScalarStyle::Plain && (value.empty() || value == "~" || value == "null" || value == "Null" ||
+                                            value == "NULL"))
+          builder.null(at);
+        else
+          builder.scalar(value, style, at);
+        break;
+      }
+      case YAML_ALIAS_EVENT:
+        // Mesh configs use no anchors; an alias reads as null rather than failing the whole text.
+        builder.null(at);
+        break;
+      default:
+        break;
+    }
+    yaml_event_delete(&ev);
+    if (done) break;
+  }
+  return builder.finish();
+}
+
+Mark embedded_position(const Resource& object, std::string_view field_path, Mark inner) {
+  NodeRef holder = object.root().path(field_path);
+  if (holder.is_scalar() && holder.style() == ScalarStyle::Block && inner.known() && holder.mark().known()) {
+    // The value's mark is its `|` indicator; the text starts on the next line, indented (in every
+    // layout kubectl and Helm write) two columns past the key.
+    const Mark key = object.locate(field_path);
+    return Mark{holder.mark().line + inner.line, key.column + 2 + inner.column - 1};
+  }
+  return object.locate(field_path);
+}
+
+}  // namespace upcheck::rules
