@@ -44,7 +44,8 @@ constexpr std::string_view kWorkload[] = {
 constexpr std::string_view kPod[] = {
     "spec.containers.*.name",
     "spec.containers.*.image",
-    "spec.containers.*.ports",
+    "spec.containers.*.ports.*.name",
+    "spec.containers.*.ports.*.containerPort",
     "spec.initContainers.*.name",
     "spec.initContainers.*.image",
     "spec.initContainers.*.restartPolicy",
