@@ -13,6 +13,7 @@
 
 #include "all_rules.hpp"
 #include "cli/config_file.hpp"
+#include "cli/progress_line.hpp"
 #include "cli/source_lines.hpp"
 #include "cli/usage_error.hpp"
 #include "engine/engine.hpp"
@@ -244,7 +245,12 @@ int check_command(const std::vector<std::string>& raw_args, std::ostream& out, s
     throw UsageError(fmt::format("--max-depth must be between 1 and {}", load::LoadLimits::kMaxDepthCeiling));
   limits.max_scalar_bytes = std::min<size_t>(limits.max_scalar_bytes, Node::kMaxTextLength);
 
+  ProgressLine progress(err, ::isatty(STDERR_FILENO) != 0 && &err == &std::cerr);
+  load_options.progress = [&progress](uint64_t bytes, size_t objects, uint64_t total) {
+    progress.update(bytes, objects, total);
+  };
   load::LoadResult loaded = load::load_inputs(inputs, load_options);
+  progress.finish();
   Snapshot snapshot(std::move(loaded.files), std::move(loaded.resources), std::move(loaded.collected_kinds));
   IstioInstallation istio = detect_istio(snapshot);
 

@@ -12,6 +12,8 @@
 #include <queue>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "load/byte_source.hpp"
 #include "load/chunk_parser.hpp"
 #include "load/input_walk.hpp"
@@ -144,6 +146,9 @@ class Loader {
     while (!in_flight_.empty()) merge_front();
   }
 
+  // For the progress line: the inputs' size on disk (compressed for .gz; stdin counts nothing).
+  void set_total_bytes(uint64_t total) { total_bytes_ = total; }
+
   void add_issue(const WalkIssue& issue) {
     const auto file = static_cast<uint32_t>(result_.files.size());
     result_.files.push_back({issue.path, false});
@@ -173,7 +178,7 @@ class Loader {
       pending.output = ready(parse());
     }
     enqueue(std::move(pending));
-    if (options_.progress) options_.progress(bytes_done_ + source->position(), result_.resources.size(), 0);
+    if (options_.progress) options_.progress(bytes_done_ + source->position(), result_.resources.size(), total_bytes_);
   }
 
   void enqueue(Pending pending) {
@@ -207,6 +212,7 @@ class Loader {
   std::deque<Pending> in_flight_;
   std::atomic<size_t> objects_{0};
   uint64_t bytes_done_ = 0;
+  uint64_t total_bytes_ = 0;
 };
 
 }  // namespace
@@ -215,6 +221,12 @@ LoadResult load_inputs(const std::vector<std::string>& paths, const LoadOptions&
   LoadResult result;
   WalkResult walk = expand_inputs(paths, options.stdin_filename);
   Loader loader(options, result);
+  uint64_t total = 0;
+  for (const InputFile& input : walk.files) {
+    struct stat st {};
+    if (input.open_path != "-" && ::stat(input.open_path.c_str(), &st) == 0) total += static_cast<uint64_t>(st.st_size);
+  }
+  loader.set_total_bytes(total);
   for (const InputFile& input : walk.files) loader.load_file(input);
   loader.finish();
   for (const WalkIssue& issue : walk.issues) loader.add_issue(issue);
