@@ -25,7 +25,7 @@ int64_t declared_replicas(const Resource& workload) {
 }
 
 const Resource* autoscaler_for(const Snapshot& snapshot, const Resource& workload) {
-  for (const Resource* hpa : snapshot.of_kind("HorizontalPodAutoscaler")) {
+  for (const Resource* hpa : snapshot.of_kind_in("HorizontalPodAutoscaler", workload.ns())) {
     NodeRef target = hpa->spec()["scaleTargetRef"];
     if (hpa->ns() == workload.ns() && target["kind"].text() == workload.kind() &&
         target["name"].text() == workload.name())
@@ -53,7 +53,7 @@ bool pdb_selects(const Resource& pdb, const Resource& workload) {
 
 std::vector<const Resource*> pdbs_selecting(const Snapshot& snapshot, const Resource& workload) {
   std::vector<const Resource*> out;
-  for (const Resource* pdb : snapshot.of_kind("PodDisruptionBudget"))
+  for (const Resource* pdb : snapshot.of_kind_in("PodDisruptionBudget", workload.ns()))
     if (pdb_selects(*pdb, workload)) out.push_back(pdb);
   return out;
 }
@@ -69,7 +69,7 @@ std::optional<int64_t> parse_percent(std::string_view text) {
 std::optional<DisruptionBudget> evaluate_pdb(const Snapshot& snapshot, const Resource& pdb) {
   DisruptionBudget budget;
   for (std::string_view kind : kScalableKinds)
-    for (const Resource* w : snapshot.of_kind(kind))
+    for (const Resource* w : snapshot.of_kind_in(kind, pdb.ns()))
       if (pdb_selects(pdb, *w)) budget.expected_pods += effective_replicas(snapshot, *w);
 
   // An IntOrString: a plain integer, or a percentage of the expected pods rounded up (the

@@ -30,13 +30,13 @@ std::vector<PodShape> pods_selected_by(const Snapshot& snapshot, const Resource&
     if (map_selector_matches(selector, metadata["labels"])) out.push_back({owner, metadata, spec});
   };
   for (std::string_view kind : kTemplateKinds)
-    for (const Resource* w : snapshot.of_kind(kind))
+    for (const Resource* w : snapshot.of_kind_in(kind, service.ns()))
       consider(w, w->spec()["template"]["metadata"], w->spec()["template"]["spec"]);
-  for (const Resource* cron : snapshot.of_kind("CronJob")) {
+  for (const Resource* cron : snapshot.of_kind_in("CronJob", service.ns())) {
     NodeRef pod_template = cron->spec()["jobTemplate"]["spec"]["template"];
     consider(cron, pod_template["metadata"], pod_template["spec"]);
   }
-  for (const Resource* pod : snapshot.of_kind("Pod")) consider(pod, pod->metadata(), pod->spec());
+  for (const Resource* pod : snapshot.of_kind_in("Pod", service.ns())) consider(pod, pod->metadata(), pod->spec());
   return out;
 }
 

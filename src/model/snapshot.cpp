@@ -1,12 +1,23 @@
 #include "model/snapshot.hpp"
 
 namespace upcheck {
+namespace {
+
+std::string kind_namespace_key(std::string_view kind, std::string_view ns) {
+  std::string key(kind);
+  key += '\0';
+  key += ns;
+  return key;
+}
+
+}  // namespace
 
 Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources,
                    std::set<std::string, std::less<>> collected_kinds)
     : files_(std::move(files)), resources_(std::move(resources)), collected_kinds_(std::move(collected_kinds)) {
   for (const Resource& r : resources_) {
     by_kind_[std::string(r.kind())].push_back(&r);
+    by_kind_and_namespace_[kind_namespace_key(r.kind(), r.ns())].push_back(&r);
     // The first object of a key wins, as it would in a lookup by name; duplicates across
     // files (a dump and a manifest of the same object) are both still visible in of_kind().
     by_key_.try_emplace({r.kind(), r.ns(), r.name()}, &r);
@@ -22,6 +33,16 @@ std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const 
 const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
   auto it = by_key_.find({kind, ns, name});
   return it == by_key_.end() ? nullptr : it->second;
+}
+
+}  // namespace upcheck
+
+namespace upcheck {
+
+std::span<const Resource* const> Snapshot::of_kind_in(std::string_view kind, std::string_view ns) const {
+  auto it = by_kind_and_namespace_.find(kind_namespace_key(kind, ns));
+  if (it == by_kind_and_namespace_.end()) return {};
+  return it->second;
 }
 
 }  // namespace upcheck
