@@ -122,9 +122,10 @@ class Planner {
     Stage& stage = stage_for(fix.stage);
     std::string by = resolves(f);
     std::string what = fmt::format("resolves {}: {}", by, fix.title);
-    std::string unsafe = fix.applicability == Applicability::Unsafe
-                             ? fmt::format("unsafe, applied because of --unsafe-fixes: {}", fix.manual_note)
-                             : std::string();
+    std::string unsafe;
+    if (fix.applicability == Applicability::Unsafe)
+      unsafe = fmt::format("unsafe, applied because of --unsafe-fixes: {}",
+                           fix.manual_note.empty() ? "it changes live behaviour" : fix.manual_note);
     for (const nlohmann::json& raw : fix.apply) {
       nlohmann::json object = copy_for_apply(raw);
       ObjectRef ref = ref_of(object);
@@ -145,6 +146,14 @@ class Planner {
       stage.creates.push_back(std::move(step));
     }
     for (const FixPatch& p : fix.patches) {
+      // Two findings that need the same change (a replica count) make one patch.
+      auto same = std::find_if(stage.patches.begin(), stage.patches.end(),
+                               [&](const PatchStep& s) { return s.target == p.target && s.patch == p.merge_patch; });
+      if (same != stage.patches.end()) {
+        same->comments.add(what);
+        if (!unsafe.empty()) same->comments.add(unsafe);
+        continue;
+      }
       PatchStep step{p.target, p.merge_patch, {}};
       step.comments.add(what);
       if (!unsafe.empty()) step.comments.add(unsafe);
@@ -327,8 +336,8 @@ class Planner {
     std::string s = fmt::format("### {} ({}) on {}\n\n", f.rule->name, f.rule->code,
                                 f.object ? describe(*f.object) : "the upgrade plan");
     s += fmt::format("At {}: {}\n\n", place(f), f.message);
-    s += fmt::format("**{}**{}. {}\n", fix.title,
-                     fix.stage.empty() ? std::string() : fmt::format(" (before upgrading to {})", fix.stage), item.why);
+    s += fmt::format("- Fix: {}{}.\n- Not applied: {}.\n", fix.title,
+                     fix.stage.empty() ? std::string() : fmt::format(", before upgrading to {}", fix.stage), item.why);
     if (!fix.apply.empty()) {
       s += "\nObjects:\n\n```yaml\n";
       std::vector<std::string> docs;
