@@ -11,6 +11,8 @@ constexpr const Rule* kRules[] = {
     &rules::single_replica_control_plane,
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
+    &rules::deprecated_rbac_config,
+    &rules::skip_level_upgrade,
 };
 
 }  // namespace

@@ -240,8 +240,8 @@ class Planner {
   static std::string delete_file(const Stage& stage) {
     std::vector<std::string> docs;
     for (const DeleteStep& d : stage.deletes) docs.push_back(d.comments.render() + to_yaml(identity(d.ref)));
-    return fmt::format("# Objects to delete ({}), after their replacements are applied: apply.sh deletes exactly "
-                       "these with `kubectl delete -f`.\n",
+    return fmt::format("# Objects to delete ({}), last of the stage, after anything that replaces them: apply.sh "
+                       "deletes exactly these with `kubectl delete -f`.\n",
                        when(stage)) +
            join_documents(docs);
   }
@@ -356,7 +356,7 @@ class Planner {
     std::string s = "# Manual steps\n\n";
     s += "`upcheck migrate` left these to you; apply.sh does not carry them out.\n\n";
     if (!manual_.empty()) {
-      s += "## Changes to make at their source\n\n";
+      s += "## Changes to make by hand\n\n";
       for (const ManualItem& item : manual_) s += manual_entry(item);
     }
     if (!skipped_.empty()) {
