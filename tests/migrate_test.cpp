@@ -130,8 +130,9 @@ TEST_CASE("apply.sh checks every step first, applies, verifies, patches, and del
   CHECK(now[1] == "diff -f 01-now-patch.yaml");
   CHECK(now[2] == "patch deployment.v1.apps istio-pilot -n istio-system --type merge -p {\"spec\":{\"replicas\":2}}");
 
-  auto [status, calls] = w.apply("1.2");
-  CHECK(status == 0);
+  const auto stage_12 = w.apply("1.2");
+  const std::vector<std::string>& calls = stage_12.second;
+  CHECK(stage_12.first == 0);
   INFO("calls:\n" << [&] { std::string s; for (auto& c : calls) s += c + "\n"; return s; }());
   // Every dry run and diff comes before the first change.
   size_t first_change = calls.size();

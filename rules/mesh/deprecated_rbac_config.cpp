@@ -150,8 +150,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
   const std::optional<Version>& to = ctx.plan().to;
   const std::optional<Version> installed = installed_version(ctx);
   const bool ignored_by_target = to && *to >= k16;
-  // The conversion belongs to the hop into 1.2 when the plan crosses it.
-  const bool crosses_12 = installed && *installed < k12 && (!to || *to >= k12);
+  // Below 1.2 the conversion belongs to the hop into 1.2: the 1.2 guide requires it, and a cluster
+  // still on 1.0 has no ClusterRbacConfig kind until its 1.1 upgrade (1.1 introduced it).
+  const bool crosses_12 = installed && *installed < k12;
 
   const Resource* cluster_default = snapshot.find("ClusterRbacConfig", "", kHonouredName);
   std::vector<const Resource*> rbac_defaults;

@@ -67,10 +67,12 @@ UpgradePlan build_plan(const Settings& settings, const std::optional<ConfigFile>
   for (const auto& [rule_name, rule_options] : plan.rule_options) {
     const Rule* rule = find_rule(rule_name);
     if (rule == nullptr) throw UsageError(fmt::format("{}: no rule named '{}'", config->path, rule_name));
-    for (const auto& [option, value] : rule_options)
+    for (const auto& entry : rule_options) {
+      const std::string& option = entry.first;   // a named variable: lambdas cannot capture bindings (clang 14)
       if (std::none_of(rule->info.options.begin(), rule->info.options.end(),
                        [&](const RuleOption& o) { return o.name == option; }))
         throw UsageError(fmt::format("{}: rule {} has no option '{}'", config->path, rule_name, option));
+    }
   }
   return plan;
 }
