@@ -11,8 +11,10 @@ constexpr const Rule* kRules[] = {
     &rules::single_replica_control_plane,
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
+    &rules::deprecated_rbac_config,
     &rules::per_service_mtls_annotation,
     &rules::mtls_excluded_services,
+    &rules::skip_level_upgrade,
 };
 
 }  // namespace

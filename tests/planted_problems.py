@@ -42,7 +42,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 return (rule, None, None, None)
             return (rule, obj["kind"], obj["namespace"], obj["name"])
 
-        checked = sorted({p["rule"] for p in planted} & rules)
+        # skip-level-upgrade depends on the target; tests/planted_problems_test.cpp scores it per target.
+        checked = sorted(({p["rule"] for p in planted} & rules) - {"skip-level-upgrade"})
         for rule in checked:
             want = set()
             for p in planted:

@@ -88,6 +88,17 @@ TEST_CASE("every rule has firing and silent fixture cases, and no fixture is orp
                   "testdata/rules/" << entry.path().filename().string() << " belongs to no rule");
 }
 
+TEST_CASE("a rule with fixes has migration goldens") {
+  for (const Rule* r : all_rules()) {
+    if (r->info.fix == FixAvailability::None) continue;
+    INFO(r->info.name);
+    std::vector<testing::RuleCase> cases = testing::rule_cases(testdata() / "rules" / std::string(r->info.name));
+    bool has_golden = std::any_of(cases.begin(), cases.end(),
+                                  [](const auto& c) { return fs::exists(c.dir / "expected.migration.yaml"); });
+    CHECK_MESSAGE(has_golden, "testdata/rules/" << r->info.name << "/ needs a case with expected.migration.yaml");
+  }
+}
+
 TEST_CASE("the meson test list names every rule") {
   std::set<std::string> listed;
   std::istringstream in(testing::env_dir("UPCHECK_RULE_NAMES"));

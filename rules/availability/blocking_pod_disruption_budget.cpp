@@ -9,6 +9,25 @@ namespace {
 
 constexpr std::string_view kKinds[] = {"PodDisruptionBudget", "Deployment", "StatefulSet", "HorizontalPodAutoscaler"};
 
+// The fewest pods, above `pods`, with which the budget lets one go; nothing when no count does
+// (maxUnavailable 0 or 0%, minAvailable 100%): then the budget itself must change. Percentages
+// round up as the disruption controller rounds them.
+std::optional<int64_t> pods_that_allow_eviction(const Resource& pdb, int64_t pods) {
+  NodeRef min_available = pdb.spec()["minAvailable"];
+  NodeRef max_unavailable = pdb.spec()["maxUnavailable"];
+  if (min_available.valid() && !min_available.is_null()) {
+    if (auto n = min_available.as_int()) return *n + 1;
+    std::optional<int64_t> percent = parse_percent(min_available.text());
+    if (!percent || *percent >= 100) return std::nullopt;
+    for (int64_t n = pods + 1; n <= pods + 100; ++n)
+      if (n - (*percent * n + 99) / 100 >= 1) return n;
+    return std::nullopt;
+  }
+  if (max_unavailable.as_int().value_or(0) > 0 || parse_percent(max_unavailable.text()).value_or(0) > 0)
+    return std::max<int64_t>(pods, 1);
+  return std::nullopt;
+}
+
 void check(const CheckContext& ctx, FindingSink& out) {
   const Snapshot& snapshot = ctx.snapshot();
   std::vector<ControlPlaneWorkload> workloads = control_plane_workloads(snapshot);
@@ -41,8 +60,22 @@ void check(const CheckContext& ctx, FindingSink& out) {
         fix.applicability = Applicability::DisplayOnly;
         fix.manual_note = change_at_source_note(*m, "the budget");
       }
+    } else if (std::optional<int64_t> pods = pods_that_allow_eviction(*pdb, budget->expected_pods); !pods) {
+      // No replica count helps: relax the budget to the minimum availability of 1 the upgrade
+      // guides ask for, which the replicas already exceed.
+      fix.title = "let the budget allow evictions (minAvailable: 1), as the upgrade guides ask";
+      fix.applicability = Applicability::Unsafe;
+      fix.manual_note = fmt::format("as written the budget blocks eviction at any replica count; this relaxes it "
+                                    "to keep 1 of {} pods",
+                                    budget->expected_pods);
+      fix.patches.push_back({pdb->ref(), {{"spec", {{"minAvailable", 1}, {"maxUnavailable", nullptr}}}}});
+      if (std::optional<Manager> m = managing_tool(*pdb)) {
+        fix.applicability = Applicability::DisplayOnly;
+        fix.manual_note = change_at_source_note(*m, "the budget");
+      }
     } else {
-      const int64_t needed = budget->desired_healthy + 1;
+      // Other workloads the budget selects keep their replicas; the first one makes up the rest.
+      const int64_t needed = declared_replicas(*first.workload) + (*pods - budget->expected_pods);
       fix.title = fmt::format("run {} replicas so that one pod may be evicted", needed);
       const Resource& workload = *first.workload;
       if (const Resource* hpa = autoscaler_for(snapshot, workload))

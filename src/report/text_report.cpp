@@ -90,7 +90,17 @@ void write_text(const Report& report, const TextOptions& options, std::ostream& 
     if (f.fix) {
       out << "  " << style.paint("fix:", "1;32") << ' ' << f.fix->title;
       if (!f.fix->manual_note.empty()) out << " (" << f.fix->manual_note << ')';
-      out << " (`upcheck migrate` writes it)\n";
+      switch (f.fix->applicability) {
+        case Applicability::Safe:
+          out << " (`upcheck migrate` writes it)\n";
+          break;
+        case Applicability::Unsafe:
+          out << " (unsafe: `upcheck migrate --unsafe-fixes` writes it)\n";
+          break;
+        case Applicability::DisplayOnly:
+          out << " (`upcheck migrate` lists it in MANUAL.md)\n";
+          break;
+      }
     }
   }
   for (const Diagnostic& n : report.notices) {

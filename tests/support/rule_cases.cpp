@@ -82,6 +82,7 @@ std::vector<RuleCase> rule_cases(const fs::path& rule_dir) {
     }
     std::sort(c.inputs.begin(), c.inputs.end());
     if (auto args = read_file((c.dir / "args").string())) c.args = split_args(*args);
+    if (auto args = read_file((c.dir / "migrate-args").string())) c.migrate_args = split_args(*args);
     for (const std::string& input : c.inputs)
       if (input.find(".json") == std::string::npos && input.find(".gz") == std::string::npos)
         for (const Expectation& e : markers_in(c.dir / input, input)) c.expected.insert(e);
@@ -103,9 +104,9 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
   ScopedChdir here(c.dir);
   CaseRun run;
   run.load_errors_expected = c.load_errors_expected;
-  auto invoke = [&](std::vector<std::string> format) {
-    std::vector<std::string> args = {"check", "--no-config", "--jobs", "1", "--select", std::string(rule.code)};
-    args.insert(args.end(), format.begin(), format.end());
+  auto invoke = [&](std::vector<std::string> command) {
+    std::vector<std::string> args = {command.front(), "--no-config", "--jobs", "1", "--select", std::string(rule.code)};
+    args.insert(args.end(), command.begin() + 1, command.end());
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), c.inputs.begin(), c.inputs.end());
     std::ostringstream out, err;
@@ -113,11 +114,19 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
     run.stderr_text += err.str();
     return std::pair{status, out.str()};
   };
-  auto [status, json] = invoke({"-o", "json"});
+  auto [status, json] = invoke({"check", "-o", "json"});
   if (json.empty()) throw std::runtime_error("no JSON report (exit " + std::to_string(status) + "): " + run.stderr_text);
   run.findings = findings_of(json);
   run.has_load_errors = !nlohmann::json::parse(json)["errors"].empty();
-  run.text = invoke({"-o", "text", "--color", "never"}).second;
+  run.text = invoke({"check", "-o", "text", "--color", "never"}).second;
+  if (rule.fix != FixAvailability::None) {
+    std::vector<std::string> migrate = {"migrate", "--dry-run"};
+    migrate.insert(migrate.end(), c.migrate_args.begin(), c.migrate_args.end());
+    auto [migrate_status, migration] = invoke(migrate);
+    if (migrate_status != 0 && !c.load_errors_expected)
+      throw std::runtime_error("migrate --dry-run failed (exit " + std::to_string(migrate_status) + "): " + run.stderr_text);
+    run.migration = migration;
+  }
   return run;
 }
 

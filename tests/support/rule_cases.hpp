@@ -24,6 +24,7 @@ struct RuleCase {
   std::filesystem::path dir;
   std::vector<std::string> inputs;     // input*.yaml / input*.json / input*.gz, sorted
   std::vector<std::string> args;       // from the `args` file
+  std::vector<std::string> migrate_args;   // from `migrate-args`: extra flags for migrate (--unsafe-fixes)
   std::set<Expectation> expected;      // from `# expect:` markers and expect.txt
   bool load_errors_expected = false;   // the case has an `expect-load-errors` file
   bool fires() const { return !expected.empty(); }
@@ -42,7 +43,8 @@ struct CaseRun {
   std::string stderr_text;
 };
 
-// Runs only `rule` over the case, from inside its directory.
+// Runs only `rule` over the case, from inside its directory: `check` for the findings and the text
+// report and, for a rule with fixes, `migrate --dry-run` for the migration.
 CaseRun run_case(const RuleCase& c, const RuleInfo& rule);
 
 // Runs only `rule` over one YAML text (a rule's documented example), with `args` as the plan.

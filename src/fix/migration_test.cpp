@@ -1,0 +1,139 @@
+#include <doctest/doctest.h>
+
+#include "engine/rule.hpp"
+#include "fix/migration.hpp"
+
+using namespace upcheck;
+using nlohmann::json;
+
+namespace {
+
+const RuleInfo kRule{.code = "TST001", .name = "test-rule", .title = "t", .rationale = "r", .remediation = "m"};
+
+Finding finding(std::string name, Fix fix) {
+  Finding f;
+  f.rule = &kRule;
+  f.message = "message";
+  f.object = ObjectRef{"rbac.istio.io/v1alpha1", "RbacConfig", "istio-system", std::move(name)};
+  f.fix = std::move(fix);
+  return f;
+}
+
+json cluster_rbac_config() {
+  return {{"apiVersion", "rbac.istio.io/v1alpha1"},
+          {"kind", "ClusterRbacConfig"},
+          {"metadata", {{"name", "default"}, {"resourceVersion", "12"}}},
+          {"spec", {{"mode", "ON"}}},
+          {"status", {{"x", 1}}}};
+}
+
+size_t position(const std::string& text, const std::string& needle) {
+  size_t at = text.find(needle);
+  REQUIRE_MESSAGE(at != std::string::npos, needle << " not in\n" << text);
+  return at;
+}
+
+}  // namespace
+
+TEST_CASE("stages come in release order, and within one: creates, patches, commands, deletes") {
+  Fix later;
+  later.title = "later";
+  later.stage = "1.6";
+  later.remove.push_back({"rbac.istio.io/v1alpha1", "ClusterRbacConfig", "", "default"});
+  Fix replace;
+  replace.title = "replace";
+  replace.stage = "1.2";
+  replace.apply.push_back(cluster_rbac_config());
+  replace.remove.push_back({"rbac.istio.io/v1alpha1", "RbacConfig", "istio-system", "default"});
+  Fix now;
+  now.title = "scale";
+  now.patches.push_back({{"apps/v1", "Deployment", "istio-system", "istio-pilot"}, {{"spec", {{"replicas", 2}}}}});
+  now.commands.push_back("kubectl rollout status deployment/istio-pilot -n istio-system");
+  std::vector<Finding> findings = {finding("a", later), finding("b", replace), finding("c", now)};
+  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
+  REQUIRE(m.files.size() == 4);
+  CHECK(m.files[0].name == "01-now-patch.yaml");
+  CHECK(m.files[1].name == "02-before-1.2-create.yaml");
+  CHECK(m.files[2].name == "03-before-1.2-delete.yaml");
+  CHECK(m.files[3].name == "04-before-1.6-delete.yaml");
+  CHECK(m.applied == 3);
+  // The copy never carries what the API server set.
+  CHECK(m.files[1].content.find("resourceVersion") == std::string::npos);
+  CHECK(m.files[1].content.find("status") == std::string::npos);
+  CHECK(m.files[1].content.find("# resolves test-rule (TST001) on RbacConfig istio-system/b: replace\n") != std::string::npos);
+
+  const std::string& script = m.apply_script;
+  size_t stage = position(script, "stage_before_1_2() {");
+  size_t dry = position(script.substr(stage), "kubectl apply --dry-run=server -f 02-before-1.2-create.yaml");
+  size_t del_dry = position(script.substr(stage), "kubectl delete --dry-run=server -f 03-before-1.2-delete.yaml");
+  size_t apply = position(script.substr(stage), "kubectl apply -f 02-before-1.2-create.yaml");
+  size_t get = position(script.substr(stage), "kubectl get -f 02-before-1.2-create.yaml");
+  size_t del = position(script.substr(stage), "kubectl delete -f 03-before-1.2-delete.yaml");
+  CHECK(dry < del_dry);
+  CHECK(del_dry < apply);
+  CHECK(apply < get);
+  CHECK(get < del);
+  size_t now_stage = position(script, "stage_now() {");
+  CHECK(position(script.substr(now_stage), "--dry-run=server") <
+        position(script.substr(now_stage), "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p '{\"spec\":{\"replicas\":2}}'\n"));
+  CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
+        position(script.substr(now_stage), "kubectl rollout status"));
+  // Several stages: the script refuses to guess which one to run.
+  CHECK(script.find("case \"${1:-}\" in") != std::string::npos);
+}
+
+TEST_CASE("display-only and, without --unsafe-fixes, unsafe fixes are listed, not applied") {
+  Fix manual;
+  manual.title = "change it in the chart";
+  manual.applicability = Applicability::DisplayOnly;
+  manual.manual_note = "managed by Helm";
+  manual.apply.push_back(cluster_rbac_config());
+  Fix unsafe;
+  unsafe.title = "turn it on";
+  unsafe.applicability = Applicability::Unsafe;
+  unsafe.manual_note = "enforcement starts";
+  unsafe.apply.push_back(cluster_rbac_config());
+  std::vector<Finding> findings = {finding("a", manual), finding("b", unsafe)};
+  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
+  CHECK(m.files.empty());
+  CHECK(m.apply_script.empty());
+  CHECK(m.manual_fixes == 1);
+  CHECK(m.skipped == 1);
+  CHECK(m.manual.find("managed by Helm") != std::string::npos);
+  CHECK(m.manual.find("## Unsafe fixes, skipped") != std::string::npos);
+  CHECK(m.manual.find("enforcement starts") != std::string::npos);
+
+  fix::Migration forced = fix::plan_migration(findings, Snapshot{}, {.unsafe_fixes = true, .tool_version = "test"});
+  REQUIRE(forced.files.size() == 1);
+  CHECK(forced.files[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
+  CHECK(forced.manual_fixes == 1);
+  // A single stage runs without an argument.
+  CHECK(forced.apply_script.find("case \"${1:-now}\" in") != std::string::npos);
+}
+
+TEST_CASE("two fixes writing the same object: once when equal, a conflict when not; no delete of a created object") {
+  Fix a;
+  a.title = "a";
+  a.apply.push_back(cluster_rbac_config());
+  Fix b = a;
+  b.title = "b";
+  Fix c = a;
+  c.title = "c";
+  c.apply[0]["spec"]["mode"] = "OFF";
+  c.remove.push_back({"rbac.istio.io/v1alpha1", "ClusterRbacConfig", "", "default"});
+  std::vector<Finding> findings = {finding("a", a), finding("b", b), finding("c", c)};
+  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
+  REQUIRE(m.files.size() == 1);
+  CHECK(m.files[0].content.find("mode: \"ON\"") != std::string::npos);   // YAML 1.1 reads a plain ON as true
+  CHECK(m.files[0].content.find("OFF") == std::string::npos);
+  CHECK(m.files[0].content.find("on RbacConfig istio-system/b: b") != std::string::npos);
+  CHECK(m.manual.find("## Conflicts") != std::string::npos);
+  CHECK(m.manual.find("which this stage also creates: not deleted") != std::string::npos);
+}
+
+TEST_CASE("kubectl names kinds with their group and version, and the shell sees one word") {
+  CHECK(fix::kubectl_type({"apps/v1", "Deployment", "a", "b"}) == "deployment.v1.apps");
+  CHECK(fix::kubectl_type({"v1", "Service", "a", "b"}) == "service");
+  CHECK(fix::shell_quote("istio-system") == "istio-system");
+  CHECK(fix::shell_quote("{\"a\":\"it's\"}") == "'{\"a\":\"it'\\''s\"}'");
+}
