@@ -159,7 +159,8 @@ const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::
 }
 
 bool keeps_long_annotation(std::string_view key) {
-  if (key == "sidecar.istio.io/status") return false;  // presence is what matters
+  // Presence and the injecting revision are what matter; the assembler keeps just the revision.
+  if (key == "sidecar.istio.io/status") return false;
   return key.find("istio.io/") != std::string_view::npos || key.find("helm.sh/") != std::string_view::npos ||
          key.find("upcheck.io/") != std::string_view::npos;
 }

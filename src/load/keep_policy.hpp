@@ -30,7 +30,8 @@ const KeepNode& keep_policy(std::string_view api_group, std::string_view kind, s
 const KeepNode& keep_everything();
 
 // Annotation values longer than this are dropped (the key stays, with an empty value) unless
-// the key names Istio, Helm or upcheck: nothing else long is ever read.
+// the key names Istio, Helm or upcheck: nothing else long is ever read. A long
+// `sidecar.istio.io/status` is cut to `{"revision":"<rev>"}` (empty when it names none).
 inline constexpr size_t kMaxKeptAnnotationValue = 256;
 bool keeps_long_annotation(std::string_view key);
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "load/keep_policy.hpp"
 #include "load/loader.hpp"
 
 namespace fs = std::filesystem;
@@ -337,6 +338,27 @@ TEST_CASE("Secret data and last-applied bodies are never kept") {
   CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
   CHECK(secret.last_applied_api_version() == "v1");
   CHECK(secret.root()["type"].text() == "Opaque");
+}
+
+TEST_CASE("a long sidecar.istio.io/status keeps only the revision that injected the pod") {
+  TempDir dir;
+  // What istiod 1.27 writes with native sidecars and the CNI node agent: longer than
+  // kMaxKeptAnnotationValue (1.20's plain sidecar status is about 250 characters).
+  const std::string status =
+      R"({"initContainers":["istio-validation","istio-proxy"],"containers":null,"volumes":["workload-socket",)"
+      R"("credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token",)"
+      R"("istiod-ca-cert"],"imagePullSecrets":null,"revision":"canary-1-27-1"})";
+  REQUIRE(status.size() > kMaxKeptAnnotationValue);
+  const std::string old_status = R"({"version":")" + std::string(300, 'a') + R"(","containers":["istio-proxy"]})";
+  std::string path = dir.write("pods.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  annotations:\n"
+                                             "    sidecar.istio.io/status: '" + status + "'\n---\n"
+                                             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-2\n  annotations:\n"
+                                             "    sidecar.istio.io/status: '" + old_status + "'\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 2);
+  CHECK(find(r, "Pod", "cart-1")->annotation("sidecar.istio.io/status") == R"({"revision":"canary-1-27-1"})");
+  // Before 1.11 the status names no revision: the key stays, so presence still shows.
+  CHECK(find(r, "Pod", "cart-2")->annotation("sidecar.istio.io/status") == "");
 }
 
 TEST_CASE("upcheck collect's List records which kinds it gathered") {
