@@ -340,6 +340,25 @@ TEST_CASE("Secret data and last-applied bodies are never kept") {
   CHECK(secret.root()["type"].text() == "Opaque");
 }
 
+TEST_CASE("webhook configurations keep every field of their webhooks but the CA bundle") {
+  TempDir dir;
+  std::string path = dir.write("mwc.yaml",
+                               "apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\n"
+                               "metadata:\n  name: istio-sidecar-injector\nwebhooks:\n"
+                               "- clientConfig:\n    caBundle: LS0tLS1CRUdJTg==\n    service:\n      name: istiod\n"
+                               "      namespace: istio-system\n  failurePolicy: Fail\n"
+                               "  name: rev.namespace.sidecar-injector.istio.io\n  namespaceSelector:\n"
+                               "    matchLabels:\n      istio.io/rev: default\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  NodeRef webhook = r.resources[0].root()["webhooks"].at(0);
+  CHECK(webhook["name"].text() == "rev.namespace.sidecar-injector.istio.io");
+  CHECK(webhook["failurePolicy"].text() == "Fail");
+  CHECK(webhook["clientConfig"]["service"]["name"].text() == "istiod");
+  CHECK(webhook["namespaceSelector"]["matchLabels"]["istio.io/rev"].text() == "default");
+  CHECK_FALSE(webhook["clientConfig"]["caBundle"].valid());
+}
+
 TEST_CASE("a long sidecar.istio.io/status keeps only the revision that injected the pod") {
   TempDir dir;
   // What istiod 1.27 writes with native sidecars and the CNI node agent: longer than
