@@ -61,6 +61,10 @@ std::string requested_by(NodeRef ns_labels, NodeRef pod_labels) {
 
 }  // namespace
 
+bool InjectorWebhook::selects(NodeRef namespace_labels, NodeRef pod_labels) const {
+  return webhook_selects(namespace_selector, namespace_labels) && webhook_selects(object_selector, pod_labels);
+}
+
 bool is_valid_revision_name(std::string_view name) {
   if (name.empty() || name.size() > kMaxRevisionLength) return false;
   if (!is_alnum_lower(name.front()) || !is_alnum_lower(name.back())) return false;
@@ -182,7 +186,7 @@ Injection RevisionIndex::injection(NodeRef ns_labels, NodeRef pod_labels, NodeRe
 
   if (has_webhooks()) {
     for (const InjectorWebhook& w : webhooks_)
-      if (webhook_selects(w.namespace_selector, ns_labels) && webhook_selects(w.object_selector, pod_labels))
+      if (w.selects(ns_labels, pod_labels))
         return {w.revision, requested_by(ns_labels, pod_labels), &w, true};
     return {};
   }

@@ -47,6 +47,8 @@ struct InjectorWebhook {
   NodeRef object_selector;        // invalid when absent (selects every pod)
   // "webhooks[2]", for FindingSink::report.
   std::string field_path() const { return "webhooks[" + std::to_string(index) + "]"; }
+  // Whether the API server calls it for a pod with these labels in a namespace with these labels.
+  bool selects(NodeRef namespace_labels, NodeRef pod_labels) const;
 };
 
 // What would inject a pod.

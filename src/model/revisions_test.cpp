@@ -151,6 +151,12 @@ TEST_CASE("the injector webhooks decide: istio-injection wins, tags resolve, dis
   CHECK(index.default_revision() == "default");
   REQUIRE(index.default_webhook() != nullptr);
   CHECK(index.default_webhook()->name == "namespace.sidecar-injector.istio.io");
+  Tree enabled = labels({{"istio-injection", "enabled"}});
+  Tree disabled = labels({{"istio-injection", "disabled"}});
+  Tree opted_out = labels({{"sidecar.istio.io/inject", "false"}});
+  CHECK(index.default_webhook()->selects(enabled.root(), NodeRef{}));
+  CHECK_FALSE(index.default_webhook()->selects(disabled.root(), NodeRef{}));
+  CHECK_FALSE(index.default_webhook()->selects(enabled.root(), opted_out.root()));
   CHECK(index.describe() == "revisions canary, default; tag prod-stable -> canary");
 
   CHECK(index.resolve("canary") == "canary");
