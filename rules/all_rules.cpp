@@ -11,6 +11,7 @@ constexpr const Rule* kRules[] = {
     &rules::single_replica_control_plane,
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
+    &rules::injection_label_conflict,
 };
 
 }  // namespace
