@@ -12,6 +12,7 @@ constexpr const Rule* kRules[] = {
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
     &rules::injection_label_conflict,
+    &rules::unknown_revision,
 };
 
 }  // namespace

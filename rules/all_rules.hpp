@@ -13,6 +13,7 @@ extern const Rule single_replica_control_plane;    // AVL002
 extern const Rule blocking_pod_disruption_budget;  // AVL003
 extern const Rule multiple_citadel_replicas;       // AVL004
 extern const Rule injection_label_conflict;        // REV001
+extern const Rule unknown_revision;                // REV002
 
 }  // namespace upcheck::rules
 
