@@ -13,6 +13,7 @@ constexpr const Rule* kRules[] = {
     &rules::multiple_citadel_replicas,
     &rules::injection_label_conflict,
     &rules::unknown_revision,
+    &rules::invalid_revision_name,
 };
 
 }  // namespace

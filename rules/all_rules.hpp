@@ -14,6 +14,7 @@ extern const Rule blocking_pod_disruption_budget;  // AVL003
 extern const Rule multiple_citadel_replicas;       // AVL004
 extern const Rule injection_label_conflict;        // REV001
 extern const Rule unknown_revision;                // REV002
+extern const Rule invalid_revision_name;           // REV003
 
 }  // namespace upcheck::rules
 
