@@ -14,6 +14,7 @@ constexpr const Rule* kRules[] = {
     &rules::injection_label_conflict,
     &rules::unknown_revision,
     &rules::invalid_revision_name,
+    &rules::stale_sidecar,
 };
 
 }  // namespace

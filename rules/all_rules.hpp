@@ -15,6 +15,7 @@ extern const Rule multiple_citadel_replicas;       // AVL004
 extern const Rule injection_label_conflict;        // REV001
 extern const Rule unknown_revision;                // REV002
 extern const Rule invalid_revision_name;           // REV003
+extern const Rule stale_sidecar;                   // REV004
 
 }  // namespace upcheck::rules
 
