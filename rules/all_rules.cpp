@@ -15,6 +15,7 @@ constexpr const Rule* kRules[] = {
     &rules::unknown_revision,
     &rules::invalid_revision_name,
     &rules::stale_sidecar,
+    &rules::revision_still_in_use,
 };
 
 }  // namespace

@@ -16,6 +16,7 @@ extern const Rule injection_label_conflict;        // REV001
 extern const Rule unknown_revision;                // REV002
 extern const Rule invalid_revision_name;           // REV003
 extern const Rule stale_sidecar;                   // REV004
+extern const Rule revision_still_in_use;           // REV005
 
 }  // namespace upcheck::rules
 
