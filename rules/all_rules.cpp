@@ -16,6 +16,7 @@ constexpr const Rule* kRules[] = {
     &rules::invalid_revision_name,
     &rules::stale_sidecar,
     &rules::revision_still_in_use,
+    &rules::gateway_revision,
 };
 
 }  // namespace

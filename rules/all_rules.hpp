@@ -17,6 +17,7 @@ extern const Rule unknown_revision;                // REV002
 extern const Rule invalid_revision_name;           // REV003
 extern const Rule stale_sidecar;                   // REV004
 extern const Rule revision_still_in_use;           // REV005
+extern const Rule gateway_revision;                // REV006
 
 }  // namespace upcheck::rules
 
