@@ -17,6 +17,7 @@ constexpr const Rule* kRules[] = {
     &rules::stale_sidecar,
     &rules::revision_still_in_use,
     &rules::gateway_revision,
+    &rules::injection_continuity,
 };
 
 }  // namespace

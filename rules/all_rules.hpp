@@ -18,6 +18,7 @@ extern const Rule invalid_revision_name;           // REV003
 extern const Rule stale_sidecar;                   // REV004
 extern const Rule revision_still_in_use;           // REV005
 extern const Rule gateway_revision;                // REV006
+extern const Rule injection_continuity;            // REV007
 
 }  // namespace upcheck::rules
 
