@@ -144,6 +144,16 @@ RevisionIndex::RevisionIndex(const Snapshot& snapshot, const IstioInstallation& 
   }
 }
 
+bool RevisionIndex::knows_tags() const {
+  if (has_webhooks()) return true;
+  if (istio_.control_planes.empty()) return false;
+  const Version first_with_tags{1, 10, std::nullopt, {}};
+  return std::all_of(istio_.control_planes.begin(), istio_.control_planes.end(), [&](const ControlPlane& plane) {
+    std::optional<VersionEvidence> v = plane.version();
+    return v && v->version.minor_only() < first_with_tags;
+  });
+}
+
 bool RevisionIndex::serves(std::string_view revision) const {
   return std::binary_search(revisions_.begin(), revisions_.end(), revision, std::less<>{});
 }

@@ -58,6 +58,8 @@ struct Injection {
   const InjectorWebhook* webhook = nullptr;   // null when decided by the label rules
   bool resolved = true;           // false: the label names a revision nothing in the input serves
   explicit operator bool() const { return !revision.empty(); }
+  // Something in the input serves the revision it names (so the pod really gets a sidecar).
+  bool served() const { return !revision.empty() && resolved; }
 };
 
 // The revision an injected pod is bound to, and what showed it.
@@ -76,6 +78,10 @@ class RevisionIndex {
   // dump, where "unknown revision" would flag every label.
   bool empty() const { return istio_.control_planes.empty() && webhooks_.empty(); }
   bool has_webhooks() const { return !webhooks_.empty(); }
+  // Whether every revision tag is known: tags exist only as webhook configurations, so the input
+  // must hold those, unless all its control planes predate tags ("In 1.10, we introduced revision
+  // tags", istio.io, Announcing Istio 1.11).
+  bool knows_tags() const;
   // Injector webhooks, in the order the API server calls them.
   const std::vector<InjectorWebhook>& webhooks() const { return webhooks_; }
   // Revision tags: tag -> revision.

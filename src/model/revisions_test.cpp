@@ -145,6 +145,7 @@ TEST_CASE("the injector webhooks decide: istio-injection wins, tags resolve, dis
              injector("istio-revision-tag-prod-stable", "canary", "prod-stable", false)});
   RevisionIndex index(c.snapshot, c.istio);
   CHECK_FALSE(index.empty());
+  CHECK(index.knows_tags());
   CHECK(index.revisions() == std::vector<std::string>{"canary", "default"});
   REQUIRE(index.tags().size() == 1);
   CHECK(index.tags().at("prod-stable") == "canary");
@@ -202,6 +203,11 @@ TEST_CASE("without webhooks the documented label rules stand in") {
   CHECK(injected(index, {{"istio-injection", "disabled"}, {"istio.io/rev", "canary"}}) == "none");
   CHECK(injected(index, {{"istio.io/rev", "canary"}}) == "canary (unresolved)");
   CHECK(injected(index, json::object(), {{"sidecar.istio.io/inject", "true"}}) == "default");
+
+  // Tags live in webhook configurations, which this input lacks; 1.9 had no tags to lack.
+  CHECK_FALSE(index.knows_tags());
+  Cluster old(std::vector<json>{istiod("istiod", "default", "1.9.5")});
+  CHECK(RevisionIndex(old.snapshot, old.istio).knows_tags());
 
   Cluster empty(std::vector<json>{});
   RevisionIndex nothing(empty.snapshot, empty.istio);
