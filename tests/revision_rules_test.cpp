@@ -101,10 +101,15 @@ TEST_CASE("injection-label-conflict's fix is the canary guide's relabel, as a me
   CHECK(fix["applicability"] == "unsafe");
 
   // A revision nothing serves: moving there would stop injection, so the dead label goes instead.
-  findings = fixture_findings("injection-label-conflict", "fires-without-webhooks");
   const json& drop = finding_on(findings, "Namespace", "orders")["fix"];
   CHECK(drop["patches"][0]["mergePatch"] == json::parse(R"({"metadata":{"labels":{"istio.io/rev":null}}})"));
   CHECK(drop["applicability"] == "safe");
+
+  // Without the webhook configurations a tag cannot be told from a typo: the guide's relabel stands.
+  findings = fixture_findings("injection-label-conflict", "fires-without-webhooks");
+  const json& relabel = finding_on(findings, "Namespace", "orders")["fix"];
+  CHECK(relabel["commands"][0] == "kubectl label namespace orders istio-injection- istio.io/rev=prod");
+  CHECK(relabel["applicability"] == "unsafe");
 }
 
 TEST_CASE("revision-still-in-use moves namespaces, tags and workloads to the plan's new revision") {

@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kKinds[] = {"Namespace", "MutatingWebhookConfiguration", "Deployment"};
 
 std::string injected_by(const Injection& injection) {
-  if (!injection) return "no revision";
+  if (!injection.served()) return "no revision";
   return fmt::format("revision {}", injection.revision);
 }
 
@@ -33,14 +33,14 @@ void check(const CheckContext& ctx, FindingSink& out) {
     const std::optional<std::string> wanted_revision = index.resolve(wanted);
     // istio-injection=enabled with istio.io/rev=default (or a tag of the default revision) asks for
     // what it gets: redundant, not a conflict.
-    if (actual && wanted_revision && *wanted_revision == actual.revision) continue;
+    if (actual.served() && wanted_revision && *wanted_revision == actual.revision) continue;
 
     std::string message;
     if (*legacy == "enabled")
       message = fmt::format(
           "namespace {} has both istio-injection=enabled and istio.io/rev={}: istio-injection takes precedence, so "
           "its pods are injected by {} and never by revision {}",
-          name, wanted, actual ? default_named(actual) : "no revision (nothing serves the default)", wanted);
+          name, wanted, actual.served() ? default_named(actual) : "no revision (nothing serves the default)", wanted);
     else
       message = fmt::format(
           "namespace {} has both istio-injection={} and istio.io/rev={}: revision injectors select only namespaces "
@@ -49,7 +49,8 @@ void check(const CheckContext& ctx, FindingSink& out) {
 
     Finding& f = out.report(*ns, label_path("istio-injection"), std::move(message));
     Fix fix;
-    if (!index.empty() && !wanted_revision) {
+    // Unserved is certain only when the input shows every revision and tag.
+    if (!index.empty() && index.knows_tags() && !wanted_revision) {
       // Moving the namespace to a revision nothing serves would stop injection: drop the label that
       // never took effect instead, which keeps today's behaviour.
       fix.title = fmt::format("remove istio.io/rev={}, which never took effect", wanted);

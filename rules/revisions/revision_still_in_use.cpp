@@ -144,7 +144,7 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
       if (restart.empty()) continue;
       const Resource* ns = snapshot.find("Namespace", "", u.owner.ns);
       const Injection now = index.injection(ns != nullptr ? ns->labels() : NodeRef{}, NodeRef{}, NodeRef{});
-      fix.title = now && now.revision != removed
+      fix.title = now.served() && now.revision != removed
                       ? fmt::format("restart {} to re-inject it with revision {}", u.owner.display(), now.revision)
                       : fmt::format("restart {} once namespace {} selects another revision", u.owner.display(),
                                     u.owner.ns);
@@ -195,6 +195,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
   report_tags(ctx, index, out);
   if (!ctx.snapshot().covers_kind("Namespace")) out.missing_kind("Namespace", "kubectl get namespaces -o yaml");
   if (!ctx.snapshot().covers_kind("Pod")) out.missing_kind("Pod", "kubectl get pods -A -o yaml");
+  // Tags that point at the removed revision are known only from their webhook configurations.
+  if (!index.knows_tags())
+    out.missing_kind("MutatingWebhookConfiguration", "kubectl get mutatingwebhookconfigurations -o yaml");
 }
 
 }  // namespace

@@ -33,6 +33,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
     out.missing_kind("MutatingWebhookConfiguration", "kubectl get mutatingwebhookconfigurations -o yaml");
     return;
   }
+  // Revision tags live only in webhook configurations: without them a tag looks unknown too.
+  if (!index.knows_tags())
+    out.missing_kind("MutatingWebhookConfiguration", "kubectl get mutatingwebhookconfigurations -o yaml");
 
   const std::string served = index.describe();
   for (const Resource* ns : namespaces) {
@@ -40,7 +43,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
     // What injects the namespace today: istio-injection wins over the label if it is there.
     const Injection today = index.injection(ns->labels(), NodeRef{}, NodeRef{});
     std::string consequence;
-    if (today)
+    if (today.served())
       consequence = fmt::format("{} injects its pods today (through {}), but they lose the sidecar once "
                                 "istio-injection is removed (injection-label-conflict)",
                                 today.revision == "default" ? "the default revision" : "revision " + today.revision,
