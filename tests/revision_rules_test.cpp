@@ -147,4 +147,9 @@ TEST_CASE("injection-continuity deletes an injector left behind by an uninstalle
   findings = fixture_findings("injection-continuity", "fires-when-removing-the-default-revision");
   REQUIRE(findings.size() == 1);
   CHECK(findings[0]["fix"]["commands"] == json::array({"istioctl tag set default --revision 1-21-0 --overwrite"}));
+  // Installed with Helm: the Helm guide's way to move the default.
+  findings = fixture_findings("injection-continuity", "fires-on-helm-default-revision-removal");
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["fix"]["commands"] ==
+        json::array({"helm upgrade istio-base istio/base -n istio-system --set defaultRevision=canary --skip-crds"}));
 }
