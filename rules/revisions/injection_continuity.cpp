@@ -157,10 +157,10 @@ constinit const Rule injection_continuity{
             .severity = Severity::Error,
             .title = "Sidecar injection stops or blocks pod creation",
             .rationale =
-                "Two ways an upgrade breaks injection without touching a workload. First, the default revision: "
-                "\"the revision pointed to by the tag default ... injects sidecars for the istio-injection=enabled "
-                "namespace selector, the sidecar.istio.io/inject=true object selector, and the istio.io/rev=default "
-                "selectors\" and \"validates Istio resources\" (istio.io, Canary Upgrades: Default tag). Removing "
+                "Two ways an upgrade breaks injection without touching a workload. First, the default revision, the "
+                "one the tag default points to, is the one that injects namespaces labelled istio-injection=enabled, "
+                "pods labelled sidecar.istio.io/inject=true and istio.io/rev=default, and it \"validates Istio "
+                "resources\" (istio.io, Canary Upgrades: Default tag). Removing "
                 "that revision (--remove-revision) before another becomes the default (`istioctl tag set default "
                 "--revision NEW`, or for Helm `helm upgrade istio-base istio/base --set defaultRevision=NEW`, istio.io "
                 "Upgrade with Helm) leaves those namespaces with no webhook at all: the API server admits their pods "

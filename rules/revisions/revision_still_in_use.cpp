@@ -217,9 +217,9 @@ constinit const Rule revision_still_in_use{
                 "certificate updates), and namespaces or pod templates that select it lose injection, so their next "
                 "pods start without a sidecar. A namespace selects a revision by istio.io/rev=<revision>, by a "
                 "revision tag that points at it (istio-revision-tag-<tag>, \"stable identifiers that point to "
-                "revisions\"), or, when it is the default revision, by istio-injection=enabled and the default tag "
-                "(\"the revision pointed to by the tag default ... injects sidecars for the istio-injection=enabled "
-                "namespace selector\", istio.io, Canary Upgrades: Default tag). Running pods are bound by the revision "
+                "revisions\"), or, when it is the default revision (the one the tag default points to), by "
+                "istio-injection=enabled and istio.io/rev=default (istio.io, Canary Upgrades: Default tag). Running "
+                "pods are bound by the revision "
                 "recorded on them (the istio.io/rev annotation, or sidecar.istio.io/status since 1.11), so pods of a "
                 "namespace already relabelled but not yet restarted are found too. Needs --remove-revision; "
                 "--revision names where to move them.",
