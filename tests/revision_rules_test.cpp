@@ -130,7 +130,7 @@ TEST_CASE("revision-still-in-use moves namespaces, tags and workloads to the pla
 
 TEST_CASE("stale-sidecar reports once per workload with the command that re-injects it") {
   std::vector<json> findings = fixture_findings("stale-sidecar", "fires-on-stale-and-out-of-skew-proxies");
-  CHECK(findings.size() == 5);
+  CHECK(findings.size() == 6);
   CHECK(finding_on(findings, "Deployment", "cart")["fix"]["commands"] ==
         json::array({"kubectl rollout restart deployment/cart -n shop"}));
   CHECK(finding_on(findings, "Pod", "ledger-0")["fix"]["commands"] ==

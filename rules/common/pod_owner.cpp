@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "model/label_selector.hpp"
+
 namespace upcheck::rules {
 namespace {
 
@@ -23,10 +25,22 @@ std::string lowercase(std::string_view s) {
 
 }  // namespace
 
-PodOwner pod_owner(const Snapshot& snapshot, const Resource& pod) {
-  PodOwner owner{"Pod", std::string(pod.ns()), std::string(pod.name()), &pod, false};
+PodOwners::PodOwners(const Snapshot& snapshot) : snapshot_(snapshot) {
+  for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet"})
+    for (const Resource* w : snapshot.of_kind(kind)) workloads_by_namespace_[w->ns()].push_back(w);
+}
+
+PodOwner PodOwners::of(const Resource& pod) const {
+  const Snapshot& snapshot = snapshot_;
+  PodOwner owner{"Pod", std::string(pod.ns()), std::string(pod.name()), &pod, false, false};
   NodeRef ref = controller_of(pod);
-  if (!ref.valid()) return owner;
+  if (!ref.valid()) {
+    if (auto it = workloads_by_namespace_.find(pod.ns()); it != workloads_by_namespace_.end())
+      for (const Resource* w : it->second)
+        if (selector_matches(w->spec()["selector"], pod.labels(), EmptySelector::MatchesNone))
+          return PodOwner{std::string(w->kind()), std::string(w->ns()), std::string(w->name()), w, false, true};
+    return owner;
+  }
   owner.kind = std::string(ref["kind"].text());
   owner.name = std::string(ref["name"].text());
   owner.object = snapshot.find(owner.kind, owner.ns, owner.name);

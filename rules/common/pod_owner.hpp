@@ -3,8 +3,11 @@
 // report on pods report once per workload: a 100,000-object dump has thousands of pods.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "model/snapshot.hpp"
 
@@ -18,6 +21,8 @@ struct PodOwner {
   // The Deployment's name was read off its ReplicaSet's name (`<deployment>-<pod-template-hash>`)
   // because the input holds neither the ReplicaSet nor the Deployment.
   bool name_derived = false;
+  // The pod names no owner; the workload's selector selects it.
+  bool matched_by_selector = false;
 
   // "Deployment shop/cart"
   std::string display() const { return kind + " " + ns + "/" + name; }
@@ -26,7 +31,18 @@ struct PodOwner {
   }
 };
 
-PodOwner pod_owner(const Snapshot& snapshot, const Resource& pod);
+// Finds pods' owners. Built once per check: a pod no ownerReferences name is matched to the
+// Deployment, StatefulSet or DaemonSet of its namespace whose selector selects it, as their
+// controllers would adopt it (synthetic and hand-assembled dumps often drop ownerReferences).
+class PodOwners {
+ public:
+  explicit PodOwners(const Snapshot& snapshot);
+  PodOwner of(const Resource& pod) const;
+
+ private:
+  const Snapshot& snapshot_;
+  std::map<std::string_view, std::vector<const Resource*>> workloads_by_namespace_;
+};
 
 // `kubectl rollout restart deployment/cart -n shop`: empty for kinds `rollout restart` does not
 // support (only Deployments, StatefulSets and DaemonSets have rollouts).

@@ -71,6 +71,7 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
   const std::string& removed = ctx.plan().remove_revision;
   const std::string& target = ctx.plan().revision;
   std::map<std::tuple<std::string, std::string, std::string>, InUse> in_use;
+  const PodOwners owners(snapshot);
 
   for (const Resource* pod : snapshot.of_kind("Pod")) {
     std::string_view phase = pod->root()["status"]["phase"].text();
@@ -79,7 +80,7 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
     if (!proxy) continue;
     std::optional<Binding> binding = index.bound_revision(*pod, snapshot.find("Namespace", "", pod->ns()));
     if (!binding || index.resolve(binding->revision).value_or(binding->revision) != removed) continue;
-    PodOwner owner = pod_owner(snapshot, *pod);
+    PodOwner owner = owners.of(*pod);
     InUse& u = in_use[{owner.ns, owner.kind, owner.name}];
     if (u.first_pod == nullptr) {
       u.owner = owner;
@@ -96,7 +97,7 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
     InUse& u = in_use[{std::string(w.object->ns()), std::string(w.object->kind()), std::string(w.object->name())}];
     if (u.owner.name.empty())
       u.owner = PodOwner{std::string(w.object->kind()), std::string(w.object->ns()), std::string(w.object->name()),
-                         w.object, false};
+                         w.object, false, false};
     u.pinned = &w;
   }
 

@@ -127,6 +127,7 @@ void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
       break;
   }
   if (g.owner.name_derived) message += " (Deployment named after its pods' ReplicaSet: the input holds neither)";
+  if (g.owner.matched_by_selector) message += " (its pods name no owner: matched by the workload's selector)";
 
   const bool on_workload = g.owner.object != nullptr && g.owner.kind != "Pod";
   Finding& f = on_workload ? out.report(*g.owner.object, "metadata.name", std::move(message))
@@ -146,6 +147,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
   // --from overrides the detected version when there is one control plane to apply it to.
   const bool from_applies = plan.from && ctx.istio().control_planes.size() == 1;
 
+  const PodOwners owners(snapshot);
   std::map<std::tuple<std::string, std::string, std::string>, Group> groups;
   bool proxies_seen = false;
   for (const Resource* pod : snapshot.of_kind("Pod")) {
@@ -167,7 +169,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
     const Skew skew = classify(*proxy_version, *plane_version, plan);
     if (skew == Skew::None) continue;
 
-    PodOwner owner = pod_owner(snapshot, *pod);
+    PodOwner owner = owners.of(*pod);
     Group& g = groups[{owner.ns, owner.kind, owner.name}];
     if (g.first_pod == nullptr) {
       g.owner = owner;
