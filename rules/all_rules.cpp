@@ -14,6 +14,13 @@ constexpr const Rule* kRules[] = {
     &rules::deprecated_rbac_config,
     &rules::per_service_mtls_annotation,
     &rules::mtls_excluded_services,
+    &rules::injection_label_conflict,
+    &rules::unknown_revision,
+    &rules::invalid_revision_name,
+    &rules::stale_sidecar,
+    &rules::revision_still_in_use,
+    &rules::gateway_revision,
+    &rules::injection_continuity,
     &rules::skip_level_upgrade,
 };
 

@@ -15,6 +15,13 @@ extern const Rule multiple_citadel_replicas;       // AVL004
 extern const Rule deprecated_rbac_config;          // MESH001
 extern const Rule per_service_mtls_annotation;     // MESH002
 extern const Rule mtls_excluded_services;          // MESH003
+extern const Rule injection_label_conflict;        // REV001
+extern const Rule unknown_revision;                // REV002
+extern const Rule invalid_revision_name;           // REV003
+extern const Rule stale_sidecar;                   // REV004
+extern const Rule revision_still_in_use;           // REV005
+extern const Rule gateway_revision;                // REV006
+extern const Rule injection_continuity;            // REV007
 extern const Rule skip_level_upgrade;              // UPG001
 
 }  // namespace upcheck::rules

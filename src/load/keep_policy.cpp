@@ -94,10 +94,20 @@ void add_path(KeepNode& root, std::string_view path) {
     node->keep_all = true;
 }
 
+// A node inside a kept subtree keeps everything too: `webhooks` with `!webhooks.*.clientConfig.caBundle`
+// keeps every field of every webhook but the CA bundle, whichever order the paths come in.
+void inherit_keep_all(KeepNode& node) {
+  for (KeepNode& child : node.children) {
+    if (node.keep_all && !child.skip) child.keep_all = true;
+    inherit_keep_all(child);
+  }
+}
+
 KeepNode build(std::initializer_list<std::span<const std::string_view>> lists) {
   KeepNode root;
   for (auto list : lists)
     for (std::string_view path : list) add_path(root, path);
+  inherit_keep_all(root);
   return root;
 }
 
@@ -162,6 +172,8 @@ const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::
 }
 
 bool keeps_long_annotation(std::string_view key) {
+  // Presence and the injecting revision are what matter; the assembler keeps just the revision.
+  if (key == "sidecar.istio.io/status") return false;
   return key.find("istio.io/") != std::string_view::npos || key.find("helm.sh/") != std::string_view::npos ||
          key.find("upcheck.io/") != std::string_view::npos;
 }

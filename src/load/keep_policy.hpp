@@ -32,8 +32,8 @@ const KeepNode& keep_everything();
 
 // Annotation values longer than this are dropped (the key stays, with an empty value) unless
 // the key names Istio, Helm or upcheck: nothing else long is ever read. `sidecar.istio.io/status`
-// always keeps only its presence (its `version` is a template hash, not a version), and
-// last-applied-configuration only its apiVersion.
+// is cut to `{"revision":"<rev>"}` (empty when it names none): its `version` is a template hash,
+// the revision is all rules read. last-applied-configuration keeps only its apiVersion.
 inline constexpr size_t kMaxKeptAnnotationValue = 256;
 bool keeps_long_annotation(std::string_view key);
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "load/keep_policy.hpp"
 #include "load/loader.hpp"
 #include "model/tree_json.hpp"
 
@@ -340,6 +341,46 @@ TEST_CASE("Secret data and last-applied bodies are never kept") {
   CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == R"({"apiVersion":"v1"})");
   CHECK(secret.last_applied_api_version() == "v1");
   CHECK(secret.root()["type"].text() == "Opaque");
+}
+
+TEST_CASE("webhook configurations keep every field of their webhooks but the CA bundle") {
+  TempDir dir;
+  std::string path = dir.write("mwc.yaml",
+                               "apiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\n"
+                               "metadata:\n  name: istio-sidecar-injector\nwebhooks:\n"
+                               "- clientConfig:\n    caBundle: LS0tLS1CRUdJTg==\n    service:\n      name: istiod\n"
+                               "      namespace: istio-system\n  failurePolicy: Fail\n"
+                               "  name: rev.namespace.sidecar-injector.istio.io\n  namespaceSelector:\n"
+                               "    matchLabels:\n      istio.io/rev: default\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  NodeRef webhook = r.resources[0].root()["webhooks"].at(0);
+  CHECK(webhook["name"].text() == "rev.namespace.sidecar-injector.istio.io");
+  CHECK(webhook["failurePolicy"].text() == "Fail");
+  CHECK(webhook["clientConfig"]["service"]["name"].text() == "istiod");
+  CHECK(webhook["namespaceSelector"]["matchLabels"]["istio.io/rev"].text() == "default");
+  CHECK_FALSE(webhook["clientConfig"]["caBundle"].valid());
+}
+
+TEST_CASE("a long sidecar.istio.io/status keeps only the revision that injected the pod") {
+  TempDir dir;
+  // What istiod 1.27 writes with native sidecars and the CNI node agent: longer than
+  // kMaxKeptAnnotationValue (1.20's plain sidecar status is about 250 characters).
+  const std::string status =
+      R"({"initContainers":["istio-validation","istio-proxy"],"containers":null,"volumes":["workload-socket",)"
+      R"("credential-socket","workload-certs","istio-envoy","istio-data","istio-podinfo","istio-token",)"
+      R"("istiod-ca-cert"],"imagePullSecrets":null,"revision":"canary-1-27-1"})";
+  REQUIRE(status.size() > kMaxKeptAnnotationValue);
+  const std::string old_status = R"({"version":")" + std::string(300, 'a') + R"(","containers":["istio-proxy"]})";
+  std::string path = dir.write("pods.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  annotations:\n"
+                                             "    sidecar.istio.io/status: '" + status + "'\n---\n"
+                                             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-2\n  annotations:\n"
+                                             "    sidecar.istio.io/status: '" + old_status + "'\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 2);
+  CHECK(find(r, "Pod", "cart-1")->annotation("sidecar.istio.io/status") == R"({"revision":"canary-1-27-1"})");
+  // Before 1.11 the status names no revision: the key stays, so presence still shows.
+  CHECK(find(r, "Pod", "cart-2")->annotation("sidecar.istio.io/status") == "");
 }
 
 TEST_CASE("upcheck collect's List records which kinds it gathered") {

@@ -8,6 +8,8 @@ namespace upcheck::load {
 namespace {
 
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+// Istio's record of what it injected into a pod (sidecar.istio.io/status).
+constexpr std::string_view kSidecarStatus = "sidecar.istio.io/status";
 constexpr std::string_view kCollectedKinds = "upcheck.io/collected-kinds";
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -430,13 +432,18 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
       top.keep = &keep_policy(group_of(ctx.api_version), ctx.kind, {}, {});
     }
   }
+  std::string sidecar_status;   // outlives `kept` below
   if (top.section == Section::Annotations && has_pending_key_) {
     if (pending_key_ == kLastApplied) {
       std::string version = json_top_level_string(text, "apiVersion");
       ctx.last_applied_api_version = version.empty() ? std::string() : "{\"apiVersion\":\"" + version + "\"}";
       kept = ctx.last_applied_api_version;
-    } else if (pending_key_ == "sidecar.istio.io/status" ||
-               (text.size() > kMaxKeptAnnotationValue && !keeps_long_annotation(pending_key_))) {
+    } else if (pending_key_ == kSidecarStatus) {
+      // Thousands of pods carry it; of its body only the injecting revision (1.11+) is read.
+      std::string revision = json_top_level_string(text, "revision");
+      if (!revision.empty()) sidecar_status = "{\"revision\":\"" + revision + "\"}";
+      kept = sidecar_status;
+    } else if (text.size() > kMaxKeptAnnotationValue && !keeps_long_annotation(pending_key_)) {
       kept = {};
     }
   }
