@@ -81,6 +81,18 @@ std::vector<const Resource*> destination_rules_for(const Snapshot& snapshot, con
   return out;
 }
 
+DestinationRuleIndex::DestinationRuleIndex(const Snapshot& snapshot) {
+  for (const Resource* rule : snapshot.of_kind("DestinationRule"))
+    if (std::optional<ServiceName> named = service_named_by(rule->spec()["host"].text(), rule->ns()))
+      by_service_[{named->name, named->ns}].push_back(rule);
+}
+
+const std::vector<const Resource*>& DestinationRuleIndex::for_service(const ServiceName& service) const {
+  static const std::vector<const Resource*> kNone;
+  auto it = by_service_.find({service.name, service.ns});
+  return it == by_service_.end() ? kNone : it->second;
+}
+
 std::vector<const Resource*> destination_rules_for_host(const Snapshot& snapshot, std::string_view host) {
   std::vector<const Resource*> out;
   for (const Resource* rule : snapshot.of_kind("DestinationRule"))

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,17 @@ std::string service_fqdn(const ServiceName& service);
 // DestinationRules whose `spec.host` names the service (any namespace: a rule in a client's
 // namespace applies to that namespace's clients), in input order.
 std::vector<const Resource*> destination_rules_for(const Snapshot& snapshot, const ServiceName& service);
+
+// The same answer for many services: every rule's host parsed once, so a cluster with thousands
+// of annotated Services and DestinationRules is not searched quadratically.
+class DestinationRuleIndex {
+ public:
+  explicit DestinationRuleIndex(const Snapshot& snapshot);
+  const std::vector<const Resource*>& for_service(const ServiceName& service) const;
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::vector<const Resource*>> by_service_;
+};
 // DestinationRules whose host is exactly `host` (a host outside the cluster).
 std::vector<const Resource*> destination_rules_for_host(const Snapshot& snapshot, std::string_view host);
 // Whether a rule applies beyond its own namespace (no exportTo, or exportTo "*").

@@ -226,7 +226,8 @@ std::string port_word(size_t n) { return n == 1 ? "port" : "ports"; }
 
 class Migration {
  public:
-  Migration(const CheckContext& ctx, const Resource& service, std::vector<AnnotatedPort> ports)
+  Migration(const CheckContext& ctx, const DestinationRuleIndex& destination_rules, const Resource& service,
+            std::vector<AnnotatedPort> ports)
       : ctx_(ctx), snapshot_(ctx.snapshot()), service_(service), ports_(std::move(ports)) {
     const size_t service_ports = service.spec()["ports"].size();
     simplified_ = std::all_of(ports_.begin(), ports_.end(), [&](auto& p) { return p.mode == ports_.front().mode; }) &&
@@ -237,7 +238,7 @@ class Migration {
       workload_ports_.push_back(target_port(snapshot_, service, p.service_port, &why));
       if (!why.empty()) unresolved_.push_back(why);
     }
-    rules_ = destination_rules_for(snapshot_, ServiceName{std::string(service.name()), std::string(service.ns())});
+    rules_ = destination_rules.for_service(ServiceName{std::string(service.name()), std::string(service.ns())});
   }
 
   void report(FindingSink& out) {
@@ -452,10 +453,11 @@ class Migration {
 void check(const CheckContext& ctx, FindingSink& out) {
   // An upgrade that stays before 1.0 (0.7 to 0.8) keeps a Pilot that reads the annotation.
   if (ctx.plan().to && *ctx.plan().to < kFirstReleaseIgnoringAnnotation) return;
+  const DestinationRuleIndex destination_rules(ctx.snapshot());
   for (const Resource* service : ctx.snapshot().of_kind("Service")) {
     std::vector<AnnotatedPort> ports = annotated_ports(*service);
     if (ports.empty()) continue;
-    Migration(ctx, *service, std::move(ports)).report(out);
+    Migration(ctx, destination_rules, *service, std::move(ports)).report(out);
   }
 }
 
