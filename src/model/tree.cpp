@@ -125,7 +125,12 @@ uint32_t TreeBuilder::add_text(std::string_view text) {
 
 void TreeBuilder::scalar(std::string_view text, ScalarStyle style, Mark mark) {
   Node n;
-  n.offset_or_size = add_text(text);
+  if (std::optional<uint32_t> common = common_string_index(text)) {
+    n.offset_or_size = *common;
+    n.common_bit = 1;
+  } else {
+    n.offset_or_size = add_text(text);
+  }
   n.text_length = static_cast<uint32_t>(std::min<size_t>(text.size(), Node::kMaxTextLength));
   n.line = mark.line;
   n.column = mark.column;

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/common_strings.hpp"
+
 namespace upcheck {
 
 // 1-based line and column (columns count code points); 0 means unknown.
@@ -33,11 +35,14 @@ enum class NodeType : uint8_t { Null, Scalar, Map, Seq };
 enum class ScalarStyle : uint8_t { Plain, Quoted, Block };
 
 // 16 bytes: a large dump keeps millions of these. A scalar has text and no children; a container
-// has children and no text; so one field serves as the text's offset or the subtree's size.
+// has children and no text; so one field serves as the text's offset or the subtree's size. Text
+// that is one of the common Kubernetes strings (common_strings.hpp) is not copied: the offset is
+// then its index in that table.
 struct Node {
-  static constexpr uint32_t kMaxTextLength = (1u << 28) - 1;
-  uint32_t offset_or_size = 0;     // scalar: text offset in the tree's text; container: subtree size
-  uint32_t text_length : 28 = 0;
+  static constexpr uint32_t kMaxTextLength = (1u << 27) - 1;
+  uint32_t offset_or_size = 0;     // scalar: text offset (or common string index); container: subtree size
+  uint32_t text_length : 27 = 0;
+  uint32_t common_bit : 1 = 0;     // the text is common_string(offset_or_size)
   uint32_t type_bits : 2 = 0;
   uint32_t style_bits : 2 = 0;
   uint32_t line = 0;
@@ -179,7 +184,10 @@ class Tree {
   NodeRef root() const { return node_count_ == 0 ? NodeRef{} : NodeRef{this, 0}; }
   const Node& node(uint32_t index) const { return nodes()[index]; }
   size_t node_count() const { return node_count_; }
-  std::string_view text(const Node& n) const { return {text_block() + n.text_offset(), n.text_length}; }
+  std::string_view text(const Node& n) const {
+    if (n.common_bit) return common_string(n.offset_or_size);
+    return {text_block() + n.text_offset(), n.text_length};
+  }
   // Bytes held, for memory accounting.
   size_t memory_bytes() const { return node_count_ * sizeof(Node) + text_size_; }
 
@@ -224,7 +232,10 @@ class TreeBuilder {
   // The most recently added node (valid until the next call).
   uint32_t last_index() const { return static_cast<uint32_t>(nodes_.size() - 1); }
   const Node& node(uint32_t index) const { return nodes_[index]; }
-  std::string_view text(const Node& n) const { return {text_.data() + n.text_offset(), n.text_length}; }
+  std::string_view text(const Node& n) const {
+    if (n.common_bit) return common_string(n.offset_or_size);
+    return {text_.data() + n.text_offset(), n.text_length};
+  }
   // Drops everything added after `mark_count` nodes (used to discard a key whose value was
   // skipped). Only valid when no container opened since then is still open.
   void truncate(size_t node_count);
