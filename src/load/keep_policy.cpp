@@ -16,7 +16,11 @@ constexpr std::string_view kCommon[] = {
     "metadata.generateName",
     "metadata.labels",
     "metadata.annotations",
-    "metadata.ownerReferences",
+    // Who controls the object (a Pod's ReplicaSet, a ReplicaSet's Deployment); not the uid.
+    "metadata.ownerReferences.*.apiVersion",
+    "metadata.ownerReferences.*.kind",
+    "metadata.ownerReferences.*.name",
+    "metadata.ownerReferences.*.controller",
     "metadata.managedFields.*.manager",
     "metadata.managedFields.*.operation",
     "metadata.managedFields.*.apiVersion",
