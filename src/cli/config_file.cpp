@@ -25,14 +25,15 @@ std::string where(const std::string& path, const YAML::Node& node) {
 std::optional<std::string> find_config_file(const std::string& start) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  fs::path dir = fs::absolute(start, ec);
-  while (!ec) {
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (ec) return std::nullopt;
+  for (;;) {
     fs::path candidate = dir / ".upcheck.yaml";
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
-    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
+    std::error_code missing;   // a directory without one is the usual case, not an error
+    if (fs::is_regular_file(candidate, missing)) return candidate.string();
+    if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
     dir = dir.parent_path();
   }
-  return std::nullopt;
 }
 
 ConfigFile read_config_file(const std::string& path) {

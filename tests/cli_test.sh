@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The command line as a user's shell and CI see it: standard input, --output, exit statuses,
+# usage errors, the config file, and nothing but the report on standard output.
+# Usage: cli_test.sh UPCHECK_BINARY SOURCE_ROOT
+set -u
+up=$(realpath "$1")   # meson passes it relative to the build directory; some tests cd elsewhere
+root=$(realpath "$2")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+expect_status() {  # expected, description, command...
+  local want=$1 what=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  local got=$?
+  if [ "$got" = "$want" ]; then pass; else fail "$what: exit $got, want $want; stderr: $(head -3 "$tmp/err")"; fi
+}
+contains() {  # file, text, description
+  if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $1: $(head -5 "$1")"; fi
+}
+lacks() {
+  if grep -qF -- "$2" "$1"; then fail "$3: '$2' should not be in $1"; else pass; fi
+}
+
+pilot=$root/testdata/rules/single-replica-control-plane/fires-on-one-or-unset-replicas/input.yaml
+healthy=$root/testdata/e2e/healthy-control-plane/istiod.yaml
+
+# Standard input, named with --stdin-filename or <stdin>.
+"$up" check --no-config --to 1.2 -o json - <"$pilot" >"$tmp/stdin.json" 2>"$tmp/err"
+[ $? = 1 ] && pass || fail "stdin: exit status"
+contains "$tmp/stdin.json" '"file": "<stdin>"' "stdin is named <stdin>"
+"$up" check --no-config --to 1.2 -o json --stdin-filename cluster/dump.yaml - <"$pilot" >"$tmp/named.json" 2>/dev/null
+contains "$tmp/named.json" '"file": "cluster/dump.yaml"' "--stdin-filename names stdin"
+# kubectl -o json on a pipe is recognised as JSON.
+printf '{\n  "apiVersion": "v1",\n  "items": [],\n  "kind": "List"\n}\n' | "$up" check --no-config -o json - >"$tmp/json-stdin.json" 2>&1
+contains "$tmp/json-stdin.json" '"errors": []' "JSON on stdin parses"
+
+# Exit statuses: 0 clean, 1 findings at or above --fail-on, 2 wins.
+expect_status 0 "healthy cluster" "$up" check --no-config --to 1.21 "$healthy"
+expect_status 1 "findings" "$up" check --no-config --to 1.2 "$pilot"
+expect_status 0 "--fail-on error ignores warnings" "$up" check --no-config --to 1.2 --fail-on error "$pilot"
+printf 'apiVersion: v1\nkind: [\n' >"$tmp/broken.yaml"
+expect_status 2 "parse error wins over findings" "$up" check --no-config --to 1.2 "$pilot" "$tmp/broken.yaml"
+contains "$tmp/out" "broken.yaml:3:1: error[yaml-syntax]" "parse error has file:line:col"
+contains "$tmp/out" "AVL002" "other inputs still reported after a parse error"
+for fmt in json sarif; do
+  expect_status 2 "exit 2 with -o $fmt" "$up" check --no-config --to 1.2 -o $fmt "$pilot" "$tmp/broken.yaml"
+done
+
+# Usage errors: exit 2, a message on stderr, nothing on stdout.
+expect_status 2 "unknown release" "$up" check --no-config --to 1.99 "$pilot"
+contains "$tmp/err" "not an Istio release upcheck knows" "unknown release message"
+[ -s "$tmp/out" ] && fail "usage error printed a report" || pass
+expect_status 2 "unknown rule" "$up" check --no-config --select NOPE001 "$pilot"
+expect_status 2 "unknown format" "$up" check --no-config -o xml "$pilot"
+expect_status 2 "no input" "$up" check --no-config --to 1.2
+expect_status 2 "missing file" "$up" check --no-config --to 1.2 "$tmp/nope.yaml"
+contains "$tmp/out" "unreadable-input" "missing file is reported in the report"
+expect_status 2 "unknown command" "$up" frobnicate
+
+# --output writes the report to a file; stdout stays empty.
+expect_status 1 "--output" "$up" check --no-config --to 1.2 -o sarif --output "$tmp/r.sarif" "$pilot"
+contains "$tmp/r.sarif" '"version": "2.1.0"' "--output wrote SARIF"
+[ -s "$tmp/out" ] && fail "--output also printed to stdout" || pass
+
+# No colour when stdout is not a terminal, unless asked.
+"$up" check --no-config --to 1.2 "$pilot" >"$tmp/plain.txt" 2>/dev/null
+lacks "$tmp/plain.txt" $'\x1b[' "no escape codes on a pipe"
+"$up" check --no-config --to 1.2 --color always "$pilot" >"$tmp/color.txt" 2>/dev/null
+contains "$tmp/color.txt" $'\x1b[' "--color always colours"
+
+# .upcheck.yaml is found from the working directory upward; flags win over it.
+mkdir -p "$tmp/repo/sub"
+printf 'to: "1.2"\nfail-on: error\n' >"$tmp/repo/.upcheck.yaml"
+(cd "$tmp/repo/sub" && "$up" check "$pilot" >/dev/null 2>&1)
+[ $? = 0 ] && pass || fail "config file fail-on: error should make warnings pass"
+(cd "$tmp/repo/sub" && "$up" check --fail-on warning "$pilot" >/dev/null 2>&1)
+[ $? = 1 ] && pass || fail "--fail-on should win over the config file"
+printf 'bogus: 1\n' >"$tmp/bad.yaml"
+expect_status 2 "bad config" "$up" check --config "$tmp/bad.yaml" "$pilot"
+contains "$tmp/err" "unknown setting 'bogus'" "bad config names the setting"
+
+# Suppression by annotation.
+python3 - "$pilot" "$tmp/suppressed.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+text = text.replace("metadata:\n  name: istio-galley", "metadata:\n  annotations:\n    upcheck.io/ignore: AVL002\n  name: istio-galley")
+open(sys.argv[2], "w").write(text)
+PY
+"$up" check --no-config --to 1.2 -o json "$tmp/suppressed.yaml" >"$tmp/supp.json" 2>/dev/null
+python3 - "$tmp/supp.json" >"$tmp/supp.txt" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    print(f["rule"], f["object"]["name"])
+PY
+lacks "$tmp/supp.txt" "single-replica-control-plane istio-galley" "upcheck.io/ignore silences the rule on that object"
+contains "$tmp/supp.txt" "single-replica-control-plane istiod" "other objects still reported"
+
+# rules, explain, --version.
+expect_status 0 "rules" "$up" rules
+contains "$tmp/out" "missing-pod-disruption-budget" "rules lists rules"
+expect_status 0 "explain by code" "$up" explain avl001
+contains "$tmp/out" "minAvailable" "explain shows the rule"
+expect_status 2 "explain unknown" "$up" explain nope
+expect_status 0 "--version" "$up" --version
+contains "$tmp/out" "upcheck " "--version prints the version"
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
