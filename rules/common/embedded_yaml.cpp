@@ -2,21 +2,10 @@
 
 #include <yaml.h>
 
+#include "load/libyaml_style.hpp"
+
 namespace upcheck::rules {
 namespace {
-
-ScalarStyle style_of(const yaml_event_t& ev) {
-  switch (ev.data.scalar.style) {
-    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
-    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
-      return ScalarStyle::Quoted;
-    case YAML_LITERAL_SCALAR_STYLE:
-    case YAML_FOLDED_SCALAR_STYLE:
-      return ScalarStyle::Block;
-    default:
-      return ScalarStyle::Plain;
-  }
-}
 
 // Owns a libyaml parser for one scope.
 class Parser {
@@ -64,7 +53,7 @@ std::optional<Tree> parse_embedded_yaml(std::string_view text) {
         break;
       case YAML_SCALAR_EVENT: {
         std::string_view value(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
-        const ScalarStyle style = style_of(ev);
+        const ScalarStyle style = load::libyaml_scalar_style(ev);
         if (style == ScalarStyle::Plain && (value.empty() || value == "~" || value == "null" || value == "Null" ||
                                             value == "NULL"))
           builder.null(at);

@@ -5,28 +5,13 @@
 #include <algorithm>
 
 #include "load/chunk_parser.hpp"
+#include "load/libyaml_style.hpp"
 #include "load/yaml_prefilter.hpp"
 
 #include <cstdlib>
 
 namespace upcheck::load {
 namespace {
-
-ScalarStyle style_of(const yaml_event_t& ev) {
-  if (ev.data.scalar.tag != nullptr &&
-      std::string_view(reinterpret_cast<const char*>(ev.data.scalar.tag)) == "tag:yaml.org,2002:str")
-    return ScalarStyle::Quoted;
-  switch (ev.data.scalar.style) {
-    case YAML_SINGLE_QUOTED_SCALAR_STYLE:
-    case YAML_DOUBLE_QUOTED_SCALAR_STYLE:
-      return ScalarStyle::Quoted;
-    case YAML_LITERAL_SCALAR_STYLE:
-    case YAML_FOLDED_SCALAR_STYLE:
-      return ScalarStyle::Block;
-    default:
-      return ScalarStyle::Plain;
-  }
-}
 
 std::string_view anchor_of(const yaml_char_t* anchor) {
   return anchor == nullptr ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(anchor));
@@ -90,7 +75,7 @@ uint32_t run_parser(const Chunk& chunk, size_t offset, uint32_t first_line, Obje
         break;
       case YAML_SCALAR_EVENT:
         ok = assembler.scalar({reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length},
-                              style_of(ev), at, anchor_of(ev.data.scalar.anchor));
+                              libyaml_scalar_style(ev), at, anchor_of(ev.data.scalar.anchor));
         break;
       case YAML_ALIAS_EVENT:
         ok = assembler.alias(anchor_of(ev.data.alias.anchor), at);
