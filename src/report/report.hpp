@@ -58,6 +58,7 @@ struct SarifOptions {
   std::string docs_base_url;        // helpUri = <docs_base_url>/<rule name>.md
   std::string information_uri;      // the project's home page
   size_t max_results = 25'000;      // GitHub code scanning's per-run limit
+  size_t max_gzip_bytes = 10'000'000;   // and its limit on an upload's gzipped size
 };
 void write_sarif(const Report& report, const SarifOptions& options, std::ostream& out);
 

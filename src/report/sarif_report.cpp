@@ -3,6 +3,7 @@
 // rules carry help and a default level, fingerprints do not depend on line numbers, and a run
 // holds at most 25,000 results.
 #include <fmt/format.h>
+#include <zlib.h>
 
 #include <cctype>
 #include <filesystem>
@@ -69,6 +70,26 @@ nlohmann::json rule_json(const RuleInfo& rule, const SarifOptions& options) {
   };
 }
 
+size_t gzipped_size(const std::string& text) {
+  z_stream z{};
+  // 15 + 16: a gzip wrapper, as `gzip` and GitHub's upload would write it.
+  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  unsigned char buffer[1 << 16];
+  size_t total = 0;
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    z.next_out = buffer;
+    z.avail_out = sizeof buffer;
+    rc = deflate(&z, Z_FINISH);
+    total += sizeof buffer - z.avail_out;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) break;
+  }
+  deflateEnd(&z);
+  return total;
+}
+
 }  // namespace
 
 void write_sarif(const Report& report, const SarifOptions& options, std::ostream& out) {
@@ -111,31 +132,59 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
   };
   for (const Diagnostic& d : report.errors) notify(d, "error");
   for (const Diagnostic& d : report.notices) notify(d, "note");
-  if (report.findings.size() > options.max_results) {
-    notify({Diagnostic::kNoFile, {}, "results-capped",
-            fmt::format("{} findings; SARIF holds the first {} (GitHub code scanning's limit per run)",
-                        report.findings.size(), options.max_results)},
-           "warning");
+
+  // The whole document with the first `count` results; fixes ride along only while they fit.
+  auto render = [&](size_t count, bool with_fixes, const std::string& capped) {
+    nlohmann::json run;
+    run["tool"] = {{"driver",
+                    {{"name", "upcheck"},
+                     {"semanticVersion", report.tool_version},
+                     {"version", report.tool_version},
+                     {"informationUri", options.information_uri},
+                     {"rules", rules}}}};
+    run["automationDetails"] = {{"id", "upcheck/"}};
+    run["columnKind"] = "unicodeCodePoints";
+    nlohmann::json kept = nlohmann::json::array();
+    for (size_t i = 0; i < count; ++i) {
+      kept.push_back(results[i]);
+      if (!with_fixes && kept.back().contains("properties")) kept.back()["properties"].erase("fix");
+    }
+    run["results"] = std::move(kept);
+    nlohmann::json all_notifications = notifications;
+    if (!capped.empty())
+      all_notifications.push_back(
+          {{"level", "warning"}, {"message", {{"text", capped}}}, {"descriptor", {{"id", "results-capped"}}}});
+    run["invocations"] = nlohmann::json::array(
+        {{{"executionSuccessful", report.errors.empty()}, {"toolExecutionNotifications", all_notifications}}});
+    nlohmann::json sarif;
+    sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+    sarif["version"] = "2.1.0";
+    sarif["runs"] = nlohmann::json::array({std::move(run)});
+    return sarif.dump(2) + "\n";
+  };
+
+  // GitHub code scanning rejects a run of more than 25,000 results or a file over 10 MB
+  // gzipped: drop the fixes first (they are extras), then results from the end, and say so.
+  size_t count = results.size();
+  bool with_fixes = true;
+  std::string capped;
+  if (report.findings.size() > count)
+    capped = fmt::format("{} findings; SARIF holds the first {} (GitHub code scanning's limit per run)",
+                         report.findings.size(), count);
+  std::string text = render(count, with_fixes, capped);
+  for (int attempt = 0; attempt < 8 && gzipped_size(text) > options.max_gzip_bytes; ++attempt) {
+    if (with_fixes) {
+      with_fixes = false;
+    } else {
+      double ratio = static_cast<double>(options.max_gzip_bytes) / static_cast<double>(gzipped_size(text));
+      count = static_cast<size_t>(static_cast<double>(count) * ratio * 0.9);
+      capped = fmt::format("{} findings; SARIF holds the first {}, to stay under GitHub code scanning's limit of {} "
+                           "bytes gzipped; the JSON report has them all",
+                           report.findings.size(), count, options.max_gzip_bytes);
+    }
+    text = render(count, with_fixes, capped);
   }
-
-  nlohmann::json run;
-  run["tool"] = {{"driver",
-                  {{"name", "upcheck"},
-                   {"semanticVersion", report.tool_version},
-                   {"version", report.tool_version},
-                   {"informationUri", options.information_uri},
-                   {"rules", rules}}}};
-  run["automationDetails"] = {{"id", "upcheck/"}};
-  run["columnKind"] = "unicodeCodePoints";
-  run["results"] = std::move(results);
-  run["invocations"] = nlohmann::json::array(
-      {{{"executionSuccessful", report.errors.empty()}, {"toolExecutionNotifications", std::move(notifications)}}});
-
-  nlohmann::json sarif;
-  sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
-  sarif["version"] = "2.1.0";
-  sarif["runs"] = nlohmann::json::array({std::move(run)});
-  out << sarif.dump(2) << '\n';
+  out << text;
 }
 
 }  // namespace upcheck
