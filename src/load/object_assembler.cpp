@@ -245,6 +245,11 @@ void ObjectAssembler::abandon_document() {
   stopped_ = false;
 }
 
+void ObjectAssembler::value_skipped() {
+  skip_next_value_ = false;
+  value_done();
+}
+
 bool ObjectAssembler::check_depth(Mark mark) {
   if (frames_.size() + skip_depth_ + 1 <= limits_.max_depth) return true;
   error(mark, "limit-depth",
