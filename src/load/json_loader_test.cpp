@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <string>
 
@@ -514,4 +515,48 @@ TEST_CASE("the haswell and fallback kernels read the same") {
   CHECK(best.resources.size() == 3);
   CHECK(codes(best.errors) == std::vector<std::string>{"json-syntax"});
   CHECK(describe(best) == describe(fallback));
+}
+
+TEST_CASE("mangled JSON never crashes or hangs, and every error points into the input") {
+  const std::string minified =
+      R"({"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Service","metadata":{"name":"a\"b",)"
+      R"("annotations":{"k":"v\u00e9"}},"spec":{"ports":[{"port":80}]}},null,{"apiVersion":"v1","kind":)"
+      R"("Namespace","metadata":{"name":"n"}}],"kind":"List","metadata":{}})";
+  const std::string originals[] = {"{" + std::string(kKubectlList).substr(6), minified};
+  const std::string alphabet = "{}[]\",:\\ \nx0\xC3\xA9";
+  std::mt19937 random(7);
+  for (int round = 0; round < 300; ++round) {
+    std::string text = originals[round % 2];
+    // Edits leave the first two bytes, `{"`, so that the input is still taken for JSON.
+    for (int edits = 1 + static_cast<int>(random() % 4); edits > 0 && text.size() > 2; --edits) {
+      const size_t at = 2 + random() % (text.size() - 2);
+      switch (random() % 4) {
+        case 0:
+          text.erase(at, 1 + random() % 8);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[random() % alphabet.size()]);
+          break;
+        case 2:
+          text.resize(at);
+          break;
+        default: {
+          const std::string slice = text.substr(random() % text.size(), random() % 40);
+          text.insert(at, slice);
+          break;
+        }
+      }
+    }
+    INFO("round " << round << ": " << text);
+    const LoadResult one = load_json_with(text, 1, 64);
+    const LoadResult two = load_json_with(text, 2, 64);
+    CHECK(describe(one) == describe(two));
+    const auto lines = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    for (const Diagnostic& d : one.errors) {
+      CHECK(d.mark.line >= 1);
+      CHECK(d.mark.line <= lines);
+      CHECK(d.mark.column >= 1);
+    }
+    load_json_with(text, 2, 4u << 20);  // other chunk sizes: only that it returns
+  }
 }
