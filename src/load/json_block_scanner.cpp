@@ -14,7 +14,6 @@ struct RawMasks {
   uint64_t newlines = 0;
   uint64_t continuations = 0;
 };
-using Classifier = RawMasks (*)(const char*);
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // SSE2 is part of every x86-64; AVX2 (twice the bytes per instruction) runs only where the CPU
@@ -46,7 +45,7 @@ RawMasks classify_sse2(const char* block) {
   return m;
 }
 
-__attribute__((target("avx2"))) uint64_t bits32(__m256i matches, unsigned lane) {
+__attribute__((target("avx2"))) uint64_t bits32_avx2(__m256i matches, unsigned lane) {
   return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(matches))) << (32 * lane);
 }
 
@@ -62,25 +61,16 @@ __attribute__((target("avx2"))) RawMasks classify_avx2(const char* block) {
   for (unsigned lane = 0; lane < 2; ++lane) {
     __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * lane));
     __m256i folded = _mm256_or_si256(bytes, case_bit);
-    m.quotes |= bits32(_mm256_cmpeq_epi8(bytes, quote), lane);
-    m.backslashes |= bits32(_mm256_cmpeq_epi8(bytes, backslash), lane);
+    m.quotes |= bits32_avx2(_mm256_cmpeq_epi8(bytes, quote), lane);
+    m.backslashes |= bits32_avx2(_mm256_cmpeq_epi8(bytes, backslash), lane);
     m.brackets |=
-        bits32(_mm256_or_si256(_mm256_cmpeq_epi8(folded, open_curly), _mm256_cmpeq_epi8(folded, close_curly)), lane);
-    m.newlines |= bits32(_mm256_cmpeq_epi8(bytes, newline), lane);
-    m.continuations |= bits32(_mm256_cmpgt_epi8(continuation_limit, bytes), lane);
+        bits32_avx2(_mm256_or_si256(_mm256_cmpeq_epi8(folded, open_curly), _mm256_cmpeq_epi8(folded, close_curly)), lane);
+    m.newlines |= bits32_avx2(_mm256_cmpeq_epi8(bytes, newline), lane);
+    m.continuations |= bits32_avx2(_mm256_cmpgt_epi8(continuation_limit, bytes), lane);
   }
   return m;
 }
 
-bool cpu_has_avx2() {
-  __builtin_cpu_init();  // this may run before the constructors that would call it
-  return __builtin_cpu_supports("avx2");
-}
-const bool kHasAvx2 = cpu_has_avx2();
-
-Classifier classifier(JsonBlockScanner::Isa isa) {
-  return isa == JsonBlockScanner::Isa::Best && kHasAvx2 ? classify_avx2 : classify_sse2;
-}
 #else
 RawMasks classify_portable(const char* block) {
   RawMasks m;
@@ -95,14 +85,12 @@ RawMasks classify_portable(const char* block) {
   }
   return m;
 }
-
-Classifier classifier(JsonBlockScanner::Isa) { return classify_portable; }
 #endif
 
 // The bytes escaped by a backslash: those after an odd-length run of backslashes. This is
 // simdjson's branchless method: adding a run's start bit to the run carries past its end, which
 // tells runs starting on odd and even positions apart.
-uint64_t escaped_bytes(uint64_t backslashes, uint64_t& carried_escape) {
+inline uint64_t escaped_bytes(uint64_t backslashes, uint64_t& carried_escape) {
   constexpr uint64_t kEvenBits = 0x5555555555555555ULL;
   backslashes &= ~carried_escape;  // a backslash escaped by the previous block escapes nothing
   const uint64_t follows_backslash = (backslashes << 1) | carried_escape;
@@ -115,7 +103,7 @@ uint64_t escaped_bytes(uint64_t backslashes, uint64_t& carried_escape) {
 
 // Bit i is the XOR of bits 0..i: with quote bits in, the bytes from an opening quote up to (not
 // including) its closing one. Shifts rather than a carry-less multiply, which needs PCLMUL.
-uint64_t prefix_xor(uint64_t x) {
+inline uint64_t prefix_xor(uint64_t x) {
   x ^= x << 1;
   x ^= x << 2;
   x ^= x << 4;
@@ -125,17 +113,66 @@ uint64_t prefix_xor(uint64_t x) {
   return x;
 }
 
+// What carries from one block to the next.
+struct StringState {
+  uint64_t in_string = 0;  // all ones when the previous block ended inside a string
+  uint64_t escaped = 0;    // 1 when the previous block ended in an odd run of backslashes
+};
+
+inline JsonBlockMasks structure(const RawMasks& raw, StringState& state) {
+  const uint64_t escaped = (raw.backslashes | state.escaped) != 0 ? escaped_bytes(raw.backslashes, state.escaped) : 0;
+  const uint64_t quotes = raw.quotes & ~escaped;
+  const uint64_t in_string = prefix_xor(quotes) ^ state.in_string;
+  state.in_string = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
+  return {raw.brackets & ~in_string, raw.newlines, raw.continuations};
+}
+
+// One loop per instruction set, so that the classifier inlines into it: a call per block
+// costs as much as the classifying.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+void scan_sse2(const char* data, size_t blocks, JsonBlockMasks* out, StringState& state) {
+  for (size_t i = 0; i < blocks; ++i) out[i] = structure(classify_sse2(data + i * JsonBlockScanner::kBlockBytes), state);
+}
+
+__attribute__((target("avx2"))) void scan_avx2(const char* data, size_t blocks, JsonBlockMasks* out,
+                                               StringState& state) {
+  for (size_t i = 0; i < blocks; ++i) out[i] = structure(classify_avx2(data + i * JsonBlockScanner::kBlockBytes), state);
+}
+
+bool cpu_has_avx2() {
+  __builtin_cpu_init();  // this may run before the constructors that would call it
+  return __builtin_cpu_supports("avx2");
+}
+const bool kHasAvx2 = cpu_has_avx2();
+#else
+void scan_portable(const char* data, size_t blocks, JsonBlockMasks* out, StringState& state) {
+  for (size_t i = 0; i < blocks; ++i)
+    out[i] = structure(classify_portable(data + i * JsonBlockScanner::kBlockBytes), state);
+}
+#endif
+
 }  // namespace
 
 JsonBlockScanner::JsonBlockScanner(Isa isa) : best_isa_(isa == Isa::Best) {}
 
+void JsonBlockScanner::scan(const char* data, size_t blocks, JsonBlockMasks* out) {
+  StringState state{in_string_, escaped_};
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (best_isa_ && kHasAvx2)
+    scan_avx2(data, blocks, out, state);
+  else
+    scan_sse2(data, blocks, out, state);
+#else
+  scan_portable(data, blocks, out, state);
+#endif
+  in_string_ = state.in_string;
+  escaped_ = state.escaped;
+}
+
 JsonBlockMasks JsonBlockScanner::scan(const char* block) {
-  RawMasks raw = classifier(best_isa_ ? Isa::Best : Isa::Baseline)(block);
-  const uint64_t escaped = (raw.backslashes | escaped_) != 0 ? escaped_bytes(raw.backslashes, escaped_) : 0;
-  const uint64_t quotes = raw.quotes & ~escaped;
-  const uint64_t in_string = prefix_xor(quotes) ^ in_string_;
-  in_string_ = static_cast<uint64_t>(static_cast<int64_t>(in_string) >> 63);
-  return {raw.brackets & ~in_string, raw.newlines, raw.continuations};
+  JsonBlockMasks masks;
+  scan(block, 1, &masks);
+  return masks;
 }
 
 }  // namespace upcheck::load

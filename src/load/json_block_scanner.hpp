@@ -4,6 +4,7 @@
 // splitter can feed an input of any size through it in pieces without a per-byte state machine.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace upcheck::load {
@@ -23,7 +24,9 @@ class JsonBlockScanner {
 
   explicit JsonBlockScanner(Isa isa = Isa::Best);
 
-  // `block` must have 64 readable bytes.
+  // Classifies `blocks` consecutive blocks of 64 bytes from `data` into `out`.
+  void scan(const char* data, size_t blocks, JsonBlockMasks* out);
+  // One block: 64 readable bytes.
   JsonBlockMasks scan(const char* block);
   bool in_string() const { return in_string_ != 0; }
 

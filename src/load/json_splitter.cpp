@@ -60,11 +60,18 @@ void JsonSplitter::read_more() {
 }
 
 void JsonSplitter::scan_available() {
+  constexpr size_t kBatch = 64;  // blocks classified per call
+  JsonBlockMasks masks[kBatch];
   while (pending_.bytes.size() - scanned_ >= kBlock) {
-    block_offset_ = static_cast<int64_t>(scanned_);
-    process_block(scanner_.scan(pending_.bytes.data() + scanned_));
-    scanned_ = static_cast<size_t>(block_offset_) + kBlock;
-    check_unit_size();
+    const size_t blocks = std::min((pending_.bytes.size() - scanned_) / kBlock, kBatch);
+    scanner_.scan(pending_.bytes.data() + scanned_, blocks, masks);
+    // Processing may move the bytes (a split, an erase), never change them: the masks hold.
+    for (size_t i = 0; i < blocks; ++i) {
+      block_offset_ = static_cast<int64_t>(scanned_);
+      process_block(masks[i]);
+      scanned_ = static_cast<size_t>(block_offset_) + kBlock;
+      check_unit_size();
+    }
   }
   if (discarding_) erase_discarded(scanned_);
 }
