@@ -185,11 +185,12 @@ ParseOutput parse_with(const JsonKernel& kernel, const Chunk& chunk, const LoadL
 
 ParseOutput parse_json_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count) {
   ParseOutput out = parse_with(active_json_kernel(), chunk, limits, object_count);
+  // What libyaml reads without error is YAML in flow style ({a: 1}, documents after `---`), which
+  // upcheck read before it had a JSON parser: keep that reading rather than JSON's error. libyaml
+  // counts columns from the chunk's start, so only a chunk that starts a line can be retried.
   const bool starts_a_line = !chunk.boundaries.empty() && chunk.boundaries.front().column == 1;
   if (chunk.kind != ChunkKind::Documents || !starts_a_line || !has_code(out.errors, chunk.errors.size(), "json-syntax"))
     return out;
-  // What libyaml reads without error is YAML in flow style ({a: 1}, documents after `---`), which
-  // upcheck and kubectl read before; keep that reading rather than JSON's error.
   ParseOutput yaml = parse_yaml_chunk(chunk, limits, nullptr);
   if (has_code(yaml.errors, chunk.errors.size(), "yaml-syntax") ||
       has_code(yaml.errors, chunk.errors.size(), "yaml-encoding"))

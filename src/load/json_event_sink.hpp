@@ -25,7 +25,9 @@ class JsonEventSink {
   bool begin_seq(const char* at) { return assembler_.begin_seq(mark(at)); }
   bool end_container() { return assembler_.end_container(); }
   bool key(std::string_view text, const char* quote) { return assembler_.scalar(text, ScalarStyle::Quoted, mark(quote)); }
-  bool string(std::string_view text, const char* quote) { return key(text, quote); }
+  bool string(std::string_view text, const char* quote) {
+    return assembler_.scalar(text, ScalarStyle::Quoted, mark(quote));
+  }
   // A number, true, false or null as written (trailing whitespace allowed).
   bool literal(std::string_view raw, const char* at);
 

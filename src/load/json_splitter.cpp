@@ -21,8 +21,6 @@ bool all_space(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), is_space);
 }
 
-unsigned popcount(uint64_t bits) { return count_bits(bits); }
-
 }  // namespace
 
 JsonSplitter::JsonSplitter(ByteSource& source, std::string prefix, uint32_t file, const LoadLimits& limits,
@@ -81,7 +79,7 @@ void JsonSplitter::process_block(const JsonBlockMasks& masks) {
   block_line_ = line_;
   block_column_ = column_;
   // Newlines first: a split or an erase at a bracket below moves those after it with the bytes.
-  const unsigned newline_count = masks.newlines != 0 ? popcount(masks.newlines) : 0;
+  const unsigned newline_count = masks.newlines != 0 ? count_bits(masks.newlines) : 0;
   if (newline_count != 0) {
     std::vector<uint32_t>& newlines = pending_.newlines;
     if (newlines.capacity() - newlines.size() < kBlock) newlines.reserve(2 * newlines.capacity() + kBlock);
@@ -102,22 +100,22 @@ void JsonSplitter::process_block(const JsonBlockMasks& masks) {
 // Most blocks hold no byte beyond ASCII: no continuation bytes to count.
 void JsonSplitter::advance_position(const JsonBlockMasks& masks, unsigned newline_count) {
   if (newline_count == 0) {
-    column_ += kBlock - (masks.continuations != 0 ? popcount(masks.continuations) : 0);
+    column_ += kBlock - (masks.continuations != 0 ? count_bits(masks.continuations) : 0);
     return;
   }
   const auto last = static_cast<unsigned>(63 - std::countl_zero(masks.newlines));
   line_ += newline_count;
   const uint64_t after_last = masks.continuations >> last >> 1;
-  column_ = 1 + (kBlock - 1 - last) - (after_last != 0 ? popcount(after_last) : 0);
+  column_ = 1 + (kBlock - 1 - last) - (after_last != 0 ? count_bits(after_last) : 0);
 }
 
 Mark JsonSplitter::mark_in_block(unsigned index) const {
   const uint64_t before = index >= kBlock ? ~uint64_t{0} : (uint64_t{1} << index) - 1;
   const uint64_t newlines = block_masks_.newlines & before;
-  if (newlines == 0) return {block_line_, block_column_ + index - popcount(block_masks_.continuations & before)};
+  if (newlines == 0) return {block_line_, block_column_ + index - count_bits(block_masks_.continuations & before)};
   const auto last = static_cast<unsigned>(63 - std::countl_zero(newlines));
   const uint64_t since_newline = before & ~((uint64_t{2} << last) - 1);
-  return {block_line_ + popcount(newlines), 1 + (index - last - 1) - popcount(block_masks_.continuations & since_newline)};
+  return {block_line_ + count_bits(newlines), 1 + (index - last - 1) - count_bits(block_masks_.continuations & since_newline)};
 }
 
 void JsonSplitter::open_bracket(char bracket, unsigned index) {
