@@ -448,6 +448,19 @@ TEST_CASE("deep nesting is refused at the depth limit, kept or not") {
   CHECK(names(items) == std::vector<std::string_view>{"ok"});
 }
 
+TEST_CASE("a scalar over --max-scalar-bytes stops its item only") {
+  LoadOptions options;
+  options.limits.max_scalar_bytes = 100;
+  LoadResult r = load_json(R"({"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace",)"
+                           R"("metadata":{"annotations":{"a":")" +
+                               std::string(200, 'z') +
+                               R"("},"name":"a"}},{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}]})",
+                           options);
+  REQUIRE(codes(r.errors) == std::vector<std::string>{"limit-scalar"});
+  CHECK(r.errors[0].mark == Mark{1, 112});
+  CHECK(names(r) == std::vector<std::string_view>{"b"});
+}
+
 TEST_CASE("scalars among List items are skipped, with a notice for what is not null") {
   LoadResult r = load_json(R"({"apiVersion":"v1","kind":"List","items":[null,)"
                            R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}, "text", 5]})");
