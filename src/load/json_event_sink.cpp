@@ -92,9 +92,12 @@ JsonEventSink::JsonEventSink(const Chunk& chunk, const char* base, ObjectAssembl
       out_(out) {}
 
 bool JsonEventSink::literal(std::string_view raw, const char* at) {
+  return check_literal(raw, at) && assembler_.scalar(trim_trailing_space(raw), ScalarStyle::Plain, mark(at));
+}
+
+bool JsonEventSink::check_literal(std::string_view raw, const char* at) {
   const std::string_view token = trim_trailing_space(raw);
-  if (token == "true" || token == "false" || token == "null" || is_json_number(token))
-    return assembler_.scalar(token, ScalarStyle::Plain, mark(at));
+  if (token == "true" || token == "false" || token == "null" || is_json_number(token)) return true;
   constexpr size_t kShown = 40;
   syntax_error(at, token.empty() ? std::string("a value is missing")
                                  : fmt::format("'{}{}' is not a JSON value", token.substr(0, kShown),

@@ -30,8 +30,10 @@ class JsonEventSink {
   }
   // A number, true, false or null as written (trailing whitespace allowed).
   bool literal(std::string_view raw, const char* at);
+  // The same check for a literal the assembler drops: reports it when invalid, sends nothing.
+  bool check_literal(std::string_view raw, const char* at);
 
-  // What the assembler drops need not be read (see ObjectAssembler::drops_next_value).
+  // What the assembler drops need not be sent (see ObjectAssembler::drops_next_value).
   bool drops_next_value() const { return assembler_.drops_next_value(); }
   void value_skipped() { assembler_.value_skipped(); }
   bool inside_dropped_subtree() const { return assembler_.inside_dropped_subtree(); }

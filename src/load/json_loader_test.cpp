@@ -375,6 +375,32 @@ TEST_CASE("invalid UTF-8 is an error at its byte, even where nothing is kept") {
   CHECK(names(r) == std::vector<std::string_view>{"b"});
 }
 
+TEST_CASE("syntax errors are reported in what the keep policy drops too") {
+  SUBCASE("an invalid literal in status") {
+    std::string text = kKubectlList;
+    text.replace(text.find("\"availableReplicas\": 1"), 22, "\"availableReplicas\": 1x");
+    LoadResult r = load_json(text);
+    REQUIRE(codes(r.errors) == std::vector<std::string>{"json-syntax"});
+    CHECK(r.errors[0].mark == Mark{31, 38});
+    CHECK(names(r) == std::vector<std::string_view>{"foo"});
+  }
+  SUBCASE("a missing comma in managedFields") {
+    LoadResult r = load_json(
+        R"({"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":)"
+        R"({"managedFields":[{"manager":"kubectl" "operation":"Update"}],"name":"a"}},)"
+        R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}]})");
+    REQUIRE(codes(r.errors) == std::vector<std::string>{"json-syntax"});
+    CHECK(r.errors[0].mark == Mark{1, 131});  // the key after the missing comma
+    CHECK(names(r) == std::vector<std::string_view>{"b"});
+  }
+  SUBCASE("an invalid escape in a dropped string") {
+    LoadResult r = load_json(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"status":{"message":"a\qb"}})");
+    REQUIRE(codes(r.errors) == std::vector<std::string>{"json-syntax"});
+    CHECK(r.errors[0].mark == Mark{1, 77});
+    CHECK(r.resources.empty());
+  }
+}
+
 TEST_CASE("truncated JSON is an error at its end; what came before still loads") {
   std::string text = namespace_list(3);
   text.resize(text.find("\"ns-2\""));

@@ -58,11 +58,11 @@ class ObjectAssembler {
   // stay.
   void abandon_document();
 
-  // For a parser that can step over input without reading it (simdjson): what is dropped need
-  // not be parsed at all. After a key, drops_next_value() says its value is dropped; the parser
-  // may then skip it and call value_skipped() instead of sending its events. After begin_map or
-  // begin_seq, inside_dropped_subtree() says the container is dropped whole; the parser may skip
-  // its contents and call end_container() at once.
+  // For a parser that can pass over input without sending its events (simdjson): what is
+  // dropped then costs no events and no positions. After a key, drops_next_value() says its
+  // value is dropped; the parser may then call value_skipped() instead of sending the value's
+  // events. After begin_map or begin_seq, inside_dropped_subtree() says the container is
+  // dropped whole; the parser may skip its contents and call end_container() at once.
   bool drops_next_value() const { return skip_next_value_ && skip_depth_ == 0 && !stopped_; }
   void value_skipped();
   bool inside_dropped_subtree() const { return skip_depth_ > 0; }

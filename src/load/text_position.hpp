@@ -1,7 +1,7 @@
 // Turns byte offsets into 1-based lines and code-point columns. From an index of the text's
 // newlines it walks forward from the last answer: a parser asking in document order pays for
 // the newlines it passes and the code points before each answer on its line, not for every
-// byte in between (most of a dump is what the keep policy skips unread).
+// byte in between (most of a dump is what the keep policy drops, asked no position).
 #pragma once
 
 #include <cstddef>
