@@ -108,6 +108,12 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys
   out.end();
 }
 
+// Keys of one mapping nearly always differ in length or first character: test those before
+// calling memcmp.
+bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a.front() == b.front() && a == b));
+}
+
 // Reports each duplicate key of every mapping once. `keys` is scratch space shared down the
 // recursion (each mapping uses the part past what its ancestors hold).
 void find_duplicate_keys(const Tree& tree, uint32_t index, std::vector<uint32_t>& keys,
@@ -130,7 +136,7 @@ void find_duplicate_keys(const Tree& tree, uint32_t index, std::vector<uint32_t>
     const std::string_view text = text_of(key);
     if (tree.node(key).type() == NodeType::Scalar) {
       for (size_t i = base; i < keys.size(); ++i)
-        if (text_of(keys[i]) == text) {
+        if (same_key(text_of(keys[i]), text)) {
           found.emplace_back(NodeRef(&tree, keys[i]), NodeRef(&tree, key));
           break;
         }

@@ -29,6 +29,20 @@ std::vector<uint32_t> newline_offsets(std::string_view text) {
   return offsets;
 }
 
+// Whether any byte of `text` is outside ASCII (then columns must count code points).
+bool has_non_ascii(std::string_view text) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  __m128i any = _mm_setzero_si128();
+  for (; i + 16 <= text.size(); i += 16)
+    any = _mm_or_si128(any, _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)));
+  if (_mm_movemask_epi8(any) != 0) return true;
+#endif
+  for (; i < text.size(); ++i)
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return true;
+  return false;
+}
+
 // UTF-8 code points in [text, text + size): the bytes that do not continue a multi-byte
 // sequence. Eight ASCII bytes at a time, the usual case.
 size_t count_code_points(const char* text, size_t size) {
@@ -56,6 +70,7 @@ PositionTracker::PositionTracker(std::string_view text, const std::vector<uint32
       own_newlines_(newlines.empty() && text.find('\n') != std::string_view::npos ? newline_offsets(text)
                                                                                    : std::vector<uint32_t>{}),
       newlines_(own_newlines_.empty() ? newlines : own_newlines_),
+      ascii_(!has_non_ascii(text)),
       anchors_(std::move(anchors)) {
   if (anchors_.empty() || anchors_.front().offset != 0) anchors_.insert(anchors_.begin(), Boundary{0, 1, 1});
   jump_to(0);
@@ -92,7 +107,8 @@ void PositionTracker::advance(size_t offset) {
     line_start = newlines_[next_newline_ - 1] + size_t{1};
     column_ = 1;
   }
-  column_ += static_cast<uint32_t>(count_code_points(text_.data() + line_start, offset - line_start));
+  const size_t bytes = offset - line_start;
+  column_ += static_cast<uint32_t>(ascii_ ? bytes : count_code_points(text_.data() + line_start, bytes));
   offset_ = offset;
 }
 

@@ -32,6 +32,7 @@ class PositionTracker {
   std::string_view text_;
   std::vector<uint32_t> own_newlines_;
   const std::vector<uint32_t>& newlines_;
+  bool ascii_;  // a column is then a byte count: most dumps are ASCII throughout
   std::vector<Boundary> anchors_;
   size_t next_anchor_ = 0;   // the first anchor beyond offset_
   size_t next_newline_ = 0;  // the first newline at or beyond offset_
