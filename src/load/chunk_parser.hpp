@@ -13,7 +13,9 @@ namespace upcheck::load {
 // the next document or List item, so one broken document loses nothing else.
 ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count);
 
-// JSON chunks (a whole JSON document, or List items) go through simdjson.
+// Chunks from the JSON splitter (documents, List items, a List's shell) go through simdjson
+// On-Demand, one unit at a time: a syntax error loses the rest of its unit only. A Documents
+// chunk that is not JSON but reads as YAML (flow style) is read as YAML.
 ParseOutput parse_json_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count);
 
 // The 1-based line and column (in code points) of a byte offset, counting from `first_line`.

@@ -131,10 +131,10 @@ class Loader {
       }
       if (looks_like_json(prefix)) {
         JsonSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), input, source.get());
+        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), true, input, source.get());
       } else {
         YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), input, source.get());
+        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), false, input, source.get());
       }
       bytes_done_ += source->position();
     } catch (const InputError& e) {
@@ -163,11 +163,11 @@ class Loader {
     enqueue({ready(std::move(out)), false});
   }
 
-  void submit(Chunk chunk, const InputFile& input, const ByteSource* source) {
+  // Chunks from the JSON splitter go to simdjson; the YAML splitter's to libyaml, which reads a
+  // JSON document among YAML ones too.
+  void submit(Chunk chunk, bool json, const InputFile& input, const ByteSource* source) {
     Pending pending;
     pending.unrendered_template = input.from_directory_walk && chunk.bytes.find("{{") != std::string::npos;
-    const bool json = chunk.kind == ChunkKind::JsonItems ||
-                      (chunk.kind == ChunkKind::Documents && looks_like_json(chunk.bytes));
     auto parse = [chunk = std::move(chunk), json, this]() {
       return json ? parse_json_chunk(chunk, options_.limits, &objects_)
                   : parse_yaml_chunk(chunk, options_.limits, &objects_);
@@ -191,7 +191,8 @@ class Loader {
     in_flight_.pop_front();
     ParseOutput out = pending.output.get();
     if (pending.unrendered_template &&
-        std::any_of(out.errors.begin(), out.errors.end(), [](const Diagnostic& d) { return d.code == "yaml-syntax"; })) {
+        std::any_of(out.errors.begin(), out.errors.end(),
+                    [](const Diagnostic& d) { return d.code == "yaml-syntax" || d.code == "json-syntax"; })) {
       // Whatever parsed of a template is not what the chart renders: keep none of it.
       result_.notices.push_back(
           {out.errors.front().file, {}, "skipped-template",

@@ -36,7 +36,38 @@ void place_at_first_child(TreeBuilder& out, uint32_t container) {
 
 // Copies `src` into `out`, keeping what `keep` allows. Duplicate keys resolve to the last one and
 // `<<` merge keys are applied, as Kubernetes' YAML reader does.
-void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
+void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys);
+
+// The usual case, without the bookkeeping duplicates and merges need: no mapping of the object
+// repeats a key (find_duplicate_keys found none) and this one has no merge key. Walks the nodes
+// by index: a node's children follow it, and subtree_size leads from one child to the next.
+bool prune_plain_map(const Tree& tree, uint32_t index, const KeepNode& keep, TreeBuilder& out) {
+  const Node& map = tree.node(index);
+  const uint32_t end = index + map.subtree_size();
+  for (uint32_t key = index + 1; key < end;) {
+    const Node& k = tree.node(key);
+    const uint32_t value = key + k.subtree_size();
+    if (k.style() == ScalarStyle::Plain && k.type() == NodeType::Scalar && tree.text(k) == "<<") return false;
+    key = value + tree.node(value).subtree_size();
+  }
+  const auto container = static_cast<uint32_t>(out.node_count());
+  out.begin_map({map.line, map.column});
+  for (uint32_t key = index + 1; key < end;) {
+    const Node& k = tree.node(key);
+    const uint32_t value = key + k.subtree_size();
+    const std::string_view text = k.type() == NodeType::Scalar ? tree.text(k) : std::string_view{};
+    if (const KeepNode* child = keep.child(text)) {
+      out.scalar(text, k.style(), {k.line, k.column});
+      prune(NodeRef(&tree, value), *child, out, true);
+    }
+    key = value + tree.node(value).subtree_size();
+  }
+  place_at_first_child(out, container);
+  out.end();
+  return true;
+}
+
+void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys) {
   const auto container = static_cast<uint32_t>(out.node_count());
   switch (src.type()) {
     case NodeType::Null:
@@ -48,13 +79,14 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
     case NodeType::Seq:
       out.begin_seq(src.mark());
       for (NodeRef element : src.elements())
-        if (const KeepNode* child = keep.child("*")) prune(element, *child, out);
+        if (const KeepNode* child = keep.child("*")) prune(element, *child, out, unique_keys);
       place_at_first_child(out, container);
       out.end();
       return;
     case NodeType::Map:
       break;
   }
+  if (unique_keys && prune_plain_map(*src.tree(), src.index(), keep, out)) return;
   std::vector<NodeEntry> entries;
   std::vector<NodeRef> merges;
   for (NodeEntry e : src.entries()) {
@@ -73,7 +105,7 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
     const KeepNode* child = keep.child(it->key.text());
     if (child == nullptr) continue;
     out.scalar(it->key.text(), it->key.style(), it->key.mark());
-    prune(it->value, *child, out);
+    prune(it->value, *child, out, unique_keys);
   }
   auto merge_from = [&](NodeRef map) {
     for (NodeEntry e : map.entries()) {
@@ -81,7 +113,7 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
       const KeepNode* child = keep.child(e.key.text());
       if (child == nullptr) continue;
       out.scalar(e.key.text(), e.key.style(), e.key.mark());
-      prune(e.value, *child, out);
+      prune(e.value, *child, out, unique_keys);
     }
   };
   for (NodeRef m : merges) {
@@ -92,23 +124,44 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out) {
   out.end();
 }
 
-// Reports each duplicate key of every mapping once.
-void find_duplicate_keys(NodeRef node, std::vector<std::pair<NodeRef, NodeRef>>& found) {
-  if (node.is_seq()) {
-    for (NodeRef element : node.elements()) find_duplicate_keys(element, found);
+// Keys of one mapping nearly always differ in length or first character: test those before
+// calling memcmp.
+bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a.front() == b.front() && a == b));
+}
+
+// Reports each duplicate key of every mapping once. `keys` is scratch space shared down the
+// recursion (each mapping uses the part past what its ancestors hold).
+void find_duplicate_keys(const Tree& tree, uint32_t index, std::vector<uint32_t>& keys,
+                         std::vector<std::pair<NodeRef, NodeRef>>& found) {
+  const Node& node = tree.node(index);
+  const uint32_t end = index + node.subtree_size();
+  if (node.type() == NodeType::Seq) {
+    for (uint32_t element = index + 1; element < end; element += tree.node(element).subtree_size())
+      find_duplicate_keys(tree, element, keys, found);
     return;
   }
-  if (!node.is_map()) return;
-  std::vector<NodeRef> keys;
-  for (NodeEntry e : node.entries()) {
-    for (NodeRef earlier : keys)
-      if (earlier.text() == e.key.text() && e.key.is_scalar()) {
-        found.emplace_back(earlier, e.key);
-        break;
-      }
-    keys.push_back(e.key);
-    find_duplicate_keys(e.value, found);
+  if (node.type() != NodeType::Map) return;
+  auto text_of = [&](uint32_t i) {
+    const Node& n = tree.node(i);
+    return n.type() == NodeType::Scalar ? tree.text(n) : std::string_view{};
+  };
+  const size_t base = keys.size();
+  for (uint32_t key = index + 1; key < end;) {
+    const uint32_t value = key + tree.node(key).subtree_size();
+    const std::string_view text = text_of(key);
+    if (tree.node(key).type() == NodeType::Scalar) {
+      for (size_t i = base; i < keys.size(); ++i)
+        if (same_key(text_of(keys[i]), text)) {
+          found.emplace_back(NodeRef(&tree, keys[i]), NodeRef(&tree, key));
+          break;
+        }
+    }
+    keys.push_back(key);
+    find_duplicate_keys(tree, value, keys, found);
+    key = value + tree.node(value).subtree_size();
   }
+  keys.resize(base);
 }
 
 }  // namespace
@@ -212,6 +265,11 @@ void ObjectAssembler::abandon_document() {
   skipped_key_ = false;
   has_pending_key_ = false;
   stopped_ = false;
+}
+
+void ObjectAssembler::value_skipped() {
+  skip_next_value_ = false;
+  value_done();
 }
 
 bool ObjectAssembler::check_depth(Mark mark) {
@@ -554,7 +612,8 @@ void ObjectAssembler::finish_object() {
            fmt::format("the items of this {} were read as objects of their own", final_kind));
 
   std::vector<std::pair<NodeRef, NodeRef>> duplicates;
-  find_duplicate_keys(root, duplicates);
+  std::vector<uint32_t> keys;
+  find_duplicate_keys(scratch, 0, keys, duplicates);
   for (auto& [first, second] : duplicates)
     notice(second.mark(), "duplicate-key",
            fmt::format("duplicate key '{}' (first at line {}, column {}): kubectl apply will fail, as strict field "
@@ -566,7 +625,7 @@ void ObjectAssembler::finish_object() {
       keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
                   root["metadata"]["namespace"].text());
   TreeBuilder& final_builder = final_builder_;
-  prune(root, keep, final_builder);
+  prune(root, keep, final_builder, duplicates.empty());
   Resource resource(final_builder.finish(), file_, position);
   resource.set_provenance(document_provenance_);
   (void)last_applied;

@@ -58,6 +58,15 @@ class ObjectAssembler {
   // stay.
   void abandon_document();
 
+  // For a parser that can pass over input without sending its events (simdjson): what is
+  // dropped then costs no events and no positions. After a key, drops_next_value() says its
+  // value is dropped; the parser may then call value_skipped() instead of sending the value's
+  // events. After begin_map or begin_seq, inside_dropped_subtree() says the container is
+  // dropped whole; the parser may skip its contents and call end_container() at once.
+  bool drops_next_value() const { return skip_next_value_ && skip_depth_ == 0 && !stopped_; }
+  void value_skipped();
+  bool inside_dropped_subtree() const { return skip_depth_ > 0; }
+
  private:
   enum class Role : uint8_t { Plain, ObjectRoot, Items };
   enum class Section : uint8_t { Other, Metadata, Annotations };
