@@ -10,6 +10,7 @@
 
 #include "all_rules.hpp"
 #include "cli/check_command.hpp"
+#include "cli/collect_command.hpp"
 #include "cli/usage_error.hpp"
 #include "report/rule_docs.hpp"
 #include "version.hpp"
@@ -23,11 +24,14 @@ constexpr std::string_view kUsage =
     "Usage:\n"
     "  upcheck check [options] INPUT...     analyze manifests, kubectl dumps (YAML or JSON), helm template\n"
     "                                       output; INPUT is a file, a directory, or - for standard input\n"
+    "  upcheck collect --output FILE [--context C] [--kubeconfig F] [--kubectl PATH]\n"
+    "                                       gather what the rules read from a cluster with your kubectl,\n"
+    "                                       into one snapshot for check (Secret data never included)\n"
     "  upcheck rules [-o text|json|markdown]  list every rule\n"
     "  upcheck explain RULE                 what a rule checks, why, and how to fix it (name or code)\n"
     "  upcheck --version\n"
     "\n"
-    "Run `upcheck check --help` for the options of check.\n";
+    "Run `upcheck check --help` (or collect --help) for the options of a command.\n";
 
 int rules_command(const std::vector<std::string>& args, std::ostream& out) {
   cxxopts::Options options("upcheck rules", "List every rule.");
@@ -120,6 +124,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       return 0;
     }
     if (command == "check") return check_command(rest, out, err);
+    if (command == "collect") return collect_command(rest, out, err);
     if (command == "rules") return rules_command(rest, out);
     if (command == "explain") return explain_command(rest, out);
     if (!command.empty() && command.front() == '-' && command != "-") return check_command(args, out, err);
