@@ -197,8 +197,10 @@ void Collector::report_failure(const KubectlResult& r, const std::string& what, 
 }
 
 bool Collector::probe() {
+  // Any failure here but a 403 (some clusters hide /version) would repeat on every later run: a
+  // missing kubectl, an unknown context, a broken kubeconfig, an unreachable server.
   KubectlResult version = kubectl_.run({"get", "--raw", "/version"});
-  if (!version.ok() && version.failure != KubectlFailure::Forbidden && version.failure != KubectlFailure::Other) {
+  if (!version.ok() && version.failure != KubectlFailure::Forbidden) {
     report_failure(version, "asking the cluster for its version");
     return false;
   }

@@ -353,6 +353,18 @@ def case_unauthorized(kubectl):
             ws.cleanup()
 
 
+def case_unknown_context(kubectl):
+    ws = Workspace("http://127.0.0.1:1")
+    try:
+        r = run([UPCHECK, "collect", "--kubeconfig", ws.kubeconfig, "--context", "no-such-context", "--output",
+                 ws.output, "--kubectl", kubectl], ws.home)
+        check(r.code == 2 and "no-such-context" in r.stderr, f"kubectl's own words: {r}")
+        check(r.stderr.count("error[") == 1, f"one error, not one per kind: {r}")
+        check(not os.path.exists(ws.output), "nothing written")
+    finally:
+        ws.cleanup()
+
+
 def case_unreachable(kubectl):
     ws = Workspace(f"http://127.0.0.1:{free_port()}")
     try:
@@ -440,7 +452,7 @@ def case_usage(_kubectl):
 
 EVERY_KUBECTL = [case_full_collect, case_forbidden_kind]
 FIRST_KUBECTL = [case_list_forbidden_after_review_allowed, case_list_fails_half_way, case_unauthorized,
-                 case_unreachable, case_silent_server]
+                 case_unknown_context, case_unreachable, case_silent_server]
 NO_KUBECTL = [case_no_kubectl, case_hanging_kubectl, case_usage]
 
 

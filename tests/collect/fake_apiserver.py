@@ -223,7 +223,7 @@ class FakeApiServer:
                 found = server.discovery(path)
                 if found is not None:
                     with server.lock:
-                        server.requests[-1][2]["__discovery"] = "1"
+                        query["__discovery"] = "1"   # the logged dict itself: other requests run meanwhile
                     return self._send(200, found)
                 listed = server.list_objects(path, query)
                 if listed is None:
