@@ -61,8 +61,8 @@ class StdoutIterator {
 
 bool is_klog_line(std::string_view line) {
   // klog: "E1123 22:48:53.397241   15161 memcache.go:265] ..."
-  return line.size() > 5 && std::strchr("IWEF", line[0]) != nullptr && std::isdigit(static_cast<unsigned char>(line[1])) &&
-         std::isdigit(static_cast<unsigned char>(line[4]));
+  auto digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(line[i])) != 0; };
+  return line.size() > 5 && std::strchr("IWEF", line[0]) != nullptr && digit(1) && digit(4);
 }
 
 }  // namespace

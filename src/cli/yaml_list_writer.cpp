@@ -79,7 +79,8 @@ bool is_reserved_word(const std::string& s) {
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
     return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   });
-  static constexpr std::array<std::string_view, 9> kWords = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"};
+  static constexpr std::array<std::string_view, 9> kWords = {"y",  "n",    "yes",   "no",  "on",
+                                                             "off", "true", "false", "null"};
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
 
@@ -212,6 +213,8 @@ void append_yaml_list_item(std::string& out, const json& object) {
     out += scalar(object, 0) + "\n";
 }
 
-void append_yaml_mapping(std::string& out, const json& object, int indent) { append_entries(out, object, indent, false); }
+void append_yaml_mapping(std::string& out, const json& object, int indent) {
+  append_entries(out, object, indent, false);
+}
 
 }  // namespace upcheck::cli
