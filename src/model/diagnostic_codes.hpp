@@ -16,8 +16,14 @@ struct DiagnosticCode {
 inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     // Errors: an input (or part of one) could not be read.
     {"binary-input", true, "the file holds NUL bytes: not a YAML or JSON manifest"},
+    {"cluster-unauthorized", true, "collect: the cluster rejected kubectl's credentials (401); collection stopped"},
+    {"cluster-unreachable", true, "collect: kubectl could not reach the API server; collection stopped"},
     {"directory-loop", true, "a symlink makes a directory contain itself; that branch is skipped"},
     {"json-syntax", true, "malformed JSON; the other items and documents are still read"},
+    {"kind-forbidden", true, "collect: RBAC forbids listing a kind; it was skipped and left out of collected-kinds"},
+    {"kubectl-failed", true, "collect: a kubectl run failed; what it was gathering was skipped"},
+    {"kubectl-not-found", true, "collect: kubectl could not be run (not on PATH, or --kubectl names no program)"},
+    {"kubectl-timeout", true, "collect: a kubectl run took longer than --timeout; it was killed and collection stopped"},
     {"limit-alias", true, "alias expansion would copy more nodes than --max-alias-nodes (a \"billion laughs\" document)"},
     {"limit-depth", true, "nesting deeper than --max-depth"},
     {"limit-document", true, "a document or List item larger than --max-document-bytes; skipped"},
@@ -31,6 +37,7 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     // Notices: worth knowing, not a finding, never a change of exit status.
     {"complex-key", false, "a mapping key that is not a scalar; skipped"},
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
+    {"helm-release-undecodable", false, "collect: a Helm release Secret whose payload could not be decoded; its stub keeps only the labels"},
     {"input-lacks-kind", false, "a rule needed objects of a kind the input has none of: dump them too"},
     {"items-read-as-objects", false, "an object that is not a List had `items`, which were read as objects"},
     {"missing-kind", false, "an object without apiVersion or kind; skipped"},
