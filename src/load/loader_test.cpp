@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "load/loader.hpp"
+#include "model/helm_release.hpp"
 #include "model/tree_json.hpp"
+#include "testing/helm_records.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
@@ -397,4 +399,155 @@ TEST_CASE("the List-item prefilter changes nothing the rules can see") {
     }
     CHECK(a == b);
   }
+}
+
+namespace {
+
+testing::HelmReleaseSpec istiod_release() {
+  testing::HelmReleaseSpec spec;
+  spec.config = {{"revision", "1-20-3"}, {"pilot", {{"env", {{"DB_PASSWORD", "s3cr3t-value-never-kept"}}}}}};
+  spec.chart_values = {{"global", {{"hub", "docker.io/istio"}, {"tag", "1.20.3"}}}};
+  spec.manifest = "---\n# Source: istiod/templates/poddisruptionbudget.yaml\napiVersion: policy/v1\n"
+                  "kind: PodDisruptionBudget\nmetadata:\n  name: istiod\n";
+  return spec;
+}
+
+// Every scalar of a tree, for "is any of the data still there" checks.
+std::string all_text(NodeRef node) {
+  std::string out(node.text());
+  out += '\n';
+  if (node.is_map())
+    for (auto [k, v] : node.entries()) out += all_text(k) + all_text(v);
+  for (NodeRef e : node.elements()) out += all_text(e);
+  return out;
+}
+
+std::string indent_item(const std::string& object) {
+  std::string out = "- ";
+  for (size_t i = 0; i < object.size(); ++i) {
+    out += object[i];
+    if (object[i] == '\n' && i + 1 < object.size()) out += "  ";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a Helm release Secret is decoded at load into a summary; its data is never kept") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  std::string data = testing::base64_encode(testing::helm3_encoded_release(spec));
+  std::string secret = testing::helm3_secret_yaml(spec);
+  // As kubectl prints it (data before kind), as a manifest orders it (kind first), in a List
+  // (through the prefilter, with several parse threads), and as JSON.
+  std::string manifest_order = "apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\nmetadata:\n"
+                               "  name: sh.helm.release.v1.istiod.v1\n  namespace: istio-system\n  labels:\n"
+                               "    owner: helm\n    name: istiod\n    status: deployed\n    version: \"1\"\n"
+                               "data:\n  release: " + data + "\n";
+  std::string list = "apiVersion: v1\nitems:\n" + indent_item(secret) + indent_item(manifest_order) +
+                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  std::string json = R"({"apiVersion":"v1","kind":"Secret","type":"helm.sh/release.v1","data":{"release":")" + data +
+                     R"("},"metadata":{"name":"sh.helm.release.v1.istiod.v1","namespace":"istio-system","uid":"1",)"
+                     R"("labels":{"owner":"helm","name":"istiod","status":"deployed","version":"1"}}})";
+  std::vector<std::string> paths = {dir.write("kubectl.yaml", secret), dir.write("manifest.yaml", manifest_order),
+                                    dir.write("list.yaml", list), dir.write("secret.json", json)};
+  LoadResult r = load_paths(paths, 2, 4096);
+  CHECK(r.errors.empty());
+  CHECK(r.notices.empty());
+  REQUIRE(r.resources.size() == 5);
+  for (const Resource& record : r.resources) {
+    INFO(r.files[record.file()].path);
+    CHECK_FALSE(record.root()["data"].valid());
+    std::string text = all_text(record.root());
+    CHECK(text.find(data.substr(0, 24)) == std::string::npos);
+    CHECK(text.find("s3cr3t") == std::string::npos);
+    CHECK(record.memory_bytes() < 4096);
+    std::optional<HelmRelease> release = helm_release_of(record);
+    REQUIRE(release);
+    CHECK(release->summary.decoded);
+    CHECK(release->summary.chart == "istiod");
+    CHECK(release->summary.chart_version == "1.20.3");
+    CHECK(release->summary.revision == 1);
+    CHECK(release->summary.values.revision == std::optional<std::string>("1-20-3"));
+    CHECK(release->summary.values.global_tag == std::optional<std::string>("1.20.3"));
+    REQUIRE(release->summary.manifest_kinds.size() == 1);
+    CHECK(release->summary.manifest_kinds[0].kind == "PodDisruptionBudget");
+    // The summary points at the record's name, never at its data.
+    CHECK(record.root()[kHelmReleaseKey].mark() == record.locate("metadata.name"));
+  }
+}
+
+TEST_CASE("a Helm release record that cannot be decoded is a notice, not a failure") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  std::string corrupt = testing::helm3_secret_yaml_with_data(spec, testing::base64_encode("H4sIAAAA-not-a-release"));
+  testing::HelmReleaseSpec old = spec;
+  old.revision = 2;
+  old.status = "superseded";
+  LoadResult r = load_paths({dir.write("corrupt.yaml", corrupt), dir.write("old.yaml", testing::helm3_secret_yaml(old))});
+  CHECK(r.errors.empty());
+  REQUIRE(r.notices.size() == 1);
+  CHECK(r.notices[0].code == "helm-release-undecodable");
+  CHECK(r.notices[0].message ==
+        "Helm release record Secret istio-system/sh.helm.release.v1.istiod.v1 could not be decoded (data.release is "
+        "not base64): rules know only its labels");
+  REQUIRE(r.resources.size() == 2);
+  for (const Resource& record : r.resources) {
+    std::optional<HelmRelease> release = helm_release_of(record);
+    REQUIRE(release);
+    CHECK_FALSE(release->summary.decoded);   // corrupt, or superseded (never decoded)
+    CHECK(release->summary.name == "istiod");
+    CHECK(release->summary.ns == "istio-system");
+    CHECK_FALSE(record.root()["data"].valid());
+  }
+  CHECK(helm_release_of(r.resources[1])->summary.status == "superseded");
+  CHECK(helm_release_of(r.resources[1])->summary.revision == 2);
+}
+
+TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is dropped") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  testing::HelmReleaseSpec tiller;
+  tiller.name = "istio";
+  tiller.chart = "istio";
+  tiller.chart_version = tiller.app_version = "1.1.7";
+  tiller.status = "DEPLOYED";
+  tiller.revision = 4;
+  tiller.manifest = "---\n# Source: istio/charts/galley/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+                    "kind: Deployment\nmetadata:\n  name: istio-galley\n";
+  LoadResult r = load_paths({dir.write("cm.yaml", testing::helm3_configmap_yaml(spec)),
+                             dir.write("tiller.yaml", testing::tiller_configmap_yaml(tiller))});
+  CHECK(r.notices.empty());
+  REQUIRE(r.resources.size() == 2);
+  std::optional<HelmRelease> cm = helm_release_of(r.resources[0]);
+  REQUIRE(cm);
+  CHECK(cm->summary.storage == HelmStorage::ConfigMap);
+  CHECK(cm->summary.chart == "istiod");
+  std::optional<HelmRelease> t = helm_release_of(r.resources[1]);
+  REQUIRE(t);
+  CHECK(t->summary.storage == HelmStorage::TillerConfigMap);
+  CHECK(t->summary.chart_version == "1.1.7");
+  CHECK(t->summary.status == "deployed");
+  CHECK(t->summary.revision == 4);
+  CHECK(t->summary.manifest_kinds.at(0).api_version == "extensions/v1beta1");
+  CHECK(r.resources[1].ns() == "kube-system");
+  for (const Resource& record : r.resources) CHECK_FALSE(record.root()["data"].valid());
+}
+
+TEST_CASE("objects from a live cluster are told from manifests by metadata.uid") {
+  TempDir dir;
+  std::string live = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\n  namespace: x\n"
+                     "  uid: 0b3b9e3c-1f0e-4a57-8a5b-6c3a9d2f1e10\nspec:\n  minAvailable: 1\n";
+  std::string manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  template:\n"
+                         "    metadata:\n      uid: not-the-object\n";
+  std::string list = "apiVersion: v1\nitems:\n" + indent_item(live) + indent_item(manifest) + "kind: List\nmetadata: {}\n";
+  LoadResult r = load_paths({dir.write("live.yaml", live), dir.write("manifest.yaml", manifest), dir.write("list.yaml", list)});
+  REQUIRE(r.resources.size() == 4);
+  CHECK(r.resources[0].from_cluster());
+  CHECK_FALSE(r.resources[1].from_cluster());
+  CHECK(r.resources[2].from_cluster());
+  CHECK_FALSE(r.resources[3].from_cluster());
+  // The uid itself is not kept.
+  CHECK_FALSE(r.resources[0].metadata()["uid"].valid());
+  CHECK_FALSE(r.resources[2].metadata()["uid"].valid());
 }

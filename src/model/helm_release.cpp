@@ -1,0 +1,595 @@
+#include "model/helm_release.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <span>
+#include <tuple>
+
+#include "model/snapshot.hpp"
+
+namespace upcheck {
+namespace {
+
+constexpr std::string_view kGzipMagic = "\x1f\x8b\x08";
+
+std::string mib(size_t bytes) { return fmt::format("{} MiB", bytes >> 20); }
+
+// --- Helm 3: the release JSON, read with a SAX handler so that nothing but the few fields
+// upcheck keeps is ever stored (templates, files and the user's values are only lexed).
+
+// Where a value sits among the values rules read, relative to a values root.
+enum class ValueSlot : uint8_t { None, Revision, DefaultRevision, GlobalTag, GlobalHub, RevisionTags };
+
+ValueSlot slot_of(std::span<const std::string> rest) {
+  if (rest.size() == 1) {
+    if (rest[0] == "revision") return ValueSlot::Revision;
+    if (rest[0] == "defaultRevision") return ValueSlot::DefaultRevision;
+  }
+  if (rest.size() == 2 && rest[0] == "global") {
+    if (rest[1] == "tag") return ValueSlot::GlobalTag;
+    if (rest[1] == "hub") return ValueSlot::GlobalHub;
+  }
+  if (rest.size() == 2 && rest[0] == "revisionTags" && rest[1] == "[]") return ValueSlot::RevisionTags;
+  return ValueSlot::None;
+}
+
+struct PartialValues {
+  HelmReleaseValues values;
+  bool has_revision_tags = false;
+  void set(ValueSlot slot, std::string text) {
+    switch (slot) {
+      case ValueSlot::Revision: values.revision = std::move(text); break;
+      case ValueSlot::DefaultRevision: values.default_revision = std::move(text); break;
+      case ValueSlot::GlobalTag: values.global_tag = std::move(text); break;
+      case ValueSlot::GlobalHub: values.global_hub = std::move(text); break;
+      case ValueSlot::RevisionTags: values.revision_tags.push_back(std::move(text)); has_revision_tags = true; break;
+      case ValueSlot::None: break;
+    }
+  }
+};
+
+// The user's values win over the chart's. Istio's charts since 1.22 nest their defaults under
+// `_internal_defaults_do_not_set` (manifests/charts/istio-control/istio-discovery/values.yaml),
+// which win over any left at the top of the chart's values.
+HelmReleaseValues merge_values(const PartialValues& config, const PartialValues& internal, const PartialValues& chart) {
+  HelmReleaseValues out;
+  auto pick = [](const std::optional<std::string>& a, const std::optional<std::string>& b,
+                 const std::optional<std::string>& c) { return a ? a : b ? b : c; };
+  out.revision = pick(config.values.revision, internal.values.revision, chart.values.revision);
+  out.default_revision = pick(config.values.default_revision, internal.values.default_revision, chart.values.default_revision);
+  out.global_tag = pick(config.values.global_tag, internal.values.global_tag, chart.values.global_tag);
+  out.global_hub = pick(config.values.global_hub, internal.values.global_hub, chart.values.global_hub);
+  out.revision_tags = config.has_revision_tags     ? config.values.revision_tags
+                      : internal.has_revision_tags ? internal.values.revision_tags
+                                                   : chart.values.revision_tags;
+  return out;
+}
+
+class ReleaseSax : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  HelmReleaseSummary summary;
+  PartialValues config, internal_defaults, chart_defaults;
+  bool failed = false;
+
+  bool null() override { return value({}); }
+  bool boolean(bool v) override { return value(v ? "true" : "false"); }
+  bool number_integer(number_integer_t v) override { return value(std::to_string(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return value(std::to_string(v)); }
+  bool number_float(number_float_t, const string_t& raw) override { return value(raw); }
+  bool string(string_t& v) override { return value(std::move(v)); }
+  bool binary(binary_t&) override { return value({}); }
+  bool start_object(std::size_t) override { return open(true); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override {
+    if (path_.size() >= 2 && path_.back() == "revisionTags") note_revision_tags();
+    return open(false);
+  }
+  bool end_array() override { return close(); }
+  bool key(string_t& k) override {
+    // Only the first levels matter; deeper keys are never compared.
+    if (depth_ <= kTrackedDepth) path_.back() = k;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    failed = true;
+    return false;
+  }
+
+ private:
+  static constexpr size_t kTrackedDepth = 6;
+
+  // path_ has one entry per open container while depth_ <= kTrackedDepth.
+  bool open(bool object) {
+    if (depth_ == 0 && !object) return false;   // a release is an object
+    if (depth_ < kTrackedDepth) path_.push_back(object ? std::string() : std::string("[]"));
+    ++depth_;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    if (depth_ < kTrackedDepth) path_.pop_back();
+    return true;
+  }
+
+  // The values root a path is under, and what follows it.
+  PartialValues* values_root(std::span<const std::string>& rest) {
+    std::span<const std::string> p(path_);
+    if (p.size() >= 2 && p[0] == "config") {
+      rest = p.subspan(1);
+      return &config;
+    }
+    if (p.size() >= 4 && p[0] == "chart" && p[1] == "values" && p[2] == "_internal_defaults_do_not_set") {
+      rest = p.subspan(3);
+      return &internal_defaults;
+    }
+    if (p.size() >= 3 && p[0] == "chart" && p[1] == "values") {
+      rest = p.subspan(2);
+      return &chart_defaults;
+    }
+    return nullptr;
+  }
+
+  void note_revision_tags() {
+    std::span<const std::string> rest;
+    if (PartialValues* root = values_root(rest); root != nullptr && rest.size() == 1) root->has_revision_tags = true;
+  }
+
+  bool value(std::string text) {
+    if (depth_ > kTrackedDepth) return true;
+    const std::vector<std::string>& p = path_;
+    if (p.size() == 1) {
+      if (p[0] == "name") summary.name = std::move(text);
+      else if (p[0] == "namespace") summary.ns = std::move(text);
+      else if (p[0] == "version") summary.revision = std::strtoll(text.c_str(), nullptr, 10);
+      else if (p[0] == "manifest") summary.manifest_kinds = manifest_kinds(text);
+      return true;
+    }
+    if (p.size() == 2 && p[0] == "info" && p[1] == "status") {
+      summary.status = std::move(text);
+      return true;
+    }
+    if (p.size() == 3 && p[0] == "chart" && p[1] == "metadata") {
+      if (p[2] == "name") summary.chart = std::move(text);
+      else if (p[2] == "version") summary.chart_version = std::move(text);
+      else if (p[2] == "appVersion") summary.app_version = std::move(text);
+      return true;
+    }
+    std::span<const std::string> rest;
+    if (PartialValues* root = values_root(rest)) root->set(slot_of(rest), std::move(text));
+    return true;
+  }
+
+  std::vector<std::string> path_;   // keys from the root ("[]" for an array's elements)
+  size_t depth_ = 0;
+};
+
+// --- Helm 2: protobuf hapi.release.Release, read with the wire format alone (no generated
+// code): varints and length-delimited fields, the rest skipped.
+
+class ProtoReader {
+ public:
+  explicit ProtoReader(std::string_view data) : data_(data) {}
+  bool done() const { return pos_ >= data_.size(); }
+  bool failed() const { return failed_; }
+
+  // The next field: its number, wire type and value (a varint or the bytes of a length-delimited
+  // field). False at the end or on malformed input (then failed()).
+  bool next(uint32_t& field, uint32_t& wire, uint64_t& number, std::string_view& bytes) {
+    if (done()) return false;
+    uint64_t tag = 0;
+    if (!varint(tag)) return fail();
+    field = static_cast<uint32_t>(tag >> 3);
+    wire = static_cast<uint32_t>(tag & 7);
+    if (field == 0) return fail();
+    switch (wire) {
+      case 0:
+        return varint(number) || fail();
+      case 1:
+        return skip(8);
+      case 2: {
+        uint64_t length = 0;
+        if (!varint(length) || length > data_.size() - pos_) return fail();
+        bytes = data_.substr(pos_, length);
+        pos_ += length;
+        return true;
+      }
+      case 5:
+        return skip(4);
+      default:   // groups (3, 4) are not used by hapi; anything else is corrupt
+        return fail();
+    }
+  }
+
+ private:
+  bool varint(uint64_t& out) {
+    out = 0;
+    for (int shift = 0; shift < 64 && pos_ < data_.size(); shift += 7) {
+      auto byte = static_cast<uint8_t>(data_[pos_++]);
+      out |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  bool skip(size_t n) {
+    if (n > data_.size() - pos_) return fail();
+    pos_ += n;
+    return true;
+  }
+  bool fail() {
+    failed_ = true;
+    return false;
+  }
+
+  std::string_view data_;
+  size_t pos_ = 0;
+  bool failed_ = false;
+};
+
+// hapi.release.Status.Code (_proto/hapi/release/status.proto), lower-cased.
+std::string_view tiller_status(uint64_t code) {
+  static constexpr std::array<std::string_view, 9> kNames = {
+      "unknown", "deployed", "deleted", "superseded", "failed", "deleting", "pending_install", "pending_upgrade",
+      "pending_rollback"};
+  return code < kNames.size() ? kNames[code] : "unknown";
+}
+
+// Reads one embedded message field by field; false when it is malformed.
+template <typename OnField>
+bool read_message(std::string_view bytes, OnField on_field) {
+  ProtoReader reader(bytes);
+  uint32_t field = 0, wire = 0;
+  uint64_t number = 0;
+  std::string_view value;
+  while (reader.next(field, wire, number, value))
+    if (!on_field(field, wire, number, value)) return false;
+  return !reader.failed();
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// A top-level scalar as YAML would read it: comments and quotes removed.
+std::string_view scalar_value(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && (s.front() == '"' || s.front() == '\'')) {
+    char quote = s.front();
+    size_t end = s.find(quote, 1);
+    return end == std::string_view::npos ? s.substr(1) : s.substr(1, end - 1);
+  }
+  if (size_t hash = s.find(" #"); hash != std::string_view::npos) s = trim(s.substr(0, hash));
+  return s;
+}
+
+int8_t base64_value(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return static_cast<int8_t>(c - 'A');
+  if (c >= 'a' && c <= 'z') return static_cast<int8_t>(c - 'a' + 26);
+  if (c >= '0' && c <= '9') return static_cast<int8_t>(c - '0' + 52);
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+}  // namespace
+
+std::string_view helm_storage_name(HelmStorage storage) {
+  switch (storage) {
+    case HelmStorage::Secret:
+      return "Secret";
+    case HelmStorage::ConfigMap:
+      return "ConfigMap";
+    case HelmStorage::TillerConfigMap:
+      return "TillerConfigMap";
+  }
+  return "Secret";
+}
+
+std::optional<std::string> decode_base64(std::string_view text, size_t max_output) {
+  std::string out;
+  if (text.size() / 4 * 3 > max_output + 3) return std::nullopt;
+  out.reserve(text.size() / 4 * 3);
+  uint32_t accumulator = 0;
+  int bits = 0;
+  size_t padding = 0, symbols = 0;
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    if (c == '=') {
+      ++padding;
+      ++symbols;
+      continue;
+    }
+    int8_t v = base64_value(c);
+    if (v < 0 || padding > 0) return std::nullopt;   // a foreign byte, or data after padding
+    ++symbols;
+    accumulator = (accumulator << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((accumulator >> bits) & 0xff));
+    }
+  }
+  if (symbols % 4 != 0 || padding > 2) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> gunzip_if_gzip(std::string data, std::string& error, size_t max_output) {
+  if (data.size() < kGzipMagic.size() || std::string_view(data).substr(0, kGzipMagic.size()) != kGzipMagic) {
+    if (data.size() > max_output) {
+      error = "larger than " + mib(max_output);
+      return std::nullopt;
+    }
+    return data;
+  }
+  z_stream stream{};
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
+    error = "zlib could not start";
+    return std::nullopt;
+  }
+  stream.next_in = reinterpret_cast<Bytef*>(data.data());
+  stream.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  std::array<char, 64 * 1024> buffer{};
+  int status = Z_OK;
+  while (status != Z_STREAM_END) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
+    stream.avail_out = static_cast<uInt>(buffer.size());
+    status = inflate(&stream, Z_NO_FLUSH);
+    if (status != Z_OK && status != Z_STREAM_END) {
+      inflateEnd(&stream);
+      error = status == Z_BUF_ERROR ? "the gzip stream is truncated" : "the gzip stream is corrupt";
+      return std::nullopt;
+    }
+    size_t produced = buffer.size() - stream.avail_out;
+    if (out.size() + produced > max_output) {
+      inflateEnd(&stream);
+      error = "larger than " + mib(max_output) + " once decompressed";
+      return std::nullopt;
+    }
+    out.append(buffer.data(), produced);
+    if (status == Z_OK && produced == 0 && stream.avail_in == 0) {
+      inflateEnd(&stream);
+      error = "the gzip stream is truncated";
+      return std::nullopt;
+    }
+  }
+  inflateEnd(&stream);
+  return out;
+}
+
+HelmDecodeResult parse_helm3_release_json(std::string_view json) {
+  ReleaseSax sax;
+  // sax_parse reports malformed JSON through parse_error (never by throwing with strict input);
+  // its message quotes the input, so it is never shown.
+  bool ok = false;
+  try {
+    ok = nlohmann::json::sax_parse(json, &sax, nlohmann::json::input_format_t::json, true);
+  } catch (const nlohmann::json::exception&) {
+    ok = false;
+  }
+  if (!ok || sax.failed) return {std::nullopt, "the release is not valid JSON"};
+  HelmReleaseSummary summary = std::move(sax.summary);
+  summary.values = merge_values(sax.config, sax.internal_defaults, sax.chart_defaults);
+  summary.decoded = true;
+  if (summary.name.empty() && summary.chart.empty()) return {std::nullopt, "the JSON is not a Helm release"};
+  return {std::move(summary), {}};
+}
+
+HelmDecodeResult parse_tiller_release_proto(std::string_view bytes) {
+  HelmReleaseSummary summary;
+  summary.storage = HelmStorage::TillerConfigMap;
+  auto metadata = [&](uint32_t field, uint32_t wire, uint64_t, std::string_view value) {
+    if (wire != 2) return true;
+    if (field == 1) summary.chart = std::string(value);
+    if (field == 4) summary.chart_version = std::string(value);
+    if (field == 13) summary.app_version = std::string(value);
+    return true;
+  };
+  auto chart = [&](uint32_t field, uint32_t wire, uint64_t, std::string_view value) {
+    return field != 1 || wire != 2 || read_message(value, metadata);
+  };
+  auto status = [&](uint32_t field, uint32_t wire, uint64_t number, std::string_view) {
+    if (field == 1 && wire == 0) summary.status = std::string(tiller_status(number));
+    return true;
+  };
+  auto info = [&](uint32_t field, uint32_t wire, uint64_t, std::string_view value) {
+    return field != 1 || wire != 2 || read_message(value, status);
+  };
+  auto release = [&](uint32_t field, uint32_t wire, uint64_t number, std::string_view value) {
+    if (wire == 0 && field == 7) summary.revision = static_cast<int64_t>(number);
+    if (wire != 2) return true;
+    switch (field) {
+      case 1: summary.name = std::string(value); return true;
+      case 2: return read_message(value, info);
+      case 3: return read_message(value, chart);
+      case 5: summary.manifest_kinds = manifest_kinds(value); return true;
+      case 8: summary.ns = std::string(value); return true;
+      default: return true;   // config (user values), hooks
+    }
+  };
+  if (!read_message(bytes, release)) return {std::nullopt, "the release is not a valid protobuf message"};
+  if (summary.name.empty() && summary.chart.empty()) return {std::nullopt, "the protobuf message is not a Helm release"};
+  summary.decoded = true;
+  return {std::move(summary), {}};
+}
+
+HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage) {
+  std::optional<std::string> bytes = decode_base64(data_release);
+  if (bytes && storage == HelmStorage::Secret) bytes = decode_base64(*bytes);
+  if (!bytes) return {std::nullopt, "data.release is not base64"};
+  std::string error;
+  std::optional<std::string> json = gunzip_if_gzip(std::move(*bytes), error);
+  if (!json) return {std::nullopt, "the release is " + error};
+  HelmDecodeResult result = parse_helm3_release_json(*json);
+  if (result.summary) result.summary->storage = storage;
+  return result;
+}
+
+HelmDecodeResult decode_tiller_release(std::string_view data_release) {
+  std::optional<std::string> bytes = decode_base64(data_release);
+  if (!bytes) return {std::nullopt, "data.release is not base64"};
+  std::string error;
+  std::optional<std::string> proto = gunzip_if_gzip(std::move(*bytes), error);
+  if (!proto) return {std::nullopt, "the release is " + error};
+  return parse_tiller_release_proto(*proto);
+}
+
+std::vector<HelmManifestKind> manifest_kinds(std::string_view manifest) {
+  std::vector<HelmManifestKind> out;
+  std::string_view api_version, kind, source;
+  auto finish_document = [&] {
+    if (!api_version.empty() && !kind.empty()) {
+      auto same = std::find_if(out.begin(), out.end(), [&](const HelmManifestKind& k) {
+        return k.api_version == api_version && k.kind == kind;
+      });
+      if (same != out.end())
+        ++same->count;
+      else if (out.size() < kMaxManifestKinds)
+        out.push_back({std::string(api_version), std::string(kind), std::string(source), 1});
+    }
+    api_version = kind = source = {};
+  };
+  while (!manifest.empty()) {
+    size_t newline = manifest.find('\n');
+    std::string_view line = manifest.substr(0, newline);
+    manifest = newline == std::string_view::npos ? std::string_view{} : manifest.substr(newline + 1);
+    if (line.substr(0, 3) == "---") {
+      finish_document();
+    } else if (line.substr(0, 10) == "# Source: ") {
+      source = trim(line.substr(10));
+    } else if (line.substr(0, 11) == "apiVersion:") {
+      api_version = scalar_value(line.substr(11));
+    } else if (line.substr(0, 5) == "kind:") {
+      kind = scalar_value(line.substr(5));
+    }
+  }
+  finish_document();
+  return out;
+}
+
+void write_helm_summary(const HelmReleaseSummary& s, TreeBuilder& out, Mark mark) {
+  auto text = [&](std::string_view key, std::string_view value) {
+    out.scalar(key, ScalarStyle::Plain, mark);
+    out.scalar(value, ScalarStyle::Quoted, mark);
+  };
+  auto plain = [&](std::string_view key, std::string_view value) {
+    out.scalar(key, ScalarStyle::Plain, mark);
+    out.scalar(value, ScalarStyle::Plain, mark);
+  };
+  out.begin_map(mark);
+  text("storage", helm_storage_name(s.storage));
+  plain("decoded", s.decoded ? "true" : "false");
+  text("name", s.name);
+  text("namespace", s.ns);
+  text("chart", s.chart);
+  text("chartVersion", s.chart_version);
+  text("appVersion", s.app_version);
+  plain("revision", std::to_string(s.revision));
+  text("status", s.status);
+  out.scalar("values", ScalarStyle::Plain, mark);
+  out.begin_map(mark);
+  if (s.values.revision) text("revision", *s.values.revision);
+  if (s.values.default_revision) text("defaultRevision", *s.values.default_revision);
+  if (s.values.global_tag || s.values.global_hub) {
+    out.scalar("global", ScalarStyle::Plain, mark);
+    out.begin_map(mark);
+    if (s.values.global_tag) text("tag", *s.values.global_tag);
+    if (s.values.global_hub) text("hub", *s.values.global_hub);
+    out.end();
+  }
+  out.scalar("revisionTags", ScalarStyle::Plain, mark);
+  out.begin_seq(mark);
+  for (const std::string& tag : s.values.revision_tags) out.scalar(tag, ScalarStyle::Quoted, mark);
+  out.end();
+  out.end();
+  out.scalar("manifestKinds", ScalarStyle::Plain, mark);
+  out.begin_seq(mark);
+  for (const HelmManifestKind& k : s.manifest_kinds) {
+    out.begin_map(mark);
+    text("apiVersion", k.api_version);
+    text("kind", k.kind);
+    text("template", k.template_path);
+    plain("count", std::to_string(k.count));
+    out.end();
+  }
+  out.end();
+  out.end();
+}
+
+std::string HelmRelease::describe() const {
+  std::string chart = summary.chart.empty() ? std::string("chart unknown")
+                                            : fmt::format("chart {}-{}", summary.chart, summary.chart_version);
+  return fmt::format("release {} ({}, revision {}) in {}", summary.name, chart, summary.revision,
+                     summary.ns.empty() ? std::string(record->ns()) : summary.ns);
+}
+
+std::optional<HelmRelease> helm_release_of(const Resource& record) {
+  NodeRef node = record.root()[kHelmReleaseKey];
+  if (!node.is_map()) return std::nullopt;
+  HelmRelease r;
+  r.record = &record;
+  HelmReleaseSummary& s = r.summary;
+  std::string_view storage = node["storage"].text();
+  s.storage = storage == "ConfigMap"         ? HelmStorage::ConfigMap
+              : storage == "TillerConfigMap" ? HelmStorage::TillerConfigMap
+                                             : HelmStorage::Secret;
+  s.decoded = node["decoded"].text() == "true";
+  s.name = node["name"].text();
+  s.ns = node["namespace"].text();
+  s.chart = node["chart"].text();
+  s.chart_version = node["chartVersion"].text();
+  s.app_version = node["appVersion"].text();
+  s.revision = node["revision"].as_int().value_or(0);
+  s.status = node["status"].text();
+  NodeRef values = node["values"];
+  auto optional_text = [](NodeRef n) { return n.valid() ? std::optional<std::string>(n.text()) : std::nullopt; };
+  s.values.revision = optional_text(values["revision"]);
+  s.values.default_revision = optional_text(values["defaultRevision"]);
+  s.values.global_tag = optional_text(values["global"]["tag"]);
+  s.values.global_hub = optional_text(values["global"]["hub"]);
+  for (NodeRef tag : values["revisionTags"].elements()) s.values.revision_tags.emplace_back(tag.text());
+  for (NodeRef k : node["manifestKinds"].elements())
+    s.manifest_kinds.push_back({std::string(k["apiVersion"].text()), std::string(k["kind"].text()),
+                                std::string(k["template"].text()), static_cast<uint32_t>(k["count"].as_int().value_or(1))});
+  return r;
+}
+
+std::vector<HelmRelease> helm_releases(const Snapshot& snapshot) {
+  std::vector<HelmRelease> out;
+  for (std::string_view kind : {"Secret", "ConfigMap"})
+    for (const Resource* r : snapshot.of_kind(kind))
+      if (std::optional<HelmRelease> release = helm_release_of(*r)) out.push_back(std::move(*release));
+  std::stable_sort(out.begin(), out.end(), [](const HelmRelease& a, const HelmRelease& b) {
+    return std::tuple(a.record->ns(), std::string_view(a.summary.name), a.summary.revision) <
+           std::tuple(b.record->ns(), std::string_view(b.summary.name), b.summary.revision);
+  });
+  return out;
+}
+
+std::vector<HelmRelease> current_helm_releases(const Snapshot& snapshot) {
+  std::map<std::tuple<std::string, std::string, HelmStorage>, HelmRelease> newest;
+  for (HelmRelease& r : helm_releases(snapshot)) {
+    auto key = std::tuple(std::string(r.record->ns()), r.summary.name, r.summary.storage);
+    auto it = newest.find(key);
+    if (it == newest.end())
+      newest.emplace(std::move(key), std::move(r));
+    else if (r.summary.revision >= it->second.summary.revision)
+      it->second = std::move(r);
+  }
+  std::vector<HelmRelease> out;
+  for (auto& entry : newest) {
+    const std::string& status = entry.second.summary.status;
+    if (status == "uninstalled" || status == "uninstalling" || status == "deleted" || status == "deleting") continue;
+    out.push_back(std::move(entry.second));
+  }
+  return out;
+}
+
+}  // namespace upcheck
