@@ -526,8 +526,8 @@ void write_helm_summary(const HelmReleaseSummary& s, TreeBuilder& out, Mark mark
 std::string HelmRelease::describe() const {
   std::string chart = summary.chart.empty() ? std::string("chart unknown")
                                             : fmt::format("chart {}-{}", summary.chart, summary.chart_version);
-  return fmt::format("release {} ({}, revision {}) in {}", summary.name, chart, summary.revision,
-                     summary.ns.empty() ? std::string(record->ns()) : summary.ns);
+  return fmt::format("release {} in {} ({}, revision {})", summary.name,
+                     summary.ns.empty() ? std::string(record->ns()) : summary.ns, chart, summary.revision);
 }
 
 std::optional<HelmRelease> helm_release_of(const Resource& record) {

@@ -112,7 +112,7 @@ struct HelmRelease {
   HelmReleaseSummary summary;
   const std::string& name() const { return summary.name; }
   const std::string& ns() const { return summary.ns; }
-  // "release istiod (chart istiod-1.20.3, revision 2) in istio-system"
+  // "release istiod in istio-system (chart istiod-1.20.3, revision 2)"
   std::string describe() const;
 };
 

@@ -258,6 +258,6 @@ TEST_CASE("the summary round-trips through a tree") {
   CHECK(s.values == r.summary->values);
   CHECK(s.manifest_kinds == r.summary->manifest_kinds);
   CHECK(s.revision == 1);
-  CHECK(releases[0].describe() == "release istiod (chart istiod-1.20.3, revision 1) in istio-system");
+  CHECK(releases[0].describe() == "release istiod in istio-system (chart istiod-1.20.3, revision 1)");
   CHECK(current_helm_releases(snapshot).size() == 1);
 }
