@@ -1,7 +1,7 @@
 #include "model/helm_release.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -19,38 +19,15 @@ constexpr std::string_view kGzipMagic = "\x1f\x8b\x08";
 
 std::string mib(size_t bytes) { return fmt::format("{} MiB", bytes >> 20); }
 
-// --- Helm 3: the release JSON, read with a SAX handler so that nothing but the few fields
-// upcheck keeps is ever stored (templates, files and the user's values are only lexed).
+// --- Helm 3: the release JSON, read with simdjson's On-Demand API, so that nothing but the few
+// fields upcheck keeps is ever materialised: templates, files and the user's other values are
+// skipped over, never unescaped or copied.
 
-// Where a value sits among the values rules read, relative to a values root.
-enum class ValueSlot : uint8_t { None, Revision, DefaultRevision, GlobalTag, GlobalHub, RevisionTags };
-
-ValueSlot slot_of(std::span<const std::string> rest) {
-  if (rest.size() == 1) {
-    if (rest[0] == "revision") return ValueSlot::Revision;
-    if (rest[0] == "defaultRevision") return ValueSlot::DefaultRevision;
-  }
-  if (rest.size() == 2 && rest[0] == "global") {
-    if (rest[1] == "tag") return ValueSlot::GlobalTag;
-    if (rest[1] == "hub") return ValueSlot::GlobalHub;
-  }
-  if (rest.size() == 2 && rest[0] == "revisionTags" && rest[1] == "[]") return ValueSlot::RevisionTags;
-  return ValueSlot::None;
-}
+namespace od = simdjson::ondemand;
 
 struct PartialValues {
   HelmReleaseValues values;
   bool has_revision_tags = false;
-  void set(ValueSlot slot, std::string text) {
-    switch (slot) {
-      case ValueSlot::Revision: values.revision = std::move(text); break;
-      case ValueSlot::DefaultRevision: values.default_revision = std::move(text); break;
-      case ValueSlot::GlobalTag: values.global_tag = std::move(text); break;
-      case ValueSlot::GlobalHub: values.global_hub = std::move(text); break;
-      case ValueSlot::RevisionTags: values.revision_tags.push_back(std::move(text)); has_revision_tags = true; break;
-      case ValueSlot::None: break;
-    }
-  }
 };
 
 // The user's values win over the chart's. Istio's charts since 1.22 nest their defaults under
@@ -70,103 +47,167 @@ HelmReleaseValues merge_values(const PartialValues& config, const PartialValues&
   return out;
 }
 
-class ReleaseSax : public nlohmann::json_sax<nlohmann::json> {
- public:
+// A scalar as text (a number as written: `--set global.tag=1.24` stores a number); nothing for a
+// container. False on malformed JSON.
+bool scalar_text(od::value value, std::optional<std::string>& out) {
+  od::json_type type;
+  if (value.type().get(type)) return false;
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text)) return false;
+      out = std::string(text);
+      return true;
+    }
+    case od::json_type::number: {
+      std::string_view token = value.raw_json_token();
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
+        token.remove_suffix(1);
+      out = std::string(token);
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b)) return false;
+      out = b ? "true" : "false";
+      return true;
+    }
+    case od::json_type::null:
+      out = std::string();
+      return !value.is_null().error();
+    default:
+      return true;   // an object or array where a scalar was expected: ignored
+  }
+}
+
+// The values rules read, from one values object; `nested` receives Istio's nested chart defaults.
+bool read_values(od::object object, PartialValues& out, PartialValues* nested) {
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    od::value value;
+    if (field.value().get(value)) return false;
+    if (key == "revision") {
+      if (!scalar_text(value, out.values.revision)) return false;
+    } else if (key == "defaultRevision") {
+      if (!scalar_text(value, out.values.default_revision)) return false;
+    } else if (key == "global") {
+      od::object global;
+      if (value.get_object().get(global)) continue;   // not an object: nothing of ours in it
+      for (auto g : global) {
+        std::string_view gkey;
+        if (g.unescaped_key().get(gkey)) return false;
+        od::value gvalue;
+        if (g.value().get(gvalue)) return false;
+        if (gkey == "tag" && !scalar_text(gvalue, out.values.global_tag)) return false;
+        if (gkey == "hub" && !scalar_text(gvalue, out.values.global_hub)) return false;
+      }
+    } else if (key == "revisionTags") {
+      od::array tags;
+      if (value.get_array().get(tags)) continue;
+      out.has_revision_tags = true;
+      for (auto element : tags) {
+        od::value tag;
+        if (element.get(tag)) return false;
+        std::optional<std::string> text;
+        if (!scalar_text(tag, text)) return false;
+        if (text) out.values.revision_tags.push_back(std::move(*text));
+      }
+    } else if (key == "_internal_defaults_do_not_set" && nested != nullptr) {
+      od::object inner;
+      if (value.get_object().get(inner)) continue;
+      if (!read_values(inner, *nested, nullptr)) return false;
+    }
+  }
+  return true;
+}
+
+bool read_string(od::value value, std::string& out) {
+  std::optional<std::string> text;
+  if (!scalar_text(value, text)) return false;
+  out = text.value_or("");
+  return true;
+}
+
+bool read_release(od::object root, HelmReleaseSummary& summary, PartialValues& config, PartialValues& internal,
+                  PartialValues& chart_defaults) {
+  for (auto field : root) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    od::value value;
+    if (field.value().get(value)) return false;
+    if (key == "name") {
+      if (!read_string(value, summary.name)) return false;
+    } else if (key == "namespace") {
+      if (!read_string(value, summary.ns)) return false;
+    } else if (key == "version") {
+      int64_t revision = 0;
+      if (value.get_int64().get(revision)) return false;
+      summary.revision = revision;
+    } else if (key == "manifest") {
+      std::string_view manifest;
+      if (value.get_string().get(manifest)) return false;
+      summary.manifest_kinds = manifest_kinds(manifest);
+    } else if (key == "info") {
+      od::object info;
+      if (value.get_object().get(info)) continue;
+      for (auto f : info) {
+        std::string_view k;
+        if (f.unescaped_key().get(k)) return false;
+        od::value v;
+        if (f.value().get(v)) return false;
+        if (k == "status" && !read_string(v, summary.status)) return false;
+      }
+    } else if (key == "config") {
+      od::object object;
+      if (value.get_object().get(object)) continue;
+      if (!read_values(object, config, nullptr)) return false;
+    } else if (key == "chart") {
+      od::object chart;
+      if (value.get_object().get(chart)) continue;
+      for (auto f : chart) {
+        std::string_view k;
+        if (f.unescaped_key().get(k)) return false;
+        od::value v;
+        if (f.value().get(v)) return false;
+        od::object object;
+        if (k == "metadata") {
+          if (v.get_object().get(object)) continue;
+          for (auto m : object) {
+            std::string_view mk;
+            if (m.unescaped_key().get(mk)) return false;
+            od::value mv;
+            if (m.value().get(mv)) return false;
+            if (mk == "name" && !read_string(mv, summary.chart)) return false;
+            if (mk == "version" && !read_string(mv, summary.chart_version)) return false;
+            if (mk == "appVersion" && !read_string(mv, summary.app_version)) return false;
+          }
+        } else if (k == "values") {
+          if (v.get_object().get(object)) continue;
+          if (!read_values(object, chart_defaults, &internal)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// `json` must have simdjson::SIMDJSON_PADDING bytes of capacity past its size.
+HelmDecodeResult parse_padded_release(simdjson::padded_string_view json) {
+  // One parser per thread: its buffers are reused from one record to the next.
+  thread_local od::parser parser;
+  od::document document;
+  od::object root;
   HelmReleaseSummary summary;
-  PartialValues config, internal_defaults, chart_defaults;
-  bool failed = false;
-
-  bool null() override { return value({}); }
-  bool boolean(bool v) override { return value(v ? "true" : "false"); }
-  bool number_integer(number_integer_t v) override { return value(std::to_string(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return value(std::to_string(v)); }
-  bool number_float(number_float_t, const string_t& raw) override { return value(raw); }
-  bool string(string_t& v) override { return value(std::move(v)); }
-  bool binary(binary_t&) override { return value({}); }
-  bool start_object(std::size_t) override { return open(true); }
-  bool end_object() override { return close(); }
-  bool start_array(std::size_t) override {
-    if (path_.size() >= 2 && path_.back() == "revisionTags") note_revision_tags();
-    return open(false);
-  }
-  bool end_array() override { return close(); }
-  bool key(string_t& k) override {
-    // Only the first levels matter; deeper keys are never compared.
-    if (depth_ <= kTrackedDepth) path_.back() = k;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    failed = true;
-    return false;
-  }
-
- private:
-  static constexpr size_t kTrackedDepth = 6;
-
-  // path_ has one entry per open container while depth_ <= kTrackedDepth.
-  bool open(bool object) {
-    if (depth_ == 0 && !object) return false;   // a release is an object
-    if (depth_ < kTrackedDepth) path_.push_back(object ? std::string() : std::string("[]"));
-    ++depth_;
-    return true;
-  }
-  bool close() {
-    --depth_;
-    if (depth_ < kTrackedDepth) path_.pop_back();
-    return true;
-  }
-
-  // The values root a path is under, and what follows it.
-  PartialValues* values_root(std::span<const std::string>& rest) {
-    std::span<const std::string> p(path_);
-    if (p.size() >= 2 && p[0] == "config") {
-      rest = p.subspan(1);
-      return &config;
-    }
-    if (p.size() >= 4 && p[0] == "chart" && p[1] == "values" && p[2] == "_internal_defaults_do_not_set") {
-      rest = p.subspan(3);
-      return &internal_defaults;
-    }
-    if (p.size() >= 3 && p[0] == "chart" && p[1] == "values") {
-      rest = p.subspan(2);
-      return &chart_defaults;
-    }
-    return nullptr;
-  }
-
-  void note_revision_tags() {
-    std::span<const std::string> rest;
-    if (PartialValues* root = values_root(rest); root != nullptr && rest.size() == 1) root->has_revision_tags = true;
-  }
-
-  bool value(std::string text) {
-    if (depth_ > kTrackedDepth) return true;
-    const std::vector<std::string>& p = path_;
-    if (p.size() == 1) {
-      if (p[0] == "name") summary.name = std::move(text);
-      else if (p[0] == "namespace") summary.ns = std::move(text);
-      else if (p[0] == "version") summary.revision = std::strtoll(text.c_str(), nullptr, 10);
-      else if (p[0] == "manifest") summary.manifest_kinds = manifest_kinds(text);
-      return true;
-    }
-    if (p.size() == 2 && p[0] == "info" && p[1] == "status") {
-      summary.status = std::move(text);
-      return true;
-    }
-    if (p.size() == 3 && p[0] == "chart" && p[1] == "metadata") {
-      if (p[2] == "name") summary.chart = std::move(text);
-      else if (p[2] == "version") summary.chart_version = std::move(text);
-      else if (p[2] == "appVersion") summary.app_version = std::move(text);
-      return true;
-    }
-    std::span<const std::string> rest;
-    if (PartialValues* root = values_root(rest)) root->set(slot_of(rest), std::move(text));
-    return true;
-  }
-
-  std::vector<std::string> path_;   // keys from the root ("[]" for an array's elements)
-  size_t depth_ = 0;
-};
+  PartialValues config, internal, chart_defaults;
+  if (parser.iterate(json).get(document) || document.get_object().get(root) ||
+      !read_release(root, summary, config, internal, chart_defaults))
+    return {std::nullopt, "the release is not valid JSON"};
+  summary.values = merge_values(config, internal, chart_defaults);
+  summary.decoded = true;
+  if (summary.name.empty() && summary.chart.empty()) return {std::nullopt, "the JSON is not a Helm release"};
+  return {std::move(summary), {}};
+}
 
 // --- Helm 2: protobuf hapi.release.Release, read with the wire format alone (no generated
 // code): varints and length-delimited fields, the rest skipped.
@@ -268,15 +309,6 @@ std::string_view scalar_value(std::string_view s) {
   return s;
 }
 
-int8_t base64_value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return static_cast<int8_t>(c - 'A');
-  if (c >= 'a' && c <= 'z') return static_cast<int8_t>(c - 'a' + 26);
-  if (c >= '0' && c <= '9') return static_cast<int8_t>(c - '0' + 52);
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 }  // namespace
 
 std::string_view helm_storage_name(HelmStorage storage) {
@@ -292,31 +324,51 @@ std::string_view helm_storage_name(HelmStorage storage) {
 }
 
 std::optional<std::string> decode_base64(std::string_view text, size_t max_output) {
-  std::string out;
+  // 0-63: a symbol's value; kSpace: skipped; kPad: '='; kBad: anything else.
+  static constexpr uint8_t kSpace = 64, kPad = 65, kBad = 255;
+  static constexpr std::array<uint8_t, 256> kTable = [] {
+    std::array<uint8_t, 256> t{};
+    t.fill(kBad);
+    for (int i = 0; i < 64; ++i)
+      t[static_cast<uint8_t>("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i])] =
+          static_cast<uint8_t>(i);
+    for (char c : {' ', '\n', '\r', '\t'}) t[static_cast<uint8_t>(c)] = kSpace;
+    t[static_cast<uint8_t>('=')] = kPad;
+    return t;
+  }();
   if (text.size() / 4 * 3 > max_output + 3) return std::nullopt;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t accumulator = 0;
-  int bits = 0;
-  size_t padding = 0, symbols = 0;
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  char* o = out.data();
+  uint32_t group = 0;
+  int symbols = 0, padding = 0;
   for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
+    uint8_t v = kTable[static_cast<uint8_t>(ch)];
+    if (v < 64) {
+      if (padding > 0) return std::nullopt;   // data after padding
+      group = (group << 6) | v;
+      if (++symbols == 4) {
+        *o++ = static_cast<char>(group >> 16);
+        *o++ = static_cast<char>(group >> 8);
+        *o++ = static_cast<char>(group);
+        symbols = 0;
+        group = 0;
+      }
+    } else if (v == kPad) {
       ++padding;
-      ++symbols;
-      continue;
-    }
-    int8_t v = base64_value(c);
-    if (v < 0 || padding > 0) return std::nullopt;   // a foreign byte, or data after padding
-    ++symbols;
-    accumulator = (accumulator << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((accumulator >> bits) & 0xff));
+    } else if (v != kSpace) {
+      return std::nullopt;
     }
   }
-  if (symbols % 4 != 0 || padding > 2) return std::nullopt;
+  // A final group of 2 or 3 symbols, padded to 4.
+  if (symbols == 2 && padding == 2) {
+    *o++ = static_cast<char>(group >> 4);
+  } else if (symbols == 3 && padding == 1) {
+    *o++ = static_cast<char>(group >> 10);
+    *o++ = static_cast<char>(group >> 2);
+  } else if (symbols != 0 || padding != 0) {
+    return std::nullopt;
+  }
+  out.resize(static_cast<size_t>(o - out.data()));
   return out;
 }
 
@@ -365,21 +417,8 @@ std::optional<std::string> gunzip_if_gzip(std::string data, std::string& error, 
 }
 
 HelmDecodeResult parse_helm3_release_json(std::string_view json) {
-  ReleaseSax sax;
-  // sax_parse reports malformed JSON through parse_error (never by throwing with strict input);
-  // its message quotes the input, so it is never shown.
-  bool ok = false;
-  try {
-    ok = nlohmann::json::sax_parse(json, &sax, nlohmann::json::input_format_t::json, true);
-  } catch (const nlohmann::json::exception&) {
-    ok = false;
-  }
-  if (!ok || sax.failed) return {std::nullopt, "the release is not valid JSON"};
-  HelmReleaseSummary summary = std::move(sax.summary);
-  summary.values = merge_values(sax.config, sax.internal_defaults, sax.chart_defaults);
-  summary.decoded = true;
-  if (summary.name.empty() && summary.chart.empty()) return {std::nullopt, "the JSON is not a Helm release"};
-  return {std::move(summary), {}};
+  simdjson::padded_string padded(json);
+  return parse_padded_release(padded);
 }
 
 HelmDecodeResult parse_tiller_release_proto(std::string_view bytes) {
@@ -427,7 +466,8 @@ HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage
   std::string error;
   std::optional<std::string> json = gunzip_if_gzip(std::move(*bytes), error);
   if (!json) return {std::nullopt, "the release is " + error};
-  HelmDecodeResult result = parse_helm3_release_json(*json);
+  json->reserve(json->size() + simdjson::SIMDJSON_PADDING);
+  HelmDecodeResult result = parse_padded_release(simdjson::padded_string_view(json->data(), json->size(), json->capacity()));
   if (result.summary) result.summary->storage = storage;
   return result;
 }
