@@ -66,11 +66,14 @@ void report_manual_crds(const CheckContext& ctx, FindingSink& out, const IstioHe
   if (outside_templates)
     message += "; the base release does not template them (base.enableCRDTemplates=false or CRDs applied with "
                "kubectl), so `helm upgrade` leaves them alone";
-  if (helm.tiller && !(to < k16))
-    message += fmt::format(
-        "; Istio {} has no Helm 2 charts (install/kubernetes/helm was removed in 1.6): convert the releases with "
-        "`helm 2to3` and move to Istio's Helm 3 charts, or reinstall with istioctl",
-        to.str());
+  if (helm.tiller)
+    message += !(to < k16)
+                   ? fmt::format("; Istio {} has no Helm 2 charts (install/kubernetes/helm was removed in 1.6): "
+                                 "convert the releases with `helm 2to3` and move to Istio's Helm 3 charts, or "
+                                 "reinstall with istioctl",
+                                 to.str())
+                   : std::string("; Helm 2 is unsupported since November 2020 and Istio 1.6 drops its charts: plan "
+                                 "the move (`helm 2to3` converts Tiller's releases in place, or reinstall)");
   Finding& f = helm.evidence != nullptr ? out.report(*helm.evidence, helm.evidence_path, std::move(message))
                                         : out.report_plan(std::move(message));
   // A step every Helm upgrade needs, not a failure of the upgrade itself: a warning.
@@ -187,8 +190,9 @@ constinit const Rule helm_crds_not_upgraded{
                 "helm.sh/release.v1, Helm 3 ConfigMaps, Tiller's OWNER=TILLER ConfigMaps; helm/helm "
                 "pkg/storage/driver/secrets.go, cfgmaps.go, util.go) for the charts, versions and the base "
                 "release's name and namespace, and judges only CRDs from a live cluster. Istio installed with Helm 2 must "
-                "move off Tiller by 1.6, which removed the legacy charts (istio.io 1.6 upgrade notes): `helm 2to3` "
-                "or a reinstall.",
+                "move off Tiller by 1.6, which removed the legacy charts (istio.io 1.6 upgrade notes), and Helm 2 "
+                "itself is unsupported since November 2020 (helm/helm-mapkubeapis v0.2.0 release notes): `helm "
+                "2to3` (helm/helm-2to3) converts Tiller's releases in place, or reinstall.",
             .remediation =
                 "Before 1.24: apply the new release's CRDs with kubectl before `helm upgrade`. From 1.24: label and "
                 "annotate Istio's CRDs once for the base release (the patches of this rule's fixes, or the "
