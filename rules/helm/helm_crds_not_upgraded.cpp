@@ -91,7 +91,7 @@ void report_manual_crds(const CheckContext& ctx, FindingSink& out, const IstioHe
 // metadata names the release (helm/helm pkg/action/validate.go, checkOwnership).
 void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const IstioHelmInstall& helm,
                            const std::optional<Version>& from, const Version& to) {
-  const bool known_release = helm.base.has_value() && helm.base->summary.storage != HelmStorage::TillerConfigMap;
+  const bool known_release = helm.base.has_value() && !is_tiller(helm.base->summary.storage);
   const std::string release = known_release ? helm.base->name() : "istio-base";
   const std::string ns = known_release ? (helm.base->ns().empty() ? std::string(helm.base->record->ns()) : helm.base->ns())
                                        : "istio-system";

@@ -33,7 +33,7 @@ std::optional<IstioHelmInstall> istio_helm_install(const CheckContext& ctx) {
   IstioHelmInstall install;
   for (HelmRelease& r : current_helm_releases(ctx.snapshot())) {
     if (!r.summary.decoded || !is_istio_release(r)) continue;
-    if (r.summary.storage == HelmStorage::TillerConfigMap) install.tiller = true;
+    if (is_tiller(r.summary.storage)) install.tiller = true;
     install.releases.push_back(std::move(r));
   }
   // The CRDs' owner: base (Helm 3), istio-init (1.1-1.5), else istio (1.0 put them in it).
@@ -49,7 +49,7 @@ std::optional<IstioHelmInstall> istio_helm_install(const CheckContext& ctx) {
     const HelmRelease& shown = install.base ? *install.base : install.releases.front();
     install.evidence = shown.record;
     install.evidence_path = "metadata.name";
-    install.how = fmt::format("Helm {}, {}", shown.summary.storage == HelmStorage::TillerConfigMap ? "2 (Tiller)" : "3",
+    install.how = fmt::format("Helm {}, {}", is_tiller(shown.summary.storage) ? "2 (Tiller)" : "3",
                               shown.describe());
     return install;
   }

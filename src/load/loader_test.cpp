@@ -516,10 +516,22 @@ TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is drop
   tiller.revision = 4;
   tiller.manifest = "---\n# Source: istio/charts/galley/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
                     "kind: Deployment\nmetadata:\n  name: istio-galley\n";
+  // Tiller's secret driver: the same record in a Secret, base64'd once more by the API server.
+  std::string tiller_secret = testing::tiller_configmap_yaml(tiller);
+  size_t at = tiller_secret.find("release: ") + 9;
+  size_t end = tiller_secret.find('\n', at);
+  tiller_secret.replace(at, end - at, testing::base64_encode(tiller_secret.substr(at, end - at)));
+  tiller_secret.replace(tiller_secret.find("kind: ConfigMap"), 15, "kind: Secret");
   LoadResult r = load_paths({dir.write("cm.yaml", testing::helm3_configmap_yaml(spec)),
-                             dir.write("tiller.yaml", testing::tiller_configmap_yaml(tiller))});
+                             dir.write("tiller.yaml", testing::tiller_configmap_yaml(tiller)),
+                             dir.write("tiller-secret.yaml", tiller_secret)});
   CHECK(r.notices.empty());
-  REQUIRE(r.resources.size() == 2);
+  REQUIRE(r.resources.size() == 3);
+  std::optional<HelmRelease> ts = helm_release_of(r.resources[2]);
+  REQUIRE(ts);
+  CHECK(ts->summary.storage == HelmStorage::TillerSecret);
+  CHECK(ts->summary.chart_version == "1.1.7");
+  CHECK(ts->summary.decoded);
   std::optional<HelmRelease> cm = helm_release_of(r.resources[0]);
   REQUIRE(cm);
   CHECK(cm->summary.storage == HelmStorage::ConfigMap);

@@ -112,9 +112,11 @@ std::optional<HelmReleaseSummary> release_record(NodeRef root, std::string_view 
     storage = HelmStorage::ConfigMap;
   else if (kind == "ConfigMap" && labels["OWNER"].text() == "TILLER")
     storage = HelmStorage::TillerConfigMap;
+  else if (kind == "Secret" && labels["OWNER"].text() == "TILLER")
+    storage = HelmStorage::TillerSecret;
   if (!storage) return std::nullopt;
 
-  const bool tiller = *storage == HelmStorage::TillerConfigMap;
+  const bool tiller = is_tiller(*storage);
   HelmReleaseSummary summary;
   summary.storage = *storage;
   summary.name = labels[tiller ? "NAME" : "name"].text();
@@ -127,7 +129,7 @@ std::optional<HelmReleaseSummary> release_record(NodeRef root, std::string_view 
 
   std::string_view data = root["data"]["release"].text();
   if (summary.status == "superseded" || data.empty()) return summary;
-  HelmDecodeResult decoded = tiller ? decode_tiller_release(data) : decode_helm3_release(data, *storage);
+  HelmDecodeResult decoded = tiller ? decode_tiller_release(data, *storage) : decode_helm3_release(data, *storage);
   if (!decoded.summary) {
     error = std::move(decoded.error);
     return summary;

@@ -319,6 +319,8 @@ std::string_view helm_storage_name(HelmStorage storage) {
       return "ConfigMap";
     case HelmStorage::TillerConfigMap:
       return "TillerConfigMap";
+    case HelmStorage::TillerSecret:
+      return "TillerSecret";
   }
   return "Secret";
 }
@@ -472,13 +474,16 @@ HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage
   return result;
 }
 
-HelmDecodeResult decode_tiller_release(std::string_view data_release) {
+HelmDecodeResult decode_tiller_release(std::string_view data_release, HelmStorage storage) {
   std::optional<std::string> bytes = decode_base64(data_release);
+  if (bytes && storage == HelmStorage::TillerSecret) bytes = decode_base64(*bytes);
   if (!bytes) return {std::nullopt, "data.release is not base64"};
   std::string error;
   std::optional<std::string> proto = gunzip_if_gzip(std::move(*bytes), error);
   if (!proto) return {std::nullopt, "the release is " + error};
-  return parse_tiller_release_proto(*proto);
+  HelmDecodeResult result = parse_tiller_release_proto(*proto);
+  if (result.summary) result.summary->storage = storage;
+  return result;
 }
 
 std::vector<HelmManifestKind> manifest_kinds(std::string_view manifest) {
@@ -579,6 +584,7 @@ std::optional<HelmRelease> helm_release_of(const Resource& record) {
   std::string_view storage = node["storage"].text();
   s.storage = storage == "ConfigMap"         ? HelmStorage::ConfigMap
               : storage == "TillerConfigMap" ? HelmStorage::TillerConfigMap
+              : storage == "TillerSecret"    ? HelmStorage::TillerSecret
                                              : HelmStorage::Secret;
   s.decoded = node["decoded"].text() == "true";
   s.name = node["name"].text();

@@ -37,7 +37,11 @@ enum class HelmStorage : uint8_t {
   Secret,            // Helm 3: Secret of type helm.sh/release.v1 (data base64'd twice)
   ConfigMap,         // Helm 3 --storage configmap (data base64'd once)
   TillerConfigMap,   // Helm 2: ConfigMap labelled OWNER=TILLER (gzip'd protobuf)
+  TillerSecret,      // Helm 2 --storage=secret: the same in a Secret (data base64'd again)
 };
+inline bool is_tiller(HelmStorage storage) {
+  return storage == HelmStorage::TillerConfigMap || storage == HelmStorage::TillerSecret;
+}
 std::string_view helm_storage_name(HelmStorage storage);
 
 // One apiVersion/kind pair of the release's rendered manifest: the only thing kept of it.
@@ -94,8 +98,8 @@ std::optional<std::string> gunzip_if_gzip(std::string data, std::string& error,
 
 // `data.release` of a Helm 3 record: base64 twice for a Secret, once for a ConfigMap.
 HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage);
-// `data.release` of a Tiller ConfigMap: base64, gzip, protobuf hapi.release.Release.
-HelmDecodeResult decode_tiller_release(std::string_view data_release);
+// `data.release` of a Tiller record: base64 (twice in a Secret), gzip, protobuf hapi.release.Release.
+HelmDecodeResult decode_tiller_release(std::string_view data_release, HelmStorage storage = HelmStorage::TillerConfigMap);
 // The pieces, for tests and for records built by hand.
 HelmDecodeResult parse_helm3_release_json(std::string_view json);
 HelmDecodeResult parse_tiller_release_proto(std::string_view bytes);
