@@ -135,3 +135,12 @@ TEST_CASE("HELM001 before 1.24: the command that applies the target's CRDs, per 
   CHECK(t["fix"]["commands"] == json::array({"kubectl apply -f install/kubernetes/helm/istio-init/files/"}));
   CHECK(t["message"].get<std::string>().find("Helm 2 (Tiller)") != std::string::npos);
 }
+
+TEST_CASE("API001 on a Helm 2 release: helm 2to3 first, no helm mapkubeapis (it dropped Helm 2)") {
+  json report = check_case("API001", "deprecated-api-version", "fires-on-tiller-release-manifest");
+  REQUIRE(report["findings"].size() == 1);   // the PodDisruptionBudget's policy/v1beta1 is served by 1.16
+  json f = finding_on(report, "istio.v2", "extensions/v1beta1");
+  CHECK(f["message"].get<std::string>().find("2 Deployment objects") != std::string::npos);
+  CHECK(f["fix"]["commands"].empty());
+  CHECK(f["fix"]["manualNote"].get<std::string>().find("helm 2to3") != std::string::npos);
+}

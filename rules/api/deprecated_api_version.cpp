@@ -219,10 +219,12 @@ class Checker {
           k.count == 1 ? "" : "s", k.api_version, k.template_path.empty() ? "its manifest" : k.template_path,
           status_of(row, j.verdict),
           j.verdict != Verdict::Removed ? "upgrade the chart before that release"
-          : row.component == ApiComponent::Kubernetes
-              ? "after the Kubernetes upgrade `helm upgrade` fails (\"current release manifest contains removed "
-                "kubernetes api(s)\") until the chart renders the new version and the stored release is rewritten"
-              : "the objects it installs are ignored there",
+          : row.component != ApiComponent::Kubernetes ? "the objects it installs are ignored there"
+          : is_tiller(release.summary.storage)
+              ? "after the Kubernetes upgrade `helm upgrade` fails, as Tiller cannot build the stored release's "
+                "objects any more"
+              : "after the Kubernetes upgrade `helm upgrade` fails (\"current release manifest contains removed "
+                "kubernetes api(s)\") until the chart renders the new version and the stored release is rewritten",
           what_to_use(row, k.kind, targets_, nullptr));
       Finding& f = out_.report(*release.record, "metadata.name", std::move(message));
       f.discriminator = k.api_version + " " + k.kind;
@@ -232,7 +234,10 @@ class Checker {
                               replacement_of(row, k.kind));
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = "change it at its source: the chart (or its values) of the release";
-      if (j.verdict == Verdict::Removed && row.component == ApiComponent::Kubernetes)
+      if (is_tiller(release.summary.storage))
+        // helm mapkubeapis dropped Helm 2 with v0.2.0 (its release notes).
+        fix.manual_note += "; a Helm 2 release: convert it with `helm 2to3` first";
+      else if (j.verdict == Verdict::Removed && row.component == ApiComponent::Kubernetes)
         fix.commands.push_back(fmt::format("helm mapkubeapis {} --namespace {}", release.name(),
                                            release.ns().empty() ? release.record->ns() : std::string_view(release.ns())));
       f.fix = std::move(fix);

@@ -528,6 +528,41 @@ def api001_fixtures():
           "# chart renders policy/v1beta1 and autoscaling/v2beta2.\n" + kubectl_list(items))
     write(f"{d}/fires-on-helm-release-manifest/args", "--to 1.13 --to-kubernetes 1.25\n")
 
+    # Istio 1.1 installed with Helm 2, before Kubernetes 1.16: its charts render extensions/v1beta1.
+    manifest = ("---\n# Source: istio/charts/pilot/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+                "kind: Deployment\nmetadata:\n  name: istio-pilot\n  namespace: istio-system\n"
+                "---\n# Source: istio/charts/gateways/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+                "kind: Deployment\nmetadata:\n  name: istio-ingressgateway\n  namespace: istio-system\n"
+                "---\n# Source: istio/charts/pilot/templates/poddisruptionbudget.yaml\napiVersion: policy/v1beta1\n"
+                "kind: PodDisruptionBudget\nmetadata:\n  name: istio-pilot\n  namespace: istio-system\n")
+    proto = hf.tiller_release_proto("istio", "istio-system", "istio", "1.1.7", 2, "DEPLOYED",
+                                    "gateways:\n  istio-ingressgateway:\n    type: NodePort\n", manifest,
+                                    [("templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\n")])
+    write(f"{d}/fires-on-tiller-release-manifest/input.yaml", f"""# kubectl get cm -n kube-system -l OWNER=TILLER -o yaml: Istio 1.1 installed with Helm 2.
+apiVersion: v1
+items:
+- apiVersion: v1
+  data:
+    release: {hf.tiller_data_release(proto)}
+  kind: ConfigMap
+  metadata:
+    creationTimestamp: "2019-05-01T10:00:00Z"
+    labels:
+      MODIFIED_AT: "1556704800"
+      NAME: istio
+      OWNER: TILLER
+      STATUS: DEPLOYED
+      VERSION: "2"
+    name: istio.v2  # expect: API001
+    namespace: kube-system
+    resourceVersion: "4410"
+    uid: {uid()}
+kind: List
+metadata:
+  resourceVersion: ""
+""")
+    write(f"{d}/fires-on-tiller-release-manifest/args", "--to 1.2 --to-kubernetes 1.16\n")
+
 
 def redaction_fixture():
     """A dump whose Secrets hold values no report may show (tests/e2e_test.cpp checks)."""
