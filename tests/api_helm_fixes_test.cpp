@@ -144,3 +144,10 @@ TEST_CASE("API001 on a Helm 2 release: helm 2to3 first, no helm mapkubeapis (it 
   CHECK(f["fix"]["commands"].empty());
   CHECK(f["fix"]["manualNote"].get<std::string>().find("helm 2to3") != std::string::npos);
 }
+
+TEST_CASE("HELM001 from 1.24 with CRD templates off: the CRDs are applied by hand, from files/") {
+  json report = check_case("HELM001", "helm-crds-not-upgraded", "fires-when-the-base-release-does-not-template-crds");
+  json f = finding_on(report, "sh.helm.release.v1.istio-base.v1");
+  CHECK(f["fix"]["commands"] == json::array({"kubectl apply -f manifests/charts/base/files/crd-all.gen.yaml"}));
+  CHECK(f["message"].get<std::string>().find("base.enableCRDTemplates=false") != std::string::npos);
+}

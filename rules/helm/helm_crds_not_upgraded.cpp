@@ -38,7 +38,10 @@ std::string crd_command(const Version& to, bool outside_templates) {
   return "kubectl apply -f manifests/charts/base/files/crd-all.gen.yaml";
 }
 
-std::string where_from(const Version& to) {
+std::string where_from(const Version& to, bool outside_templates) {
+  if (outside_templates)
+    return "from 1.24 the base chart templates Istio's CRDs, but this base release renders none "
+           "(base.enableCRDTemplates=false), so `helm upgrade` leaves them alone";
   if (to < k11) return "Istio 1.0 puts its CRDs in the istio chart, which installs them with a crd-install hook that "
                        "runs on install only";
   if (to < k16) return "the istio-init chart applies the CRDs with Jobs, so upgrade it (or apply its files) before "
@@ -59,13 +62,10 @@ void report_manual_crds(const CheckContext& ctx, FindingSink& out, const IstioHe
   size_t crds = count_istio_crds(ctx.snapshot());
   std::string message = fmt::format(
       "Istio was installed with {}; {}: before upgrading to {}, apply its CRDs by hand (`{}` in the {} release "
-      "archive), or the {} stay at the installed release's schema and the upgraded control plane meets CRDs "
-      "without the fields it writes",
-      helm.how, where_from(to), to.str(), command, to.str(),
-      crds == 0 ? std::string("Istio CRDs") : fmt::format("{} Istio CRD{} in the input", crds, crds == 1 ? "" : "s"));
-  if (outside_templates)
-    message += "; the base release does not template them (base.enableCRDTemplates=false or CRDs applied with "
-               "kubectl), so `helm upgrade` leaves them alone";
+      "archive), or {} keep the installed release's schema and the upgraded control plane meets CRDs without "
+      "the fields it writes",
+      helm.how, where_from(to, outside_templates), to.str(), command, to.str(),
+      crds == 0 ? std::string("Istio's CRDs") : fmt::format("the input's {} Istio CRD{}", crds, crds == 1 ? "" : "s"));
   if (helm.tiller)
     message += !(to < k16)
                    ? fmt::format("; Istio {} has no Helm 2 charts (install/kubernetes/helm was removed in 1.6): "

@@ -381,6 +381,20 @@ def helm001_fixtures():
           + kubectl_list(items))
     write(f"{d}/ignores-crds-helm-owns-from-1.24/args", "--to 1.25\n")
 
+    # 1.24 with Helm 3 but base.enableCRDTemplates=false: the CRDs stay outside Helm, as before 1.24.
+    items = [
+        release_secret("istio-base", 1, "deployed", "base", v, {"base": {"enableCRDTemplates": False}},
+                       base_values(True), base_manifest(v, False), TEMPLATES_BASE, expect="HELM001"),
+        release_secret("istiod", 1, "deployed", "istiod", v, {}, istiod_values(v, True), istiod_manifest(v),
+                       TEMPLATES_ISTIOD),
+        istiod_deployment(v),
+        crd("virtualservices", "networking.istio.io", "VirtualService", LEGACY_CRD_LABELS),
+    ]
+    write(f"{d}/fires-when-the-base-release-does-not-template-crds/input.yaml",
+          "# kubectl get secret,deploy,crd -A -o yaml: Istio 1.24 installed with Helm, CRD templates turned off.\n"
+          + kubectl_list(items))
+    write(f"{d}/fires-when-the-base-release-does-not-template-crds/args", "--to 1.25\n")
+
     # Istio 1.1 installed with Helm 2 (Tiller): records in kube-system.
     tiller_items = []
     for name, chart, revision, status, manifest, expect in [
