@@ -167,6 +167,11 @@ const KeepNode& reading_keep_policy(std::string_view group, std::string_view kin
   return keep_policy(group, kind, {}, {});
 }
 
+const KeepNode& release_record_keep_policy() {
+  static const KeepNode kRecord = build({kCommon, kSecret});
+  return kRecord;
+}
+
 bool keeps_whole_object(std::string_view group, std::string_view kind) { return is_kept_whole(group, kind); }
 
 bool keeps_long_annotation(std::string_view key) {

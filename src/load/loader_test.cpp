@@ -509,8 +509,8 @@ TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is drop
   TempDir dir;
   testing::HelmReleaseSpec spec = istiod_release();
   testing::HelmReleaseSpec tiller;
-  tiller.name = "istio";
-  tiller.chart = "istio";
+  tiller.name = "istio-init";   // its record, istio-init.v4, is named like Istio's own ConfigMaps
+  tiller.chart = "istio-init";
   tiller.chart_version = tiller.app_version = "1.1.7";
   tiller.status = "DEPLOYED";
   tiller.revision = 4;

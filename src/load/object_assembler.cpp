@@ -607,12 +607,12 @@ void ObjectAssembler::finish_object() {
                        "last value",
                        second.text(), first.mark().line, first.mark().column));
 
-  const KeepNode& keep =
-      keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
-                  root["metadata"]["namespace"].text());
   std::string release_error;
   std::optional<HelmReleaseSummary> release =
       final_api_version == "v1" ? release_record(root, final_kind, release_error) : std::nullopt;
+  const KeepNode& keep = release ? release_record_keep_policy()
+                                 : keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
+                                               root["metadata"]["namespace"].text());
   if (!release_error.empty())
     notice(position, "helm-release-undecodable",
            fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
