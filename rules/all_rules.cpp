@@ -7,10 +7,12 @@ namespace upcheck {
 namespace {
 
 constexpr const Rule* kRules[] = {
+    &rules::deprecated_api_version,
     &rules::missing_pod_disruption_budget,
     &rules::single_replica_control_plane,
     &rules::blocking_pod_disruption_budget,
     &rules::multiple_citadel_replicas,
+    &rules::helm_crds_not_upgraded,
     &rules::deprecated_rbac_config,
     &rules::per_service_mtls_annotation,
     &rules::mtls_excluded_services,

@@ -8,10 +8,12 @@
 
 namespace upcheck::rules {
 
+extern const Rule deprecated_api_version;          // API001
 extern const Rule missing_pod_disruption_budget;   // AVL001
 extern const Rule single_replica_control_plane;    // AVL002
 extern const Rule blocking_pod_disruption_budget;  // AVL003
 extern const Rule multiple_citadel_replicas;       // AVL004
+extern const Rule helm_crds_not_upgraded;          // HELM001
 extern const Rule deprecated_rbac_config;          // MESH001
 extern const Rule per_service_mtls_annotation;     // MESH002
 extern const Rule mtls_excluded_services;          // MESH003

@@ -90,3 +90,30 @@ TEST_CASE("end-to-end scenarios") {
     }
   }
 }
+
+// Secrets: no report, in any format, shows anything of a Secret's data. The scenario's dump holds a
+// Helm release whose values and manifest carry sentinels, an Opaque Secret (also quoted in its
+// last-applied annotation), and a corrupt release record; every rule runs over it.
+TEST_CASE("no report shows a Secret's data") {
+  const fs::path dir = fs::path(testing::env_dir("UPCHECK_TESTDATA")) / "e2e" / "helm-installed-istio-dump";
+  std::optional<std::string> dump = testing::read_file((dir / "dump.yaml").string());
+  REQUIRE(dump);
+  // Every value under a Secret's `data:` (the base64 the API server shows).
+  std::vector<std::string> data_values;
+  std::istringstream lines(*dump);
+  for (std::string line; std::getline(lines, line);)
+    for (const char* key : {"    release: ", "    password: "})
+      if (line.rfind(key, 0) == 0) data_values.push_back(line.substr(std::string(key).size()));
+  REQUIRE(data_values.size() == 4);
+  const std::string sentinels[] = {"config-sentinel-4d2a", "manifest-sentinel-8c1f", "opaque-sentinel-7e93",
+                                   "corrupt-sentinel-51b0", "DB_PASSWORD", "H4sI"};
+  for (const char* format : {"text", "json", "sarif"}) {
+    Run r = run_in(dir, {"check", "-o", format, "--no-config", "--to", "1.24", "--to-kubernetes", "1.25", "dump.yaml"});
+    INFO(format);
+    REQUIRE(!r.out.empty());
+    for (const std::string& s : sentinels) CHECK_MESSAGE(r.out.find(s) == std::string::npos, s);
+    for (const std::string& value : data_values)
+      for (size_t at = 0; at + 16 <= value.size(); at += 8)
+        CHECK_MESSAGE(r.out.find(value.substr(at, 16)) == std::string::npos, "data of a Secret at offset " << at);
+  }
+}

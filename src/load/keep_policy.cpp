@@ -71,6 +71,8 @@ constexpr std::string_view kCrd[] = {
 constexpr std::string_view kWebhooks[] = {"webhooks", "!webhooks.*.clientConfig.caBundle"};
 constexpr std::string_view kConfigMapData[] = {"data"};
 constexpr std::string_view kSecret[] = {"type"};
+// Only while reading: a Helm release record's payload (see reading_keep_policy).
+constexpr std::string_view kSecretWhileReading[] = {"type", "data.release"};
 // Whole objects, for kinds whose migrations copy them or whose checks read deep fields. Status
 // is never kept.
 constexpr std::string_view kWhole[] = {"*", "!status"};
@@ -163,17 +165,28 @@ const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::
   if (kind == "Pod") return kPodObject;
   if (kind == "CustomResourceDefinition") return kCrdObject;
   if (kind == "MutatingWebhookConfiguration" || kind == "ValidatingWebhookConfiguration") return kWebhookObject;
-  // Mesh config (`istio`, `istio-<rev>`), the injector's config, and Helm 2 release records
-  // (kube-system, named `<release>.v<N>`), which reveal what Tiller installed. Not the root
-  // certificate that Istio copies into every namespace.
-  if (kind == "ConfigMap") {
-    bool istio_config = name.substr(0, 5) == "istio" && name != "istio-ca-root-cert";
-    bool tiller_release = ns == "kube-system" && name.find(".v") != std::string_view::npos;
-    if (istio_config || tiller_release) return kConfigMapWithData;
-  }
+  // Mesh config (`istio`, `istio-<rev>`) and the injector's config; not the root certificate
+  // that Istio copies into every namespace. Helm release records (Helm 3's configmap driver,
+  // Tiller's `istio.v3`) keep no data: the assembler has decoded what rules need into a summary.
+  (void)ns;
+  if (kind == "ConfigMap" && (name == "istio" || name.substr(0, 6) == "istio-") && name != "istio-ca-root-cert")
+    return kConfigMapWithData;
   if (kind == "Secret") return kSecretObject;
   return kCommonOnly;
 }
+
+const KeepNode& reading_keep_policy(std::string_view group, std::string_view kind) {
+  static const KeepNode kSecretReading = build({kCommon, kSecretWhileReading});
+  if (kind == "Secret" && group.empty()) return kSecretReading;
+  return keep_policy(group, kind, {}, {});
+}
+
+const KeepNode& release_record_keep_policy() {
+  static const KeepNode kRecord = build({kCommon, kSecret});
+  return kRecord;
+}
+
+bool keeps_whole_object(std::string_view group, std::string_view kind) { return is_kept_whole(group, kind); }
 
 bool keeps_long_annotation(std::string_view key) {
   // Presence and the injecting revision are what matter; the assembler keeps just the revision.

@@ -27,6 +27,15 @@ struct KeepNode {
 // The trie for an object, chosen by API group, kind and (for ConfigMaps) name.
 const KeepNode& keep_policy(std::string_view api_group, std::string_view kind, std::string_view name,
                             std::string_view ns);
+// What to keep while the object is still being read, once its kind is known: keep_policy's trie,
+// but a Secret keeps `data.release` too, which the assembler decodes (a Helm release record) and
+// drops at the object's end. The List-item prefilter uses it as well.
+const KeepNode& reading_keep_policy(std::string_view api_group, std::string_view kind);
+// A Helm release record (Secret or ConfigMap) once decoded: identity, labels and `type`; never its
+// data, whatever its name (Tiller's `istio-init.v1` looks like an Istio ConfigMap).
+const KeepNode& release_record_keep_policy();
+// Kinds kept whole (status aside): a copy of such an object can be applied as it is.
+bool keeps_whole_object(std::string_view api_group, std::string_view kind);
 // The trie while the kind is not yet known: keep everything.
 const KeepNode& keep_everything();
 

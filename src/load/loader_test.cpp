@@ -9,7 +9,10 @@
 
 #include "load/keep_policy.hpp"
 #include "load/loader.hpp"
+#include "model/helm_release.hpp"
+#include "model/helm_release.hpp"
 #include "model/tree_json.hpp"
+#include "testing/helm_records.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
@@ -410,7 +413,7 @@ void flatten(NodeRef node, std::string& out) {
 std::string everything(const LoadResult& r) {
   std::string out;
   for (const Resource& res : r.resources) {
-    out += "--- " + res.display_name() + " " + res.last_applied_api_version() + "\n";
+    out += "--- " + res.display_name() + " " + res.last_applied_api_version() + (res.from_cluster() ? " live" : "") + "\n";
     flatten(res.root(), out);
   }
   for (const Diagnostic& d : r.errors) out += "error " + d.code + " " + std::to_string(d.mark.line) + "\n";
@@ -423,14 +426,15 @@ std::string everything(const LoadResult& r) {
 TEST_CASE("the List-item prefilter changes nothing the rules can see") {
   const char* testdata = std::getenv("UPCHECK_TESTDATA");
   REQUIRE(testdata != nullptr);
-  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml", "e2e/kubectl-dump-without-managed-fields/dump.yaml"}) {
+  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml", "e2e/kubectl-dump-without-managed-fields/dump.yaml",
+                           "e2e/helm-installed-istio-dump/dump.yaml"}) {
     std::string path = std::string(testdata) + "/" + dump;
     ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
     LoadResult plain = load_paths({path});
     ::unsetenv("UPCHECK_NO_PREFILTER");
     LoadResult filtered = load_paths({path});
     INFO(dump);
-    CHECK(plain.resources.size() > 40);
+    CHECK(plain.resources.size() > 5);
     std::string a = everything(plain), b = everything(filtered);
     if (a != b) {
       std::ofstream("/tmp/prefilter-plain.txt") << a;
@@ -438,4 +442,212 @@ TEST_CASE("the List-item prefilter changes nothing the rules can see") {
     }
     CHECK(a == b);
   }
+}
+
+namespace {
+
+testing::HelmReleaseSpec istiod_release() {
+  testing::HelmReleaseSpec spec;
+  spec.config = {{"revision", "1-20-3"}, {"pilot", {{"env", {{"DB_PASSWORD", "s3cr3t-value-never-kept"}}}}}};
+  spec.chart_values = {{"global", {{"hub", "docker.io/istio"}, {"tag", "1.20.3"}}}};
+  spec.manifest = "---\n# Source: istiod/templates/poddisruptionbudget.yaml\napiVersion: policy/v1\n"
+                  "kind: PodDisruptionBudget\nmetadata:\n  name: istiod\n";
+  return spec;
+}
+
+// Every scalar of a tree, for "is any of the data still there" checks.
+std::string all_text(NodeRef node) {
+  std::string out(node.text());
+  out += '\n';
+  if (node.is_map())
+    for (auto [k, v] : node.entries()) out += all_text(k) + all_text(v);
+  for (NodeRef e : node.elements()) out += all_text(e);
+  return out;
+}
+
+std::string indent_item(const std::string& object) {
+  std::string out = "- ";
+  for (size_t i = 0; i < object.size(); ++i) {
+    out += object[i];
+    if (object[i] == '\n' && i + 1 < object.size()) out += "  ";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a Helm release Secret is decoded at load into a summary; its data is never kept") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  std::string data = testing::base64_encode(testing::helm3_encoded_release(spec));
+  std::string secret = testing::helm3_secret_yaml(spec);
+  // As kubectl prints it (data before kind), as a manifest orders it (kind first), in a List
+  // (through the prefilter, with several parse threads), and as JSON.
+  std::string manifest_order = "apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\nmetadata:\n"
+                               "  name: sh.helm.release.v1.istiod.v1\n  namespace: istio-system\n  labels:\n"
+                               "    owner: helm\n    name: istiod\n    status: deployed\n    version: \"1\"\n"
+                               "data:\n  release: " + data + "\n";
+  std::string list = "apiVersion: v1\nitems:\n" + indent_item(secret) + indent_item(manifest_order) +
+                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  std::string json = R"({"apiVersion":"v1","kind":"Secret","type":"helm.sh/release.v1","data":{"release":")" + data +
+                     R"("},"metadata":{"name":"sh.helm.release.v1.istiod.v1","namespace":"istio-system","uid":"1",)"
+                     R"("labels":{"owner":"helm","name":"istiod","status":"deployed","version":"1"}}})";
+  std::vector<std::string> paths = {dir.write("kubectl.yaml", secret), dir.write("manifest.yaml", manifest_order),
+                                    dir.write("list.yaml", list), dir.write("secret.json", json)};
+  LoadResult r = load_paths(paths, 2, 4096);
+  CHECK(r.errors.empty());
+  CHECK(r.notices.empty());
+  REQUIRE(r.resources.size() == 5);
+  for (const Resource& record : r.resources) {
+    INFO(r.files[record.file()].path);
+    CHECK_FALSE(record.root()["data"].valid());
+    std::string text = all_text(record.root());
+    CHECK(text.find(data.substr(0, 24)) == std::string::npos);
+    CHECK(text.find("s3cr3t") == std::string::npos);
+    CHECK(record.memory_bytes() < 4096);
+    std::optional<HelmRelease> release = helm_release_of(record);
+    REQUIRE(release);
+    CHECK(release->summary.decoded);
+    CHECK(release->summary.chart == "istiod");
+    CHECK(release->summary.chart_version == "1.20.3");
+    CHECK(release->summary.revision == 1);
+    CHECK(release->summary.values.revision == std::optional<std::string>("1-20-3"));
+    CHECK(release->summary.values.global_tag == std::optional<std::string>("1.20.3"));
+    REQUIRE(release->summary.manifest_kinds.size() == 1);
+    CHECK(release->summary.manifest_kinds[0].kind == "PodDisruptionBudget");
+    // The summary points at the record's name, never at its data.
+    CHECK(record.root()[kHelmReleaseKey].mark() == record.locate("metadata.name"));
+  }
+}
+
+TEST_CASE("a Helm release record that cannot be decoded is a notice, not a failure") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  std::string corrupt = testing::helm3_secret_yaml_with_data(spec, testing::base64_encode("H4sIAAAA-not-a-release"));
+  testing::HelmReleaseSpec old = spec;
+  old.revision = 2;
+  old.status = "superseded";
+  LoadResult r = load_paths({dir.write("corrupt.yaml", corrupt), dir.write("old.yaml", testing::helm3_secret_yaml(old))});
+  CHECK(r.errors.empty());
+  REQUIRE(r.notices.size() == 1);
+  CHECK(r.notices[0].code == "helm-release-undecodable");
+  CHECK(r.notices[0].message ==
+        "Helm release record Secret istio-system/sh.helm.release.v1.istiod.v1 could not be decoded (data.release is "
+        "not base64): rules know only its labels");
+  REQUIRE(r.resources.size() == 2);
+  for (const Resource& record : r.resources) {
+    std::optional<HelmRelease> release = helm_release_of(record);
+    REQUIRE(release);
+    CHECK_FALSE(release->summary.decoded);   // corrupt, or superseded (never decoded)
+    CHECK(release->summary.name == "istiod");
+    CHECK(release->summary.ns == "istio-system");
+    CHECK_FALSE(record.root()["data"].valid());
+  }
+  CHECK(helm_release_of(r.resources[1])->summary.status == "superseded");
+  CHECK(helm_release_of(r.resources[1])->summary.revision == 2);
+}
+
+TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is dropped") {
+  TempDir dir;
+  testing::HelmReleaseSpec spec = istiod_release();
+  testing::HelmReleaseSpec tiller;
+  tiller.name = "istio-init";   // its record, istio-init.v4, is named like Istio's own ConfigMaps
+  tiller.chart = "istio-init";
+  tiller.chart_version = tiller.app_version = "1.1.7";
+  tiller.status = "DEPLOYED";
+  tiller.revision = 4;
+  tiller.manifest = "---\n# Source: istio/charts/galley/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+                    "kind: Deployment\nmetadata:\n  name: istio-galley\n";
+  // Tiller's secret driver: the same record in a Secret, base64'd once more by the API server.
+  std::string tiller_secret = testing::tiller_configmap_yaml(tiller);
+  size_t at = tiller_secret.find("release: ") + 9;
+  size_t end = tiller_secret.find('\n', at);
+  tiller_secret.replace(at, end - at, testing::base64_encode(tiller_secret.substr(at, end - at)));
+  tiller_secret.replace(tiller_secret.find("kind: ConfigMap"), 15, "kind: Secret");
+  LoadResult r = load_paths({dir.write("cm.yaml", testing::helm3_configmap_yaml(spec)),
+                             dir.write("tiller.yaml", testing::tiller_configmap_yaml(tiller)),
+                             dir.write("tiller-secret.yaml", tiller_secret)});
+  CHECK(r.notices.empty());
+  REQUIRE(r.resources.size() == 3);
+  std::optional<HelmRelease> ts = helm_release_of(r.resources[2]);
+  REQUIRE(ts);
+  CHECK(ts->summary.storage == HelmStorage::TillerSecret);
+  CHECK(ts->summary.chart_version == "1.1.7");
+  CHECK(ts->summary.decoded);
+  std::optional<HelmRelease> cm = helm_release_of(r.resources[0]);
+  REQUIRE(cm);
+  CHECK(cm->summary.storage == HelmStorage::ConfigMap);
+  CHECK(cm->summary.chart == "istiod");
+  std::optional<HelmRelease> t = helm_release_of(r.resources[1]);
+  REQUIRE(t);
+  CHECK(t->summary.storage == HelmStorage::TillerConfigMap);
+  CHECK(t->summary.chart_version == "1.1.7");
+  CHECK(t->summary.status == "deployed");
+  CHECK(t->summary.revision == 4);
+  CHECK(t->summary.manifest_kinds.at(0).api_version == "extensions/v1beta1");
+  CHECK(r.resources[1].ns() == "kube-system");
+  for (const Resource& record : r.resources) CHECK_FALSE(record.root()["data"].valid());
+}
+
+TEST_CASE("objects from a live cluster are told from manifests by metadata.uid") {
+  TempDir dir;
+  std::string live = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\n  namespace: x\n"
+                     "  uid: 0b3b9e3c-1f0e-4a57-8a5b-6c3a9d2f1e10\nspec:\n  minAvailable: 1\n";
+  std::string manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  template:\n"
+                         "    metadata:\n      uid: not-the-object\n";
+  std::string list = "apiVersion: v1\nitems:\n" + indent_item(live) + indent_item(manifest) + "kind: List\nmetadata: {}\n";
+  LoadResult r = load_paths({dir.write("live.yaml", live), dir.write("manifest.yaml", manifest), dir.write("list.yaml", list)});
+  REQUIRE(r.resources.size() == 4);
+  CHECK(r.resources[0].from_cluster());
+  CHECK_FALSE(r.resources[1].from_cluster());
+  CHECK(r.resources[2].from_cluster());
+  CHECK_FALSE(r.resources[3].from_cluster());
+  // The uid itself is not kept.
+  CHECK_FALSE(r.resources[0].metadata()["uid"].valid());
+  CHECK_FALSE(r.resources[2].metadata()["uid"].valid());
+}
+
+TEST_CASE("a Helm release stub from upcheck collect reads like a decoded release") {
+  TempDir dir;
+  std::string path = dir.write("snapshot.yaml", R"(apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Secret
+  metadata:
+    annotations:
+      upcheck.io/helm-app-version: 1.20.3
+      upcheck.io/helm-chart: istiod
+      upcheck.io/helm-chart-version: 1.20.3
+      upcheck.io/helm-release: istiod
+      upcheck.io/helm-release-stub: v1
+      upcheck.io/helm-revision: "2"
+      upcheck.io/helm-status: deployed
+      upcheck.io/helm-values: '{"defaultRevision":"","global":{"hub":"docker.io/istio","tag":"1.20.3"},"revision":"","revisionTags":["stable"]}'
+    labels:
+      name: istiod
+      owner: helm
+      status: deployed
+      version: "2"
+    name: sh.helm.release.v1.istiod.v2
+    namespace: istio-system
+  type: helm.sh/release.v1
+kind: List
+metadata:
+  resourceVersion: ""
+)");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.errors.empty());
+  Snapshot snapshot(std::move(r.files), std::move(r.resources));
+  std::vector<HelmRelease> releases = helm_releases(snapshot);
+  REQUIRE(releases.size() == 1);
+  const HelmReleaseSummary& s = releases[0].summary;
+  CHECK(s.decoded);
+  CHECK(s.name == "istiod");
+  CHECK(s.ns == "istio-system");
+  CHECK(s.chart == "istiod");
+  CHECK(s.chart_version == "1.20.3");
+  CHECK(s.revision == 2);
+  CHECK(s.status == "deployed");
+  CHECK(s.values.global_tag == "1.20.3");
+  CHECK(s.values.revision_tags == std::vector<std::string>{"stable"});
 }

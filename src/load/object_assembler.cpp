@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <optional>
 #include <unordered_set>
+
+#include "model/helm_release.hpp"
 
 namespace upcheck::load {
 namespace {
@@ -38,55 +42,38 @@ void place_at_first_child(TreeBuilder& out, uint32_t container) {
 // `<<` merge keys are applied, as Kubernetes' YAML reader does.
 void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys);
 
-// The usual case, without the bookkeeping duplicates and merges need: no mapping of the object
-// repeats a key (find_duplicate_keys found none) and this one has no merge key. Walks the nodes
-// by index: a node's children follow it, and subtree_size leads from one child to the next.
-bool prune_plain_map(const Tree& tree, uint32_t index, const KeepNode& keep, TreeBuilder& out) {
-  const Node& map = tree.node(index);
-  const uint32_t end = index + map.subtree_size();
+bool has_merge_key(const Tree& tree, uint32_t index) {
+  const uint32_t end = index + tree.node(index).subtree_size();
   for (uint32_t key = index + 1; key < end;) {
     const Node& k = tree.node(key);
+    if (k.style() == ScalarStyle::Plain && k.type() == NodeType::Scalar && tree.text(k) == "<<") return true;
     const uint32_t value = key + k.subtree_size();
-    if (k.style() == ScalarStyle::Plain && k.type() == NodeType::Scalar && tree.text(k) == "<<") return false;
     key = value + tree.node(value).subtree_size();
   }
-  const auto container = static_cast<uint32_t>(out.node_count());
-  out.begin_map({map.line, map.column});
-  for (uint32_t key = index + 1; key < end;) {
-    const Node& k = tree.node(key);
-    const uint32_t value = key + k.subtree_size();
-    const std::string_view text = k.type() == NodeType::Scalar ? tree.text(k) : std::string_view{};
-    if (const KeepNode* child = keep.child(text)) {
-      out.scalar(text, k.style(), {k.line, k.column});
-      prune(NodeRef(&tree, value), *child, out, true);
-    }
-    key = value + tree.node(value).subtree_size();
-  }
-  place_at_first_child(out, container);
-  out.end();
-  return true;
+  return false;
 }
 
-void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys) {
-  const auto container = static_cast<uint32_t>(out.node_count());
-  switch (src.type()) {
-    case NodeType::Null:
-      out.null(src.mark());
-      return;
-    case NodeType::Scalar:
-      out.scalar(src.text(), src.style(), src.mark());
-      return;
-    case NodeType::Seq:
-      out.begin_seq(src.mark());
-      for (NodeRef element : src.elements())
-        if (const KeepNode* child = keep.child("*")) prune(element, *child, out, unique_keys);
-      place_at_first_child(out, container);
-      out.end();
-      return;
-    case NodeType::Map:
-      break;
+// The kept entries of the mapping `src`, written into the mapping `out` has open.
+void prune_entries(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys) {
+  const Tree& tree = *src.tree();
+  if (unique_keys && !has_merge_key(tree, src.index())) {
+    // The usual case, without the bookkeeping duplicates and merges need: no mapping of the
+    // object repeats a key (find_duplicate_keys found none) and this one has no merge key. Walks
+    // the nodes by index: a node's children follow it, and subtree_size leads from one child to
+    // the next.
+    const uint32_t end = src.index() + tree.node(src.index()).subtree_size();
+    for (uint32_t key = src.index() + 1; key < end;) {
+      const Node& k = tree.node(key);
+      const uint32_t value = key + k.subtree_size();
+      const std::string_view text = k.type() == NodeType::Scalar ? tree.text(k) : std::string_view{};
+      if (const KeepNode* child = keep.child(text)) {
+        out.scalar(text, k.style(), {k.line, k.column});
+        prune(NodeRef(&tree, value), *child, out, true);
+      }
+      key = value + tree.node(value).subtree_size();
+    }
+    return;
   }
-  if (unique_keys && prune_plain_map(*src.tree(), src.index(), keep, out)) return;
   std::vector<NodeEntry> entries;
   std::vector<NodeRef> merges;
   for (NodeEntry e : src.entries()) {
@@ -96,7 +83,6 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys
       entries.push_back(e);
   }
   std::unordered_set<std::string_view> seen;
-  out.begin_map(src.mark());
   // Walk backwards so the last of duplicate keys wins, then restore document order.
   std::vector<NodeEntry> kept;
   for (auto it = entries.rbegin(); it != entries.rend(); ++it)
@@ -120,8 +106,77 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys
     if (m.is_map()) merge_from(m);
     for (NodeRef element : m.elements()) merge_from(element);
   }
-  place_at_first_child(out, container);
-  out.end();
+}
+
+void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys) {
+  const auto container = static_cast<uint32_t>(out.node_count());
+  switch (src.type()) {
+    case NodeType::Null:
+      out.null(src.mark());
+      return;
+    case NodeType::Scalar:
+      out.scalar(src.text(), src.style(), src.mark());
+      return;
+    case NodeType::Seq:
+      out.begin_seq(src.mark());
+      for (NodeRef element : src.elements())
+        if (const KeepNode* child = keep.child("*")) prune(element, *child, out, unique_keys);
+      place_at_first_child(out, container);
+      out.end();
+      return;
+    case NodeType::Map:
+      out.begin_map(src.mark());
+      prune_entries(src, keep, out, unique_keys);
+      place_at_first_child(out, container);
+      out.end();
+      return;
+  }
+}
+
+// What a Helm release record holds, decoded from `data.release` while the scratch tree still has
+// it; nothing for any other object. A record whose labels say it was superseded is not decoded
+// (only a release's newest revision describes what is installed), nor one without data.
+std::optional<HelmReleaseSummary> release_record(NodeRef root, std::string_view kind, std::string& error) {
+  NodeRef labels = root["metadata"]["labels"];
+  std::optional<HelmStorage> storage;
+  if (kind == "Secret" && root["type"].text() == "helm.sh/release.v1")
+    storage = HelmStorage::Secret;
+  else if (kind == "ConfigMap" && labels["owner"].text() == "helm" &&
+           root["metadata"]["name"].text().substr(0, 19) == "sh.helm.release.v1.")
+    storage = HelmStorage::ConfigMap;
+  else if (kind == "ConfigMap" && labels["OWNER"].text() == "TILLER")
+    storage = HelmStorage::TillerConfigMap;
+  else if (kind == "Secret" && labels["OWNER"].text() == "TILLER")
+    storage = HelmStorage::TillerSecret;
+  if (!storage) return std::nullopt;
+
+  const bool tiller = is_tiller(*storage);
+  HelmReleaseSummary summary;
+  summary.storage = *storage;
+  summary.name = labels[tiller ? "NAME" : "name"].text();
+  // The label is quoted ("3"): read its text whatever its style.
+  std::string_view revision = labels[tiller ? "VERSION" : "version"].text();
+  std::from_chars(revision.data(), revision.data() + revision.size(), summary.revision);
+  for (char c : labels[tiller ? "STATUS" : "status"].text())
+    summary.status.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  if (!tiller) summary.ns = root["metadata"]["namespace"].text();
+
+  std::string_view data = root["data"]["release"].text();
+  if (data.empty() && *storage == HelmStorage::Secret)
+    if (std::optional<HelmReleaseSummary> stub = summary_from_collect_stub(root["metadata"]["annotations"])) {
+      if (stub->ns.empty()) stub->ns = summary.ns;
+      if (stub->name.empty()) stub->name = summary.name;
+      return stub;
+    }
+  if (summary.status == "superseded" || data.empty()) return summary;
+  HelmDecodeResult decoded = tiller ? decode_tiller_release(data, *storage) : decode_helm3_release(data, *storage);
+  if (!decoded.summary) {
+    error = std::move(decoded.error);
+    return summary;
+  }
+  decoded.summary->storage = *storage;
+  if (!tiller && decoded.summary->ns.empty()) decoded.summary->ns = summary.ns;
+  return decoded.summary;
 }
 
 // Keys of one mapping nearly always differ in length or first character: test those before
@@ -322,6 +377,7 @@ bool ObjectAssembler::start_object(Mark mark, std::string_view anchor) {
   ctx.kind.clear();
   ctx.last_applied_api_version.clear();
   ctx.has_items = false;
+  ctx.has_uid = false;
   ctx.alias_nodes = 0;
   ctx.anchors.clear();
   ctx.frame_base = frames_.size();
@@ -459,6 +515,7 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
       object().first_key_seen = true;
       object().position = mark;
     }
+    if (top.section == Section::Metadata && text == "uid") object().has_uid = true;
     const KeepNode* child = top.keep->child(text);
     if (child == nullptr && !(top.role == Role::ObjectRoot && text == "items")) {
       skip_next_value_ = true;
@@ -487,7 +544,7 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
     if ((pending_key_ == "apiVersion" || pending_key_ == "kind") && !ctx.api_version.empty() && !ctx.kind.empty() &&
         ctx.kind != "ConfigMap") {
       // The kind decides what is kept of the keys still to come (metadata, spec, status...).
-      top.keep = &keep_policy(group_of(ctx.api_version), ctx.kind, {}, {});
+      top.keep = &reading_keep_policy(group_of(ctx.api_version), ctx.kind);
     }
   }
   std::string sidecar_status;   // outlives `kept` below
@@ -580,6 +637,7 @@ void ObjectAssembler::finish_object() {
   const std::string api_version = ctx.api_version;
   const std::string kind = ctx.kind;
   const bool has_items = ctx.has_items;
+  const bool has_uid = ctx.has_uid;
   const Mark position = ctx.position;
   std::string last_applied = std::move(ctx.last_applied_api_version);
   --active_objects_;
@@ -621,13 +679,34 @@ void ObjectAssembler::finish_object() {
                        "last value",
                        second.text(), first.mark().line, first.mark().column));
 
-  const KeepNode& keep =
-      keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
-                  root["metadata"]["namespace"].text());
+  std::string release_error;
+  std::optional<HelmReleaseSummary> release =
+      final_api_version == "v1" ? release_record(root, final_kind, release_error) : std::nullopt;
+  const KeepNode& keep = release ? release_record_keep_policy()
+                                 : keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
+                                               root["metadata"]["namespace"].text());
+  if (!release_error.empty())
+    notice(position, "helm-release-undecodable",
+           fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
+                       final_kind, root["metadata"]["namespace"].text(), root["metadata"]["name"].text(),
+                       release_error));
+
   TreeBuilder& final_builder = final_builder_;
-  prune(root, keep, final_builder, duplicates.empty());
+  const auto object_node = static_cast<uint32_t>(final_builder.node_count());
+  final_builder.begin_map(root.mark());
+  prune_entries(root, keep, final_builder, duplicates.empty());
+  if (release) {
+    // The summary sits at the record's name: never at its data, whose line a report could quote.
+    NodeRef name_key = root["metadata"].key_node("name");
+    Mark at = name_key.valid() ? name_key.mark() : position;
+    final_builder.scalar(kHelmReleaseKey, ScalarStyle::Plain, at);
+    write_helm_summary(*release, final_builder, at);
+  }
+  place_at_first_child(final_builder, object_node);
+  final_builder.end();
   Resource resource(final_builder.finish(), file_, position);
   resource.set_provenance(document_provenance_);
+  resource.set_from_cluster(has_uid);
   (void)last_applied;
   (void)api_version;
   (void)kind;

@@ -87,6 +87,7 @@ class ObjectAssembler {
     std::string kind;
     std::string last_applied_api_version;
     bool has_items = false;
+    bool has_uid = false;   // metadata.uid: the object came from a live cluster
     size_t alias_nodes = 0;
     std::unordered_map<std::string, uint32_t> anchors;
     size_t frame_base = 0;   // index of its root frame in frames_

@@ -158,7 +158,7 @@ class Prefilter {
       // The kind decides what is kept of the keys still to come. A ConfigMap's `data` comes
       // before its name: those stay whole, for the assembler to decide.
       if (!api_version_.empty() && !kind_.empty() && kind_ != "ConfigMap")
-        frames_.front().keep = &keep_policy(group_of(api_version_), kind_, {}, {});
+        frames_.front().keep = &reading_keep_policy(group_of(api_version_), kind_);
     }
     if (k.key == kLastApplied && frames_.size() == 3 && frames_[1].key == "metadata" && frames_[2].key == "annotations" &&
         !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))
@@ -169,7 +169,11 @@ class Prefilter {
       return copy(pos, text);
     }
     const KeepNode* child = parent.keep->child(k.key);
-    if (child == nullptr) {
+    // metadata.uid is dropped by the assembler, which notes only that it was there (an object
+    // from a live cluster): the line must reach it.
+    const bool object_uid =
+        frames_.size() == 2 && frames_[1].key == "metadata" && k.key == "uid" && !k.rest.empty();
+    if (child == nullptr && !object_uid) {
       skip_indent_ = indent;
       skip_same_indent_dashes_ = true;   // a block sequence value sits at the key's own indent
       if (after_dash) {

@@ -35,9 +35,10 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     {"yaml-memory", true, "the YAML parser ran out of memory"},
     {"yaml-syntax", true, "malformed YAML; the other documents and List items are still read"},
     // Notices: worth knowing, not a finding, never a change of exit status.
+    {"api-target-assumed", false, "deprecated-api-version judged API versions against the newest release it knows, as --to-kubernetes (or --to) was not given"},
     {"complex-key", false, "a mapping key that is not a scalar; skipped"},
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
-    {"helm-release-undecodable", false, "collect: a Helm release Secret whose payload could not be decoded; its stub keeps only the labels"},
+    {"helm-release-undecodable", false, "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"},
     {"input-lacks-kind", false, "a rule needed objects of a kind the input has none of: dump them too"},
     {"items-read-as-objects", false, "an object that is not a List had `items`, which were read as objects"},
     {"missing-kind", false, "an object without apiVersion or kind; skipped"},

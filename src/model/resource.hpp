@@ -61,6 +61,11 @@ class Resource {
   // keeps only that (as the annotation's value: `{"apiVersion":"apps/v1"}`), never the body: a
   // Secret's body holds its data.
   std::string last_applied_api_version() const;
+  // The object came from a live cluster: it had `metadata.uid`, which only the API server sets
+  // (the loader keeps the fact, not the value). Its `apiVersion` is then whatever version the
+  // server chose to serve, not the one its owner applies.
+  bool from_cluster() const { return from_cluster_; }
+  void set_from_cluster(bool from_cluster) { from_cluster_ = from_cluster; }
   size_t memory_bytes() const;
 
  private:
@@ -71,6 +76,7 @@ class Resource {
   Mark position_;
   // Scalar nodes of the identity fields (0: absent; node 0 is the root mapping).
   uint32_t api_version_ = 0, kind_ = 0, ns_ = 0, name_ = 0;
+  bool from_cluster_ = false;
   std::string provenance_;
 };
 
