@@ -11,6 +11,7 @@
 #include "all_rules.hpp"
 #include "cli/check_command.hpp"
 #include "cli/migrate_command.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/usage_error.hpp"
 #include "report/rule_docs.hpp"
 #include "version.hpp"
@@ -27,11 +28,14 @@ constexpr std::string_view kUsage =
     "  upcheck migrate --out DIR [options] INPUT...\n"
     "                                       write the fixes as ordered YAML step files, apply.sh and\n"
     "                                       MANUAL.md (--dry-run prints them); same options as check\n"
+    "  upcheck plan --to VERSION --method canary|in-place [options] INPUT...\n"
+    "                                       the step-by-step upgrade of this cluster as Markdown (or -o json),\n"
+    "                                       from Istio's guides, blocking findings at the steps they block\n"
     "  upcheck rules [-o text|json|markdown]  list every rule\n"
     "  upcheck explain RULE                 what a rule checks, why, and how to fix it (name or code)\n"
     "  upcheck --version\n"
     "\n"
-    "Run `upcheck check --help` and `upcheck migrate --help` for their options.\n";
+    "Run `upcheck check --help`, `upcheck migrate --help` and `upcheck plan --help` for their options.\n";
 
 int rules_command(const std::vector<std::string>& args, std::ostream& out) {
   cxxopts::Options options("upcheck rules", "List every rule.");
@@ -125,6 +129,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     }
     if (command == "check") return check_command(rest, out, err);
     if (command == "migrate") return migrate_command(rest, out, err);
+    if (command == "plan") return plan_command(rest, out, err);
     if (command == "rules") return rules_command(rest, out);
     if (command == "explain") return explain_command(rest, out);
     if (!command.empty() && command.front() == '-' && command != "-") return check_command(args, out, err);
