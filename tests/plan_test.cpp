@@ -329,3 +329,97 @@ TEST_CASE("--output writes the runbook to a file") {
   CHECK(*written == testing::read_file((example / "expected.md").string()).value_or(""));
   fs::remove(file);
 }
+
+namespace {
+
+// A scratch directory holding one input file.
+fs::path scratch_input(const std::string& name, const std::string& yaml) {
+  fs::path dir = fs::temp_directory_path() / ("upcheck-plan-test-" + name);
+  fs::create_directories(dir);
+  testing::write_file((dir / "input.yaml").string(), yaml);
+  return dir;
+}
+
+std::string istiod(const std::string& revision, const std::string& version) {
+  const std::string name = revision == "default" ? "istiod" : "istiod-" + revision;
+  return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
+         "\n  namespace: istio-system\n  labels: {app: istiod, istio.io/rev: " + revision +
+         ", operator.istio.io/component: Pilot}\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {app: istiod, "
+         "istio.io/rev: " + revision + "}\n    spec:\n      containers:\n      - name: discovery\n        image: docker.io/istio/pilot:" +
+         version + "\n---\n";
+}
+
+}  // namespace
+
+TEST_CASE("without Pods in the input, the workloads injection covers are restarted") {
+  const fs::path dir = scratch_input("no-pods", istiod("default", "1.21.2") + R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels: {istio-injection: enabled}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cart, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: cart}
+    spec:
+      containers: [{name: cart, image: registry.example.com/cart:1}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: batch, namespace: shop}
+spec:
+  template:
+    metadata:
+      labels: {app: batch, sidecar.istio.io/inject: "false"}
+    spec:
+      containers: [{name: batch, image: registry.example.com/batch:1}]
+)");
+  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "in-place", "input.yaml"}));
+  INFO(r.err);
+  const json runbook = json::parse(r.out);
+  const json* restart = step_with_id(runbook, "restart-namespace/shop");
+  REQUIRE(restart != nullptr);
+  CHECK(restart->at("commands") == json::array({"kubectl rollout restart deployment/cart -n shop"}));
+  CHECK(restart->at("details").dump().find("the input has no Pods") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("several control planes need --remove-revision to say which one goes") {
+  const fs::path dir = scratch_input("two-planes", istiod("1-20-3", "1.20.3") + istiod("1-21-2", "1.21.2"));
+  Run ambiguous = run_in(dir, {"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "input.yaml"});
+  CHECK(ambiguous.status == 2);
+  CHECK(ambiguous.err.find("--remove-revision") != std::string::npos);
+  Run chosen = run_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "--remove-revision",
+                                      "1-20-3", "input.yaml"}));
+  INFO(chosen.err);
+  const json runbook = json::parse(chosen.out);
+  CHECK(runbook["upgrade"]["oldRevision"] == "1-20-3");
+  CHECK(runbook["upgrade"]["newRevision"] == "1-22-0");
+  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] == "istioctl uninstall --revision 1-20-3 -y");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("an old control plane without a revision label is uninstalled with its configuration file") {
+  const fs::path dir = scratch_input("unlabelled", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system, labels: {app: istiod, operator.istio.io/component: Pilot}}
+spec:
+  template:
+    metadata:
+      labels: {app: istiod}
+    spec:
+      containers: [{name: discovery, image: docker.io/istio/pilot:1.8.6}]
+)");
+  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.9.9", "--method", "canary", "input.yaml"}));
+  INFO(r.err);
+  const json runbook = json::parse(r.out);
+  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] ==
+        "istioctl x uninstall -f <your-custom-configuration-file>");
+  // 1.9 verifies moved pods by their label, and has no default tag to move.
+  CHECK(step_with_id(runbook, "set-default-revision") == nullptr);
+  fs::remove_all(dir);
+}
