@@ -119,6 +119,12 @@ expect_status 2 "plan without --method" "$up" plan --no-config --to 1.21.2 "$exa
 expect_status 2 "plan of an unknown release" "$up" plan --no-config --to 1.99 --method canary "$example"
 expect_status 2 "plan for a release before canaries" "$up" plan --no-config --to 1.5 --method canary "$example"
 contains "$tmp/err" "Istio 1.6" "plan says why"
+# .upcheck.yaml's format is check's: plan keeps writing Markdown.
+mkdir -p "$tmp/planrepo"
+printf 'format: sarif\nmethod: canary\n' >"$tmp/planrepo/.upcheck.yaml"
+(cd "$tmp/planrepo" && "$up" plan --to 1.21.2 "$example" >"$tmp/out" 2>"$tmp/err")
+[ $? = 1 ] && pass || fail "plan with check's config: $(head -3 "$tmp/err")"
+contains "$tmp/out" "# Upgrade runbook" "plan ignores the config's report format and takes its method"
 expect_status 0 "plan --help" "$up" plan --help
 contains "$tmp/out" "--remove-revision" "plan --help lists the plan options"
 

@@ -44,7 +44,8 @@ int plan_command(const std::vector<std::string>& raw_args, std::ostream& out, st
 
   std::optional<ConfigFile> config = load_config(args);
   Settings settings(args, config ? &*config : nullptr);
-  const std::string format = settings.get("format").value_or("markdown");
+  // Only from the command line: .upcheck.yaml's `format` is check's report format (text, sarif).
+  const std::string format = args.count("format") != 0 ? args["format"].as<std::string>() : "markdown";
   if (format != "markdown" && format != "json") throw UsageError(fmt::format("-o {}: use markdown or json", format));
   if (!settings.get("to")) throw UsageError("plan needs --to: the Istio release to upgrade to");
   // The guides differ so much by method that a runbook never guesses it.
