@@ -423,3 +423,41 @@ spec:
   CHECK(step_with_id(runbook, "set-default-revision") == nullptr);
   fs::remove_all(dir);
 }
+
+TEST_CASE("Helm is recognised by its release annotations and chart labels alone, and its release named") {
+  const fs::path dir = scratch_input("helm-annotations", R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: mesh-system
+  labels: {app: istiod, istio.io/rev: default, helm.sh/chart: istiod-1.20.3}
+  annotations: {meta.helm.sh/release-name: mesh-control, meta.helm.sh/release-namespace: mesh-system}
+spec:
+  template:
+    metadata:
+      labels: {app: istiod, istio.io/rev: default}
+    spec:
+      containers: [{name: discovery, image: docker.io/istio/pilot:1.20.3}]
+---
+apiVersion: v1
+kind: Secret
+type: helm.sh/release.v1
+metadata:
+  name: sh.helm.release.v1.mesh-base.v3
+  namespace: mesh-system
+  labels: {name: mesh-base, owner: helm, status: deployed, version: "3"}
+)");
+  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
+  INFO(r.err);
+  const json runbook = json::parse(r.out);
+  CHECK(runbook["upgrade"]["installer"] == "helm");
+  CHECK(step_with_id(runbook, "install-control-plane")->at("commands")[0] ==
+        "helm install istiod-1-21-0 istio/istiod --set revision=1-21-0 -n mesh-system");
+  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] == "helm delete mesh-control -n mesh-system");
+  // No object shows the base chart's release: its release Secret, by its name, stands in, and the
+  // runbook says so.
+  CHECK(step_with_id(runbook, "set-default-revision")->at("commands")[0] ==
+        "helm upgrade mesh-base istio/base --set defaultRevision=1-21-0 -n mesh-system --skip-crds");
+  CHECK(runbook["notes"].dump().find("release mesh-base in mesh-system, by its name") != std::string::npos);
+  fs::remove_all(dir);
+}

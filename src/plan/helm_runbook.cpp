@@ -14,15 +14,29 @@ struct Releases {
   std::string istiod;
 };
 
+const HelmRelease* base_by_name(const PlanContext& ctx) {
+  if (const HelmRelease* exact = ctx.helm.find("istio-base", ctx.ns())) return exact;
+  for (const HelmRelease& r : ctx.helm.all())
+    if (r.ns == ctx.ns() && r.chart.empty() && r.name.size() >= 4 && r.name.compare(r.name.size() - 4, 4, "base") == 0)
+      return &r;
+  return nullptr;
+}
+
 // The releases to name, from the input; the guide's names when the input does not show them.
 Releases releases(const PlanContext& ctx, Runbook& runbook) {
   Releases r;
   if (const HelmRelease* base = ctx.helm.with_chart("base")) {
     r.base = base->name;
     r.base_ns = base->ns;
-  } else if (const HelmRelease* named = ctx.helm.find("istio-base", ctx.ns())) {
+  } else if (const HelmRelease* named = base_by_name(ctx)) {
+    // Release Secrets do not say their chart (it is inside the encoded release): a release of
+    // the control plane's namespace named like the guide's istio-base is taken for it.
     r.base = named->name;
     r.base_ns = named->ns;
+    if (named->name != "istio-base")
+      runbook.notes.push_back(fmt::format("No object in the input shows the base chart's release: the commands take "
+                                          "release {} in {}, by its name, for it.",
+                                          named->name, named->ns));
   } else {
     r.base = "istio-base";
     r.base_ns = ctx.ns();

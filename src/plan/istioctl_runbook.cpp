@@ -25,11 +25,11 @@ Step prepare(const PlanContext& ctx, const GuideRef& guide) {
   step.details.push_back(fmt::format("Download Istio {} and run the commands below from its directory, with its "
                                      "istioctl (`bin/istioctl`), unless a step names another release.",
                                      ctx.to.str()));
-  if (ctx.istio.installer != Installer::Istioctl)
+  if (ctx.installer != Installer::Istioctl)
     step.details.push_back(fmt::format("The input does not show istioctl's labels on the control plane (installer: {}); "
                                        "these steps are the istioctl guide's, which assumes Istio was installed with "
                                        "istioctl.",
-                                       installer_name(ctx.istio.installer)));
+                                       installer_name(ctx.installer)));
   return step;
 }
 

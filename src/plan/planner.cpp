@@ -65,14 +65,25 @@ std::vector<GatewayInstall> gateway_installs(const Snapshot& snapshot, const Hel
   return out;
 }
 
-void check_supported(const IstioInstallation& istio, const UpgradePlan& plan, const Version& to) {
-  if (istio.empty())
-    throw PlanError("the input shows no Istio control plane (no istiod or pilot Deployment): include the control plane's "
-                    "namespace (kubectl get deployments -n istio-system -o yaml)");
-  if (istio.installer == Installer::Operator)
+// How the old control plane was installed. detect_istio reads Helm's managed-by and heritage
+// labels; Helm also shows in the release annotations and chart labels of the control plane, and
+// in a release Secret named as its `release` label.
+Installer installer_of(const IstioInstallation& istio, const ControlPlane& plane, const HelmReleases& helm) {
+  if (istio.installer == Installer::Helm || istio.installer == Installer::Operator) return istio.installer;
+  for (const Resource* d : plane.deployments) {
+    if (d->label("helm.sh/chart") || d->annotation("meta.helm.sh/release-name")) return Installer::Helm;
+    if (std::optional<std::string_view> release = d->label("release"))
+      if (const HelmRelease* r = helm.find(*release, d->ns()); r != nullptr && r->evidence->kind() == "Secret")
+        return Installer::Helm;
+  }
+  return istio.installer;
+}
+
+void check_supported(Installer installer, const UpgradePlan& plan, const Version& to) {
+  if (installer == Installer::Operator)
     throw PlanError("the control plane is managed by the in-cluster Istio operator, whose upgrades follow its own guide; "
                     "upcheck plan writes runbooks for istioctl and Helm installations");
-  if (istio.installer == Installer::Helm && !guides::supports_helm_guide(to))
+  if (installer == Installer::Helm && !guides::supports_helm_guide(to))
     throw PlanError(fmt::format("--to {}: upcheck plan follows the Upgrade with Helm guide of Istio 1.12 and later (charts "
                                 "istio/base, istio/istiod, istio/gateway)",
                                 to.str()));
@@ -80,7 +91,7 @@ void check_supported(const IstioInstallation& istio, const UpgradePlan& plan, co
     throw PlanError(fmt::format("--to {}: canary upgrades install the new control plane as a revision, which Istio 1.6 "
                                 "introduced; use --method in-place",
                                 to.str()));
-  if (plan.method == UpgradeMethod::InPlace && istio.installer != Installer::Helm && !guides::supports_istioctl_upgrade(to))
+  if (plan.method == UpgradeMethod::InPlace && installer != Installer::Helm && !guides::supports_istioctl_upgrade(to))
     throw PlanError(fmt::format("--to {}: istioctl upgrades Istio in place from 1.4 on; before, follow the release's "
                                 "Upgrade Steps guide",
                                 to.str()));
@@ -100,7 +111,9 @@ Runbook plan_runbook(const PlanInput& input) {
   if (!plan.to) throw PlanError("plan needs --to: the release to upgrade to");
   const Version to = *plan.to;
   const IstioInstallation& istio = input.istio;
-  check_supported(istio, plan, to);
+  if (istio.empty())
+    throw PlanError("the input shows no Istio control plane (no istiod or pilot Deployment): include the control plane's "
+                    "namespace (kubectl get deployments -n istio-system -o yaml)");
 
   const bool canary = plan.method == UpgradeMethod::Canary;
   const std::string new_revision = !canary ? std::string() : plan.revision.empty() ? to.revision_name() : plan.revision;
@@ -110,9 +123,11 @@ Runbook plan_runbook(const PlanInput& input) {
     throw PlanError(fmt::format("--revision {} is the installed control plane's revision: a canary needs a new name",
                                 new_revision));
 
-  const DataPlane data_plane = read_data_plane(input.snapshot, revisions);
   const HelmReleases helm(input.snapshot);
-  PlanContext ctx{input.snapshot, istio, revisions, data_plane, helm, old_plane, to, plan.from, new_revision, false, {}};
+  const Installer installer = installer_of(istio, old_plane, helm);
+  check_supported(installer, plan, to);
+  const DataPlane data_plane = read_data_plane(input.snapshot, revisions);
+  PlanContext ctx{input.snapshot, istio, revisions, data_plane, helm, old_plane, installer, to, plan.from, new_revision, false, {}};
   if (!ctx.from)
     if (std::optional<VersionEvidence> v = old_plane.version()) ctx.from = v->version;
   for (const Resource* d : old_plane.deployments)
@@ -121,7 +136,7 @@ Runbook plan_runbook(const PlanInput& input) {
 
   Runbook runbook;
   runbook.method = plan.method;
-  runbook.installer = istio.installer;
+  runbook.installer = installer;
   runbook.from = ctx.from;
   runbook.to = to;
   runbook.control_plane_namespace = old_plane.ns;
@@ -132,7 +147,7 @@ Runbook plan_runbook(const PlanInput& input) {
     runbook.notes.push_back("Nothing in the input shows the installed release (no tagged istiod image): pass --from to "
                             "check the jump.");
 
-  if (istio.installer == Installer::Helm) {
+  if (installer == Installer::Helm) {
     if (canary)
       add_helm_canary(ctx, runbook);
     else

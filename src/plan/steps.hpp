@@ -30,6 +30,7 @@ struct PlanContext {
   const DataPlane& data_plane;
   const HelmReleases& helm;
   const ControlPlane& old_plane;
+  Installer installer = Installer::Unknown;   // of the old control plane
   Version to;
   std::optional<Version> from;
   std::string new_revision;           // canary only
