@@ -15,7 +15,9 @@ namespace upcheck::cli {
 namespace {
 
 cxxopts::Options plan_options() {
-  cxxopts::Options o("upcheck plan", "Write the step-by-step Istio upgrade of the cluster the inputs show.");
+  cxxopts::Options o("upcheck plan",
+                     "Write the step-by-step Istio upgrade of the cluster the inputs show (--to and --method are "
+                     "required; --revision defaults to the target, 1-21-2 for 1.21.2).");
   o.custom_help("--to VERSION --method canary|in-place [options]");
   o.add_options("Runbook")
       ("o,format", "markdown or json (default markdown)", cxxopts::value<std::string>())
