@@ -170,11 +170,12 @@ void add_istioctl_in_place(const PlanContext& ctx, Runbook& runbook) {
   const GuideRef guide = guides::in_place_guide(ctx.to);
 
   Step before = prepare(ctx, guide);
+  // The guides' warning names istiod from 1.5; before, "each component (except Citadel)".
   before.details.push_back(fmt::format(
       "The installed Istio must be at most one minor release below {}, and installed with istioctl. Traffic disruption "
-      "may occur during the upgrade: run at least two replicas of istiod and keep PodDisruptionBudgets at a minimum "
+      "may occur during the upgrade: run at least two replicas of {} and keep PodDisruptionBudgets at a minimum "
       "availability of 1.",
-      ctx.to.str()));
+      ctx.to.str(), ctx.to.minor_only() < Version{1, 5, std::nullopt, {}} ? "each component (except Citadel)" : "istiod"));
   if (ctx.old_has_revision_label && ctx.old_revision() != "default")
     before.details.push_back(fmt::format("The control plane is revision {}: `istioctl upgrade` is for in-place upgrades "
                                          "and not compatible with installations done with the --revision flag; use "
