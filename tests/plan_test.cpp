@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,13 @@ Run run_in(const fs::path& dir, std::vector<std::string> args) {
   r.out = out.str();
   r.err = err.str();
   return r;
+}
+
+// A scratch directory of this process: builds may run their tests at the same time.
+fs::path scratch_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("upcheck-plan-test-" + std::to_string(::getpid()) + "-" + name);
+  fs::create_directories(dir);
+  return dir;
 }
 
 fs::path plan_root() { return fs::path(testing::env_dir("UPCHECK_TESTDATA")) / "plan"; }
@@ -141,7 +149,7 @@ fs::path edited_input(const std::string& scenario, const std::string& drop_line,
   const size_t at = text->find(drop_line);
   REQUIRE_MESSAGE(at != std::string::npos, drop_line << " not in " << scenario);
   text->erase(at, drop_line.size());
-  fs::path dir = fs::temp_directory_path() / ("upcheck-plan-test-" + name);
+  fs::path dir = scratch_dir(name);
   fs::create_directories(dir);
   testing::write_file((dir / "input.yaml").string(), *text);
   return dir;
@@ -307,7 +315,7 @@ TEST_CASE("plan: usage and input errors exit 2 with no runbook") {
   expect_usage_error({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "--remove-revision", "1-19-0", "input.yaml"},
                      "no control plane of that revision");
   // An input with errors is refused, as migrate refuses it.
-  const fs::path broken = fs::temp_directory_path() / "upcheck-plan-test-broken";
+  const fs::path broken = scratch_dir("broken");
   fs::create_directories(broken);
   testing::write_file((broken / "broken.yaml").string(), "apiVersion: v1\nkind: [\n");
   Run r = run_in(broken, {"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "broken.yaml"});
@@ -318,7 +326,7 @@ TEST_CASE("plan: usage and input errors exit 2 with no runbook") {
 
 TEST_CASE("--output writes the runbook to a file") {
   const fs::path example = plan_root() / "istioctl-canary";
-  const fs::path file = fs::temp_directory_path() / "upcheck-plan-test-runbook.md";
+  const fs::path file = scratch_dir("output") / "runbook.md";
   std::vector<std::string> args = scenario_args(example);
   args.insert(args.begin() + 1, {"--output", file.string()});
   Run r = run_in(example, args);
@@ -327,14 +335,14 @@ TEST_CASE("--output writes the runbook to a file") {
   std::optional<std::string> written = testing::read_file(file.string());
   REQUIRE(written);
   CHECK(*written == testing::read_file((example / "expected.md").string()).value_or(""));
-  fs::remove(file);
+  fs::remove_all(file.parent_path());
 }
 
 namespace {
 
 // A scratch directory holding one input file.
 fs::path scratch_input(const std::string& name, const std::string& yaml) {
-  fs::path dir = fs::temp_directory_path() / ("upcheck-plan-test-" + name);
+  fs::path dir = scratch_dir(name);
   fs::create_directories(dir);
   testing::write_file((dir / "input.yaml").string(), yaml);
   return dir;
