@@ -469,3 +469,48 @@ metadata:
   CHECK(runbook["notes"].dump().find("release mesh-base in mesh-system, by its name") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("workloads that ask for injection themselves move after the default revision does") {
+  const fs::path dir = scratch_input("self-selecting", istiod("default", "1.20.3") + R"(apiVersion: v1
+kind: Namespace
+metadata: {name: jobs}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: jobs}
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata:
+      labels: {app: worker, sidecar.istio.io/inject: "true"}
+    spec:
+      containers: [{name: worker, image: registry.example.com/worker:3}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: worker-6d4cf56db6-x2x9q
+  namespace: jobs
+  labels: {app: worker, sidecar.istio.io/inject: "true"}
+  annotations: {sidecar.istio.io/status: '{"containers":["istio-proxy"],"revision":"default"}'}
+spec:
+  containers:
+  - {name: worker, image: registry.example.com/worker:3}
+  - {name: istio-proxy, image: docker.io/istio/proxyv2:1.20.3}
+status: {phase: Running}
+)");
+  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
+  INFO(r.err);
+  const json runbook = json::parse(r.out);
+  std::vector<std::string> ids;
+  for (const json& step : runbook["steps"]) ids.push_back(step["id"].get<std::string>());
+  const auto at = [&](const std::string& id) { return std::find(ids.begin(), ids.end(), id) - ids.begin(); };
+  REQUIRE(contains(ids, "move-workloads/jobs"));
+  REQUIRE(contains(ids, "set-default-revision"));
+  CHECK(at("set-default-revision") < at("move-workloads/jobs"));
+  CHECK(at("move-workloads/jobs") < at("uninstall-old-control-plane"));
+  const json* step = step_with_id(runbook, "move-workloads/jobs");
+  CHECK(step->at("commands") == json::array({"kubectl rollout restart deployment/worker -n jobs"}));
+  CHECK(step->at("details")[0].get<std::string>().find("the previous step moved: restart them now") != std::string::npos);
+  fs::remove_all(dir);
+}

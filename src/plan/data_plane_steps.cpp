@@ -132,7 +132,7 @@ void add_namespace_moves(const PlanContext& ctx, Runbook& runbook) {
                                         fmt::join(elsewhere, ", ")));
 }
 
-void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook) {
+void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook, DefaultMove default_move) {
   for (const MeshNamespace& m : ctx.data_plane.namespaces) {
     if (m.selected_by_labels || (m.workloads.empty() && m.not_restartable.empty())) continue;
     Step step;
@@ -147,7 +147,10 @@ void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook) {
         "revision: change the label to {} where the workload is defined (the change rolls it out). The others follow "
         "the default revision{}.",
         m.name, ctx.old_revision(), ctx.new_revision,
-        ctx.old_is_default() ? ", which the previous step moved; restart them" : ""));
+        default_move == DefaultMove::Before  ? ", which the previous step moved: restart them now"
+        : default_move == DefaultMove::After ? fmt::format(": restart them once {} is the default (the last step)",
+                                                           ctx.new_revision)
+                                             : std::string()));
     add_restart_commands(ctx, m, step);
     runbook.steps.push_back(std::move(step));
   }

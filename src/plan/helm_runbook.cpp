@@ -165,7 +165,7 @@ void add_helm_canary(const PlanContext& ctx, Runbook& runbook) {
   }
 
   add_namespace_moves(ctx, runbook);
-  add_self_selecting_workloads(ctx, runbook);
+  add_self_selecting_workloads(ctx, runbook, ctx.old_is_default() ? DefaultMove::After : DefaultMove::None);
 
   Step uninstall;
   uninstall.id = "uninstall-old-control-plane";

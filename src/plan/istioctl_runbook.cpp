@@ -91,7 +91,8 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
 
   add_namespace_moves(ctx, runbook);
 
-  if (ctx.old_is_default() && guides::supports_default_tag(ctx.to)) {
+  const bool move_default = ctx.old_is_default() && guides::supports_default_tag(ctx.to);
+  if (move_default) {
     Step default_tag;
     default_tag.id = "set-default-revision";
     default_tag.role = StepRole::DefaultRevision;
@@ -105,7 +106,7 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
     default_tag.commands.push_back(guides::set_tag(ctx.to, "default", rev, ctx.revisions.tags().count("default") != 0));
     runbook.steps.push_back(std::move(default_tag));
   }
-  add_self_selecting_workloads(ctx, runbook);
+  add_self_selecting_workloads(ctx, runbook, move_default ? DefaultMove::Before : DefaultMove::None);
 
   Step uninstall;
   uninstall.id = "uninstall-old-control-plane";

@@ -54,7 +54,10 @@ void add_helm_in_place(const PlanContext& ctx, Runbook& runbook);
 // revision tag) at the new revision, restart what runs injected sidecars there, verify.
 void add_namespace_moves(const PlanContext& ctx, Runbook& runbook);
 // Workloads whose pods choose their revision themselves (labels on the pods, not the namespace).
-void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook);
+// Those that name no revision follow the default revision, which the runbook moves before them,
+// after them (Helm moves it last), or not at all.
+enum class DefaultMove : uint8_t { Before, After, None };
+void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook, DefaultMove default_move);
 // The way back from those moves, for the rollback section.
 Step move_namespaces_back(const PlanContext& ctx);
 // In place: restart every namespace's injected workloads so that they get the new proxy.
