@@ -106,5 +106,27 @@ expect_status 2 "explain unknown" "$up" explain nope
 expect_status 0 "--version" "$up" --version
 contains "$tmp/out" "upcheck " "--version prints the version"
 
+# plan: the runbook on stdout, exit 1 while a blocking finding stands, 2 for usage errors.
+example=$root/examples/istio-1.20-canary-cluster.yaml
+expect_status 1 "plan with blocking findings" "$up" plan --no-config --to 1.21.2 --method canary "$example"
+contains "$tmp/out" "kubectl label namespace shop istio-injection- istio.io/rev=1-21-2" "plan moves the namespace"
+lacks "$tmp/out" "upcheck: " "plan prints nothing but the runbook on stdout"
+expect_status 1 "plan -o json" "$up" plan --no-config --to 1.21.2 --method canary -o json "$example"
+contains "$tmp/out" '"exitCode": 1' "plan -o json summarizes the exit status"
+"$up" plan --no-config --to 1.21.2 --method canary --stdin-filename cluster.yaml - <"$example" >"$tmp/stdin-runbook.md" 2>/dev/null
+contains "$tmp/stdin-runbook.md" '`cluster.yaml`' "plan reads standard input"
+expect_status 2 "plan without --method" "$up" plan --no-config --to 1.21.2 "$example"
+expect_status 2 "plan of an unknown release" "$up" plan --no-config --to 1.99 --method canary "$example"
+expect_status 2 "plan for a release before canaries" "$up" plan --no-config --to 1.5 --method canary "$example"
+contains "$tmp/err" "Istio 1.6" "plan says why"
+# .upcheck.yaml's format is check's: plan keeps writing Markdown.
+mkdir -p "$tmp/planrepo"
+printf 'format: sarif\nmethod: canary\n' >"$tmp/planrepo/.upcheck.yaml"
+(cd "$tmp/planrepo" && "$up" plan --to 1.21.2 "$example" >"$tmp/out" 2>"$tmp/err")
+[ $? = 1 ] && pass || fail "plan with check's config: $(head -3 "$tmp/err")"
+contains "$tmp/out" "# Upgrade runbook" "plan ignores the config's report format and takes its method"
+expect_status 0 "plan --help" "$up" plan --help
+contains "$tmp/out" "--remove-revision" "plan --help lists the plan options"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -194,9 +194,10 @@ Version release_version(const std::string& flag, const std::string& text) {
 }
 
 std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config,
-                                  std::ostream& err) {
+                                  std::ostream& err, const PlanCompletion& complete_plan) {
   const cxxopts::ParseResult& args = settings.args();
   UpgradePlan plan = build_plan(settings, config);
+  if (complete_plan) complete_plan(plan);
   RuleSelection selection{settings.list("select"), settings.list("ignore")};
   if (std::vector<std::string> unknown = selection.unknown(all_rules()); !unknown.empty())
     throw UsageError(fmt::format("--select/--ignore: no rule or category named {} (see `upcheck rules`)",

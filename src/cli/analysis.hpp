@@ -5,6 +5,7 @@
 
 #include <cxxopts.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -55,8 +56,11 @@ struct Analysis {
 // Builds the plan and the rule selection (UsageError on a bad one), loads the inputs, detects the
 // installed Istio, runs the selected rules and gathers errors and notices, sorted.
 // A progress line goes to `err` when it is the terminal's stderr and the input is large.
+// `complete_plan` lets a command check the plan or fill in its defaults (plan's --revision) before
+// the rules read it.
+using PlanCompletion = std::function<void(UpgradePlan&)>;
 std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config,
-                                  std::ostream& err);
+                                  std::ostream& err, const PlanCompletion& complete_plan = {});
 
 // `--from`/`--to`: a version upcheck's release table knows. Throws UsageError.
 Version release_version(const std::string& flag, const std::string& text);

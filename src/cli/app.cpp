@@ -12,6 +12,7 @@
 #include "cli/check_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/collect_command.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/usage_error.hpp"
 #include "report/rule_docs.hpp"
 #include "version.hpp"
@@ -31,11 +32,14 @@ constexpr std::string_view kUsage =
     "  upcheck collect --output FILE [--context C] [--kubeconfig F] [--kubectl PATH]\n"
     "                                       gather what the rules read from a cluster with your kubectl,\n"
     "                                       into one snapshot for check (Secret data never included)\n"
+    "  upcheck plan --to VERSION --method canary|in-place [options] INPUT...\n"
+    "                                       the step-by-step upgrade of this cluster as Markdown (or -o json),\n"
+    "                                       from Istio's guides, blocking findings at the steps they block\n"
     "  upcheck rules [-o text|json|markdown]  list every rule\n"
     "  upcheck explain RULE                 what a rule checks, why, and how to fix it (name or code)\n"
     "  upcheck --version\n"
     "\n"
-    "Run `upcheck COMMAND --help` for the options of check, migrate and collect.\n";
+    "Run `upcheck COMMAND --help` for the options of check, migrate, plan and collect.\n";
 
 int rules_command(const std::vector<std::string>& args, std::ostream& out) {
   cxxopts::Options options("upcheck rules", "List every rule.");
@@ -130,6 +134,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (command == "check") return check_command(rest, out, err);
     if (command == "migrate") return migrate_command(rest, out, err);
     if (command == "collect") return collect_command(rest, out, err);
+    if (command == "plan") return plan_command(rest, out, err);
     if (command == "rules") return rules_command(rest, out);
     if (command == "explain") return explain_command(rest, out);
     if (!command.empty() && command.front() == '-' && command != "-") return check_command(args, out, err);

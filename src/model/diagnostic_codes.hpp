@@ -40,6 +40,7 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
     {"helm-release-undecodable", false, "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"},
     {"input-lacks-kind", false, "a rule needed objects of a kind the input has none of: dump them too"},
+    {"installed-version-unknown", false, "a control plane (or the whole input) shows no version, and no --from: the upgrade path is not checked for it"},
     {"items-read-as-objects", false, "an object that is not a List had `items`, which were read as objects"},
     {"missing-kind", false, "an object without apiVersion or kind; skipped"},
     {"no-installation-detected", false, "no Istio control plane, and no --from: version rules had nothing to judge"},
