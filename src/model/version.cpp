@@ -1,5 +1,7 @@
 #include "model/version.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 
 namespace upcheck {
@@ -45,9 +47,11 @@ int Version::minors_to(const Version& to) const {
 }
 
 std::string Version::str() const {
-  std::string out = std::to_string(major) + "." + std::to_string(minor);
-  if (patch) out += "." + std::to_string(*patch);
-  if (!prerelease.empty()) out += "-" + prerelease;
+  // fmt rather than chained std::string additions, which GCC 12 misreads as overlapping copies
+  // (a -Wrestrict false positive).
+  std::string out = fmt::format("{}.{}", major, minor);
+  if (patch) out += fmt::format(".{}", *patch);
+  if (!prerelease.empty()) out += fmt::format("-{}", prerelease);
   return out;
 }
 
