@@ -1,5 +1,7 @@
 #include "plan/helm_releases.hpp"
 
+#include "model/helm_release.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -50,10 +52,10 @@ HelmReleases::HelmReleases(const Snapshot& snapshot) {
     if (auto chart = object.label("helm.sh/chart")) std::tie(release.chart, release.chart_version) = split_chart_label(*chart);
     add(std::move(release));
   }
-  for (const Resource* secret : snapshot.of_kind("Secret")) {
-    if (secret->root()["type"].text() != "helm.sh/release.v1" || secret->label("owner").value_or("") != "helm") continue;
-    std::string_view name = secret->label("name").value_or("");
-    if (!name.empty()) add(HelmRelease{std::string(name), std::string(secret->ns()), {}, {}, secret});
+  // Release records (decoded by the loader, or upcheck collect's stubs) know their chart too.
+  for (const upcheck::HelmRelease& record : current_helm_releases(snapshot)) {
+    const HelmReleaseSummary& s = record.summary;
+    if (!s.name.empty()) add(HelmRelease{s.name, s.ns, s.chart, s.chart_version, record.record});
   }
   for (auto& entry : found) releases_.push_back(std::move(entry.second));
 }

@@ -2,8 +2,8 @@
 // the guide's examples (istio-base, istiod, istio-ingress). Helm 3 annotates every object it creates
 // with `meta.helm.sh/release-name` and `-namespace`, the Istio charts label them
 // `helm.sh/chart: <chart>-<version>`, and each release revision is a Secret
-// `sh.helm.release.v1.<release>.v<N>` of type helm.sh/release.v1 labelled name=<release>, owner=helm.
-// Only labels and annotations are read: the loader never keeps a Secret's data.
+// `sh.helm.release.v1.<release>.v<N>` of type helm.sh/release.v1, whose summary (chart, version)
+// the loader decodes (model/helm_release.hpp). No Secret data is read here: the loader keeps none.
 #pragma once
 
 #include <optional>
