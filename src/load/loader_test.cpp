@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -650,4 +651,23 @@ metadata:
   CHECK(s.status == "deployed");
   CHECK(s.values.global_tag == "1.20.3");
   CHECK(s.values.revision_tags == std::vector<std::string>{"stable"});
+}
+
+TEST_CASE("duplicate keys of a huge mapping are found in linear time, against their first occurrence") {
+  TempDir dir;
+  std::string text = "apiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata:\n  name: keys\nspec:\n";
+  for (int i = 0; i < 200'000; ++i) text += "  k" + std::to_string(i) + ": 1\n";
+  text += "  k7: 2\n  k7: 3\n";
+  std::string path = dir.write("keys.yaml", text);
+  const auto start = std::chrono::steady_clock::now();
+  LoadResult r = load_paths({path});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(r.resources.size() == 1);
+  CHECK(r.resources[0].spec()["k7"].text() == "3");
+  REQUIRE(r.notices.size() == 2);
+  CHECK(r.notices[0].mark == Mark{200'006, 3});
+  CHECK(r.notices[0].message.find("first at line 13, column 3") != std::string::npos);
+  CHECK(r.notices[1].mark == Mark{200'007, 3});
+  CHECK(r.notices[1].message.find("first at line 13, column 3") != std::string::npos);
+  CHECK(seconds < 30);   // a hang guard, not a benchmark: comparing every pair of keys took over a minute
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <unordered_set>
@@ -185,38 +186,49 @@ bool same_key(std::string_view a, std::string_view b) {
   return a.size() == b.size() && (a.empty() || (a.front() == b.front() && a == b));
 }
 
-// Reports each duplicate key of every mapping once. `keys` is scratch space shared down the
-// recursion (each mapping uses the part past what its ancestors hold).
-void find_duplicate_keys(const Tree& tree, uint32_t index, std::vector<uint32_t>& keys,
-                         std::vector<std::pair<NodeRef, NodeRef>>& found) {
-  const Node& node = tree.node(index);
-  const uint32_t end = index + node.subtree_size();
-  if (node.type() == NodeType::Seq) {
-    for (uint32_t element = index + 1; element < end; element += tree.node(element).subtree_size())
-      find_duplicate_keys(tree, element, keys, found);
-    return;
-  }
-  if (node.type() != NodeType::Map) return;
+// Finds the duplicate keys of one mapping, each paired with the key's first occurrence. A
+// mapping may hold a million keys: past a handful they are sorted rather than compared pairwise.
+void find_duplicates_in_map(const Tree& tree, uint32_t index, std::vector<std::pair<std::string_view, uint32_t>>& keys,
+                            std::vector<std::pair<NodeRef, NodeRef>>& found) {
+  constexpr size_t kPairwiseUpTo = 16;
   auto text_of = [&](uint32_t i) {
     const Node& n = tree.node(i);
     return n.type() == NodeType::Scalar ? tree.text(n) : std::string_view{};
   };
-  const size_t base = keys.size();
+  keys.clear();
+  const uint32_t end = index + tree.node(index).subtree_size();
   for (uint32_t key = index + 1; key < end;) {
     const uint32_t value = key + tree.node(key).subtree_size();
-    const std::string_view text = text_of(key);
-    if (tree.node(key).type() == NodeType::Scalar) {
-      for (size_t i = base; i < keys.size(); ++i)
-        if (same_key(text_of(keys[i]), text)) {
-          found.emplace_back(NodeRef(&tree, keys[i]), NodeRef(&tree, key));
-          break;
-        }
-    }
-    keys.push_back(key);
-    find_duplicate_keys(tree, value, keys, found);
+    keys.emplace_back(text_of(key), key);
     key = value + tree.node(value).subtree_size();
   }
-  keys.resize(base);
+  auto report = [&](uint32_t first, uint32_t again) {
+    if (tree.node(again).type() == NodeType::Scalar) found.emplace_back(NodeRef(&tree, first), NodeRef(&tree, again));
+  };
+  if (keys.size() <= kPairwiseUpTo) {
+    for (size_t i = 1; i < keys.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (same_key(keys[j].first, keys[i].first)) {
+          report(keys[j].second, keys[i].second);
+          break;
+        }
+    return;
+  }
+  std::sort(keys.begin(), keys.end());  // by text, then by position: each run starts at its first
+  for (size_t run = 0; run < keys.size();) {
+    size_t next = run + 1;
+    for (; next < keys.size() && keys[next].first == keys[run].first; ++next) report(keys[run].second, keys[next].second);
+    run = next;
+  }
+}
+
+// Reports each duplicate key of every mapping once, in document order of the repeated key.
+void find_duplicate_keys(const Tree& tree, std::vector<std::pair<NodeRef, NodeRef>>& found) {
+  std::vector<std::pair<std::string_view, uint32_t>> keys;
+  for (uint32_t i = 0; i < tree.node_count(); ++i)
+    if (tree.node(i).type() == NodeType::Map) find_duplicates_in_map(tree, i, keys, found);
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.second.index() < b.second.index(); });
 }
 
 }  // namespace
@@ -670,8 +682,7 @@ void ObjectAssembler::finish_object() {
            fmt::format("the items of this {} were read as objects of their own", final_kind));
 
   std::vector<std::pair<NodeRef, NodeRef>> duplicates;
-  std::vector<uint32_t> keys;
-  find_duplicate_keys(scratch, 0, keys, duplicates);
+  find_duplicate_keys(scratch, duplicates);
   for (auto& [first, second] : duplicates)
     notice(second.mark(), "duplicate-key",
            fmt::format("duplicate key '{}' (first at line {}, column {}): kubectl apply will fail, as strict field "
