@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -53,6 +54,15 @@ class Walker {
       out_.issues.push_back(
           {display, "directory-loop", "directory loop through symlinks: this directory contains itself; skipped", true});
       return 0;
+    }
+    // Symlinks can lead to one directory along many paths: a few dozen of them, each pointing
+    // twice at the next, make millions. Each directory is read once.
+    auto [walked, first_time] = walked_.emplace(id, Walked{display, 0});
+    if (!first_time) {
+      out_.issues.push_back({display, "duplicate-directory",
+                             "the same directory as " + walked->second.display + " (through a symlink), already read; skipped",
+                             false});
+      return walked->second.found;   // found already, under the other path
     }
     DIR* dir = ::opendir(open.c_str());
     if (dir == nullptr) {
@@ -100,11 +110,17 @@ class Walker {
       }
     }
     ancestors.erase(id);
+    walked_[id].found = found;
     return found;
   }
 
  private:
+  struct Walked {
+    std::string display;   // the path it was read under
+    size_t found = 0;      // manifests below it
+  };
   WalkResult& out_;
+  std::map<DirId, Walked> walked_;
 };
 
 }  // namespace

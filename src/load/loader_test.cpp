@@ -671,3 +671,24 @@ TEST_CASE("duplicate keys of a huge mapping are found in linear time, against th
   CHECK(r.notices[1].message.find("first at line 13, column 3") != std::string::npos);
   CHECK(seconds < 30);   // a hang guard, not a benchmark: comparing every pair of keys took over a minute
 }
+
+TEST_CASE("symlinks fanning out to millions of paths: each directory is read once") {
+  TempDir dir;
+  // level0 -> two links to level1 -> two links to level2 ... 2^24 paths to the last level.
+  constexpr int kLevels = 24;
+  for (int level = 0; level <= kLevels; ++level) fs::create_directories(dir.path / ("level" + std::to_string(level)));
+  for (int level = 0; level < kLevels; ++level)
+    for (const char* link : {"left", "right"})
+      fs::create_directory_symlink(dir.path / ("level" + std::to_string(level + 1)),
+                                   dir.path / ("level" + std::to_string(level)) / link);
+  dir.write("level" + std::to_string(kLevels) + "/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: deepest}\n");
+  const auto start = std::chrono::steady_clock::now();
+  LoadResult r = load_paths({(dir.path / "level0").string()});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.resources.size() == 1);
+  CHECK(r.errors.empty());
+  size_t revisits = 0;
+  for (const Diagnostic& d : r.notices) revisits += d.code == "duplicate-directory";
+  CHECK(revisits == kLevels);
+  CHECK(seconds < 5);
+}

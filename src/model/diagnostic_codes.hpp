@@ -37,6 +37,7 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     // Notices: worth knowing, not a finding, never a change of exit status.
     {"api-target-assumed", false, "deprecated-api-version judged API versions against the newest release it knows, as --to-kubernetes (or --to) was not given"},
     {"complex-key", false, "a mapping key that is not a scalar; skipped"},
+    {"duplicate-directory", false, "a directory reached again through a symlink; read once"},
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
     {"helm-release-undecodable", false, "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"},
     {"input-lacks-kind", false, "a rule needed objects of a kind the input has none of: dump them too"},
