@@ -92,8 +92,12 @@ load::LoadOptions build_load_options(const Settings& settings) {
   limits.max_document_bytes = settings.number<size_t>("max-document-bytes").value_or(limits.max_document_bytes);
   limits.max_alias_nodes = settings.number<size_t>("max-alias-nodes").value_or(limits.max_alias_nodes);
   limits.max_objects = settings.number<size_t>("max-objects").value_or(limits.max_objects);
+  limits.max_input_bytes = settings.number<size_t>("max-input-bytes").value_or(limits.max_input_bytes);
   if (limits.max_depth == 0 || limits.max_depth > load::LoadLimits::kMaxDepthCeiling)
     throw UsageError(fmt::format("--max-depth must be between 1 and {}", load::LoadLimits::kMaxDepthCeiling));
+  if (limits.max_document_bytes > load::LoadLimits::kMaxDocumentBytesCeiling)
+    throw UsageError(
+        fmt::format("--max-document-bytes must be at most {}", load::LoadLimits::kMaxDocumentBytesCeiling));
   limits.max_scalar_bytes = std::min<size_t>(limits.max_scalar_bytes, Node::kMaxTextLength);
   return load_options;
 }
@@ -125,6 +129,8 @@ void add_analysis_options(cxxopts::Options& o) {
       ("max-alias-nodes", "most nodes alias expansion may copy into one object (default 100000)",
        cxxopts::value<std::string>())
       ("max-objects", "most objects in the whole input (default 10000000)", cxxopts::value<std::string>())
+      ("max-input-bytes", "most bytes one input may hold, after decompression (default 32 GiB)",
+       cxxopts::value<std::string>())
       ("inputs", "files, directories, or - for standard input", cxxopts::value<std::vector<std::string>>());
   o.add_options()("h,help", "this help");
   o.parse_positional({"inputs"});

@@ -1,8 +1,10 @@
 // Bounds on what one input may cost, so that no bytes can hang upcheck or exhaust memory.
-// The defaults are far above any real cluster: a Kubernetes object is at most ~1.5 MiB in etcd.
+// The defaults are far above any real cluster: a Kubernetes object is at most ~1.5 MiB in etcd,
+// and etcd's whole database at most 8 GiB.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace upcheck::load {
 
@@ -12,9 +14,16 @@ struct LoadLimits {
   size_t max_document_bytes = 64u << 20;       // one YAML document, List item or JSON item
   size_t max_alias_nodes = 100'000;            // nodes copied by alias expansion, per object
   size_t max_objects = 10'000'000;             // objects in the whole input
+  uint64_t max_input_bytes = uint64_t{32} << 30;  // one input, after decompression (a gzip bomb)
 
   // Upper bounds for the flags: beyond them the limits stop protecting anything.
   static constexpr size_t kMaxDepthCeiling = 10'000;
+  // Chunks address their bytes with 32-bit offsets.
+  static constexpr size_t kMaxDocumentBytesCeiling = size_t{1} << 31;
 };
+
+// Of each diagnostic code, one input lists this many; the rest are counted in one notice. Input
+// made of millions of tiny broken documents then costs a count, not millions of messages.
+inline constexpr size_t kListedDiagnosticsPerCode = 1000;
 
 }  // namespace upcheck::load

@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <queue>
 #include <thread>
 
@@ -18,12 +19,14 @@
 #include "load/chunk_parser.hpp"
 #include "load/input_walk.hpp"
 #include "load/json_splitter.hpp"
+#include "load/result_merger.hpp"
 #include "load/yaml_splitter.hpp"
 
 namespace upcheck::load {
 namespace {
 
 constexpr size_t kSniffBytes = 64u << 10;
+constexpr size_t kBinarySniffBytes = 1024;
 
 // Worker threads that parse chunks. Results are collected in submission order by the caller, so
 // the output never depends on which thread finished first.
@@ -84,20 +87,33 @@ std::future<ParseOutput> ready(ParseOutput out) {
 
 // What the merge step needs to know about a chunk beyond its parse output.
 struct Pending {
+  uint32_t file = 0;
   std::future<ParseOutput> output;
   bool unrendered_template = false;   // a walked file with `{{`: syntax errors become a notice
 };
 
+// The first bytes, to recognise the format. A source that fails stops the prefix short; it fails
+// again for the splitter, which reports it after what came before.
 std::string read_prefix(ByteSource& source) {
   std::string prefix(kSniffBytes, '\0');
   size_t got = 0;
-  while (got < prefix.size()) {
-    size_t n = source.read(prefix.data() + got, prefix.size() - got);
-    if (n == 0) break;
-    got += n;
+  try {
+    while (got < prefix.size()) {
+      size_t n = source.read(prefix.data() + got, prefix.size() - got);
+      if (n == 0) break;
+      got += n;
+    }
+  } catch (const InputError&) {
   }
   prefix.resize(got);
   return prefix;
+}
+
+// Binary formats (images, archives, executables) put NUL bytes in their first bytes. A NUL
+// further on is a corrupt text file: libyaml then reports it where it is, and the documents
+// around it are still read.
+bool looks_binary(std::string_view prefix) {
+  return prefix.substr(0, kBinarySniffBytes).find('\0') != std::string_view::npos;
 }
 
 // JSON when the first character opens an object or array the way JSON does (`{"`, `{}`, `[`),
@@ -115,35 +131,32 @@ bool looks_like_json(std::string_view prefix) {
 class Loader {
  public:
   Loader(const LoadOptions& options, LoadResult& result)
-      : options_(options), result_(result), in_flight_limit_(options.jobs + 1) {
+      : options_(options), result_(result), in_flight_limit_(options.jobs + 1), merger_(result, options.limits.max_objects) {
     if (options.jobs > 1) pool_ = std::make_unique<ParsePool>(options.jobs);
   }
 
   void load_file(const InputFile& input) {
-    const auto file = static_cast<uint32_t>(result_.files.size());
-    result_.files.push_back({input.display_path, input.open_path == "-"});
+    const uint32_t file = add_file(input.display_path, input.open_path == "-");
+    if (merger_.objects_exhausted()) return;  // nothing more is read; the file is still named
+    std::unique_ptr<ByteSource> source;
     try {
-      std::unique_ptr<ByteSource> source = open_byte_source(input.open_path);
-      std::string prefix = read_prefix(*source);
-      if (std::memchr(prefix.data(), '\0', prefix.size()) != nullptr) {
-        error_only(file, "binary-input", "a binary file (it holds NUL bytes), not a YAML or JSON manifest");
-        return;
-      }
-      if (looks_like_json(prefix)) {
-        JsonSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), true, input, source.get());
-      } else {
-        YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        while (std::optional<Chunk> chunk = splitter.next()) submit(std::move(*chunk), false, input, source.get());
-      }
-      bytes_done_ += source->position();
+      source = open_byte_source(input.open_path, input.from_directory_walk);
     } catch (const InputError& e) {
-      error_only(file, "unreadable-input", e.what());
+      error_only(file, e.code(), e.what());
+      return;
     }
+    load_source(file, std::move(source), input.from_directory_walk);
+  }
+
+  void load_bytes(const std::string& name, std::string_view bytes) {
+    const uint32_t file = add_file(name, false);
+    if (merger_.objects_exhausted()) return;
+    load_source(file, memory_byte_source(bytes), false);
   }
 
   void finish() {
     while (!in_flight_.empty()) merge_front();
+    merger_.finish();
   }
 
   // For the progress line: the inputs' size on disk (compressed for .gz; stdin counts nothing).
@@ -157,17 +170,54 @@ class Loader {
   }
 
  private:
+  uint32_t add_file(const std::string& display_path, bool from_stdin) {
+    const auto file = static_cast<uint32_t>(result_.files.size());
+    result_.files.push_back({display_path, from_stdin});
+    return file;
+  }
+
+  void load_source(uint32_t file, std::unique_ptr<ByteSource> opened, bool from_directory_walk) {
+    std::unique_ptr<ByteSource> source = limit_byte_source(std::move(opened), options_.limits.max_input_bytes);
+    try {
+      std::string prefix = read_prefix(*source);
+      if (looks_binary(prefix)) {
+        error_only(file, "binary-input", "a binary file (NUL bytes in its first KiB), not a YAML or JSON manifest");
+        return;
+      }
+      if (looks_like_json(prefix)) {
+        JsonSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
+        split(splitter, true, from_directory_walk, *source);
+      } else {
+        YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
+        split(splitter, false, from_directory_walk, *source);
+      }
+    } catch (const InputError& e) {
+      error_only(file, e.code(), e.what());
+    }
+    bytes_done_ += source->position();
+  }
+
+  template <typename Splitter>
+  void split(Splitter& splitter, bool json, bool from_directory_walk, const ByteSource& source) {
+    while (!merger_.objects_exhausted()) {
+      std::optional<Chunk> chunk = splitter.next();
+      if (!chunk) return;
+      submit(std::move(*chunk), json, from_directory_walk, &source);
+    }
+  }
+
   void error_only(uint32_t file, std::string code, std::string message) {
     ParseOutput out;
     out.errors.push_back({file, {}, std::move(code), std::move(message)});
-    enqueue({ready(std::move(out)), false});
+    enqueue({file, ready(std::move(out)), false});
   }
 
   // Chunks from the JSON splitter go to simdjson; the YAML splitter's to libyaml, which reads a
   // JSON document among YAML ones too.
-  void submit(Chunk chunk, bool json, const InputFile& input, const ByteSource* source) {
+  void submit(Chunk chunk, bool json, bool from_directory_walk, const ByteSource* source) {
     Pending pending;
-    pending.unrendered_template = input.from_directory_walk && chunk.bytes.find("{{") != std::string::npos;
+    pending.file = chunk.file;
+    pending.unrendered_template = from_directory_walk && chunk.bytes.find("{{") != std::string::npos;
     auto parse = [chunk = std::move(chunk), json, this]() {
       return json ? parse_json_chunk(chunk, options_.limits, &objects_)
                   : parse_yaml_chunk(chunk, options_.limits, &objects_);
@@ -178,7 +228,7 @@ class Loader {
       pending.output = ready(parse());
     }
     enqueue(std::move(pending));
-    if (options_.progress) options_.progress(bytes_done_ + source->position(), result_.resources.size(), total_bytes_);
+    if (options_.progress) options_.progress(bytes_done_ + source->position(), objects_.load(), total_bytes_);
   }
 
   void enqueue(Pending pending) {
@@ -194,16 +244,15 @@ class Loader {
         std::any_of(out.errors.begin(), out.errors.end(),
                     [](const Diagnostic& d) { return d.code == "yaml-syntax" || d.code == "json-syntax"; })) {
       // Whatever parsed of a template is not what the chart renders: keep none of it.
-      result_.notices.push_back(
-          {out.errors.front().file, {}, "skipped-template",
+      ParseOutput skipped;
+      skipped.notices.push_back(
+          {pending.file, {}, "skipped-template",
            "an unrendered Helm template ({{ }}), not a manifest; skipped (check the output of `helm template` "
            "instead)"});
+      merger_.add(pending.file, std::move(skipped));
       return;
     }
-    for (Resource& r : out.resources) result_.resources.push_back(std::move(r));
-    for (Diagnostic& d : out.errors) result_.errors.push_back(std::move(d));
-    for (Diagnostic& d : out.notices) result_.notices.push_back(std::move(d));
-    for (std::string& k : out.collected_kinds) result_.collected_kinds.insert(std::move(k));
+    merger_.add(pending.file, std::move(out));
   }
 
   const LoadOptions& options_;
@@ -211,7 +260,8 @@ class Loader {
   size_t in_flight_limit_;
   std::unique_ptr<ParsePool> pool_;
   std::deque<Pending> in_flight_;
-  std::atomic<size_t> objects_{0};
+  std::atomic<size_t> objects_{0};   // built by the parsers, for progress
+  ResultMerger merger_;
   uint64_t bytes_done_ = 0;
   uint64_t total_bytes_ = 0;
 };
@@ -231,6 +281,15 @@ LoadResult load_inputs(const std::vector<std::string>& paths, const LoadOptions&
   for (const InputFile& input : walk.files) loader.load_file(input);
   loader.finish();
   for (const WalkIssue& issue : walk.issues) loader.add_issue(issue);
+  return result;
+}
+
+LoadResult load_buffer(const std::string& name, std::string_view bytes, const LoadOptions& options) {
+  LoadResult result;
+  Loader loader(options, result);
+  loader.set_total_bytes(bytes.size());
+  loader.load_bytes(name, bytes);
+  loader.finish();
   return result;
 }
 

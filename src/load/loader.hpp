@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "load/limits.hpp"
@@ -35,5 +36,9 @@ struct LoadResult {
 // one, the line and column), and every other input is still read. The result is the same for
 // any number of jobs.
 LoadResult load_inputs(const std::vector<std::string>& paths, const LoadOptions& options);
+
+// The same for one input already in memory (gzip or not), reported as `name`: what the fuzzers
+// feed the loader.
+LoadResult load_buffer(const std::string& name, std::string_view bytes, const LoadOptions& options);
 
 }  // namespace upcheck::load

@@ -298,11 +298,11 @@ ObjectAssembler::ObjectAssembler(uint32_t file, const LoadLimits& limits, ParseO
     : file_(file), limits_(limits), out_(out), object_count_(object_count) {}
 
 void ObjectAssembler::error(Mark mark, std::string code, std::string message) {
-  out_.errors.push_back({file_, mark, std::move(code), std::move(message)});
+  out_.add_error({file_, mark, std::move(code), std::move(message)});
 }
 
 void ObjectAssembler::notice(Mark mark, std::string code, std::string message) {
-  out_.notices.push_back({file_, mark, std::move(code), std::move(message)});
+  out_.add_notice({file_, mark, std::move(code), std::move(message)});
 }
 
 bool ObjectAssembler::building() const {
@@ -337,6 +337,22 @@ void ObjectAssembler::abandon_document() {
 void ObjectAssembler::value_skipped() {
   skip_next_value_ = false;
   value_done();
+}
+
+ObjectAssembler::Checkpoint ObjectAssembler::checkpoint() const {
+  return {out_.resources.size(), out_.errors.size(),          out_.notices.size(),
+          out_.collected_kinds.size(), out_.tally, previous_document_end_line_};
+}
+
+void ObjectAssembler::rollback(const Checkpoint& checkpoint) {
+  abandon_document();
+  dropped_anchors_.clear();
+  out_.resources.resize(checkpoint.resources);
+  out_.errors.resize(checkpoint.errors);
+  out_.notices.resize(checkpoint.notices);
+  out_.collected_kinds.resize(checkpoint.collected_kinds);
+  out_.tally = checkpoint.tally;
+  previous_document_end_line_ = checkpoint.previous_document_end_line;
 }
 
 bool ObjectAssembler::check_depth(Mark mark) {
@@ -721,14 +737,9 @@ void ObjectAssembler::finish_object() {
   (void)last_applied;
   (void)api_version;
   (void)kind;
-  if (object_count_ != nullptr && object_count_->fetch_add(1) + 1 > limits_.max_objects) {
-    if (!object_limit_reported_) {
-      error(position, "limit-objects",
-            fmt::format("more than {} objects; raise the limit with --max-objects", limits_.max_objects));
-      object_limit_reported_ = true;
-    }
-    return;
-  }
+  // Counted for the progress line. --max-objects is the loader's to enforce: it sees the objects in
+  // input order, whatever thread parsed them.
+  if (object_count_ != nullptr) object_count_->fetch_add(1, std::memory_order_relaxed);
   out_.resources.push_back(std::move(resource));
 }
 

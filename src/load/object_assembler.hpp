@@ -14,6 +14,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "load/diagnostic_tally.hpp"
 #include "load/keep_policy.hpp"
 #include "load/limits.hpp"
 #include "model/diagnostic.hpp"
@@ -28,6 +29,10 @@ struct ParseOutput {
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> notices;
   std::vector<std::string> collected_kinds;
+  DiagnosticTally tally;   // what add_error and add_notice left out
+
+  void add_error(Diagnostic d) { tally.add(errors, std::move(d)); }
+  void add_notice(Diagnostic d) { tally.add(notices, std::move(d)); }
 };
 
 // `# Source: chart/templates/x.yaml` comment lines that `helm template` writes above each
@@ -39,6 +44,7 @@ struct SourceComment {
 
 class ObjectAssembler {
  public:
+  // `object_count`, when given, counts the objects built (by every thread: for progress).
   ObjectAssembler(uint32_t file, const LoadLimits& limits, ParseOutput& out,
                   std::atomic<size_t>* object_count = nullptr);
 
@@ -57,6 +63,17 @@ class ObjectAssembler {
   // Drops whatever was being built (after a syntax error or a limit); objects already finished
   // stay.
   void abandon_document();
+
+  // What was produced up to a point between documents, so that a parser can read a stretch of
+  // its input again (libyaml, after bytes it refused) without anything coming out twice.
+  struct Checkpoint {
+    size_t resources = 0, errors = 0, notices = 0, collected_kinds = 0;
+    DiagnosticTally tally;
+    uint32_t previous_document_end_line = 0;
+  };
+  Checkpoint checkpoint() const;
+  // Forgets everything produced since `checkpoint` and whatever was being built.
+  void rollback(const Checkpoint& checkpoint);
 
   // For a parser that can pass over input without sending its events (simdjson): what is
   // dropped then costs no events and no positions. After a key, drops_next_value() says its
@@ -119,7 +136,6 @@ class ObjectAssembler {
   bool skip_next_value_ = false;         // the key before it was dropped
   bool skipped_key_ = false;             // the dropped subtree is a (complex) mapping key
   bool stopped_ = false;                 // a limit stopped this document
-  bool object_limit_reported_ = false;
   bool list_shell_ = false;
   std::unordered_set<std::string> dropped_anchors_;   // anchors inside dropped subtrees
   TreeBuilder final_builder_;

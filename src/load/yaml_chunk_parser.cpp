@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <optional>
 
 #include "load/chunk_parser.hpp"
 #include "load/libyaml_style.hpp"
@@ -17,29 +19,52 @@ std::string_view anchor_of(const yaml_char_t* anchor) {
   return anchor == nullptr ? std::string_view{} : std::string_view(reinterpret_cast<const char*>(anchor));
 }
 
-// One libyaml run from `offset`; returns the line at which it stopped early, or 0 when it read
-// to the end.
-uint32_t run_parser(const Chunk& chunk, size_t offset, uint32_t first_line, ObjectAssembler& assembler,
-                    ParseOutput& out) {
-  std::string_view input = std::string_view(chunk.bytes).substr(offset);
+// libyaml reports a bad trailing byte of a UTF-8 sequence at that byte: point at the sequence.
+size_t start_of_sequence(std::string_view text, size_t offset) {
+  for (size_t back = 1; back <= 3 && back <= offset; ++back) {
+    const auto byte = static_cast<unsigned char>(text[offset - back]);
+    if ((byte & 0xC0) == 0xC0) return offset - back;  // the leading byte
+    if ((byte & 0xC0) != 0x80) break;
+  }
+  return offset;
+}
+
+// Why a libyaml run ended before the end of its input.
+struct RunStop {
+  enum class Reason : uint8_t { None, Syntax, Reader, Limit };
+  Reason reason = Reason::None;   // None: it read to the end
+  uint32_t line = 0;              // where it stopped
+  size_t offset = 0;              // a reader error's byte offset in the chunk
+  std::optional<Diagnostic> error;   // syntax and reader errors, for the caller to report
+};
+
+// One libyaml run over chunk bytes [begin, end), whose first line is `first_line`. A limit is
+// reported by the assembler; syntax and reader errors are left to the caller.
+RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_line, ObjectAssembler& assembler) {
+  std::string_view input = std::string_view(chunk.bytes).substr(begin, end - begin);
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(input.data()), input.size());
   auto mark = [&](const yaml_mark_t& m) {
     return Mark{first_line + static_cast<uint32_t>(m.line), static_cast<uint32_t>(m.column) + 1};
   };
-  uint32_t stopped_at = 0;
+  RunStop stop;
   for (;;) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&parser, &ev)) {
       Mark where;
       std::string message = parser.problem != nullptr ? parser.problem : "syntax error";
       std::string code = "yaml-syntax";
+      stop.reason = RunStop::Reason::Syntax;
       if (parser.error == YAML_READER_ERROR) {
-        where = mark_at_offset(input, parser.problem_offset, first_line);
+        size_t offset = std::min(parser.problem_offset, input.size());
+        if (message == "invalid trailing UTF-8 octet") offset = start_of_sequence(input, offset);
+        where = mark_at_offset(input, offset, first_line);
         code = "yaml-encoding";
         if (parser.problem_value >= 0) message += fmt::format(" (byte 0x{:02x})", parser.problem_value);
         message += ": the input must be UTF-8 text";
+        stop.reason = RunStop::Reason::Reader;
+        stop.offset = begin + offset;
       } else if (parser.error == YAML_MEMORY_ERROR) {
         code = "yaml-memory";
         message = "out of memory while parsing";
@@ -50,8 +75,8 @@ uint32_t run_parser(const Chunk& chunk, size_t offset, uint32_t first_line, Obje
                                  first_line + parser.context_mark.line, parser.context_mark.column + 1);
       }
       if (where.line == 0) where = Mark{first_line, 1};
-      out.errors.push_back({chunk.file, where, std::move(code), std::move(message)});
-      stopped_at = where.line;
+      stop.error = Diagnostic{chunk.file, where, std::move(code), std::move(message)};
+      stop.line = where.line;
       break;
     }
     bool ok = true;
@@ -83,17 +108,115 @@ uint32_t run_parser(const Chunk& chunk, size_t offset, uint32_t first_line, Obje
       default:
         break;
     }
-    const bool end = ev.type == YAML_STREAM_END_EVENT;
+    const bool stream_end = ev.type == YAML_STREAM_END_EVENT;
     yaml_event_delete(&ev);
     if (!ok) {
-      stopped_at = std::max<uint32_t>(at.line, first_line);
+      stop.reason = RunStop::Reason::Limit;
+      stop.line = std::max<uint32_t>(at.line, first_line);
       break;
     }
-    if (end) break;
+    if (stream_end) break;
   }
   yaml_parser_delete(&parser);
-  return stopped_at;
+  return stop;
 }
+
+// Parses a chunk's documents or List items (its units), starting again after each one that
+// fails, so that one broken unit loses nothing else.
+//
+// libyaml decodes up to 16 KiB ahead of what it parses, and a run costs that much however soon
+// it fails: a run covers whole units, one after a failure and twice as many after each success,
+// so that a chunk of a million tiny broken documents costs no more than a clean one.
+class ChunkParse {
+ public:
+  ChunkParse(const Chunk& chunk, ObjectAssembler& assembler, ParseOutput& out)
+      : chunk_(chunk), bounds_(chunk.boundaries), assembler_(assembler), out_(out) {}
+
+  void run() {
+    if (bounds_.empty()) {  // nothing to start again at
+      RunStop stop = run_parser(chunk_, 0, chunk_.bytes.size(), chunk_.first_line, assembler_);
+      if (stop.error) out_.add_error(std::move(*stop.error));
+      return;
+    }
+    parse_units(0, chunk_.bytes.size());
+  }
+
+ private:
+  static constexpr size_t kMaxUnitsPerRun = size_t{1} << 20;
+
+  // Parses the units from bounds_[first] up to byte `end`, a unit's start or the chunk's end.
+  void parse_units(size_t first, size_t end) {
+    size_t units = 1;
+    for (size_t next = first; next < bounds_.size() && bounds_[next].offset < end;) {
+      const size_t last = std::min(next + units, bounds_.size());
+      const size_t run_end = last < bounds_.size() ? std::min<size_t>(bounds_[last].offset, end) : end;
+      const size_t after = run_units(next, run_end);
+      units = after == last ? std::min(units * 2, kMaxUnitsPerRun) : 1;
+      next = after;
+    }
+  }
+
+  // One run from bounds_[first] to byte `end`; returns the unit to go on with.
+  size_t run_units(size_t first, size_t end) {
+    const ObjectAssembler::Checkpoint before = assembler_.checkpoint();
+    RunStop stop = run_parser(chunk_, bounds_[first].offset, end, bounds_[first].line, assembler_);
+    switch (stop.reason) {
+      case RunStop::Reason::None:
+        return first_at_or_after_offset(end);
+      case RunStop::Reason::Reader: {
+        assembler_.abandon_document();
+        // The units between the last event and the bad bytes were decoded, never parsed: parse
+        // them again without the unit that holds the bad bytes (libyaml accepted every byte
+        // before them), then report it.
+        const size_t bad_unit = first_at_or_after_offset(stop.offset + 1) - 1;
+        if (bad_unit > first) {
+          assembler_.rollback(before);
+          parse_units(first, bounds_[bad_unit].offset);
+        }
+        report(std::move(*stop.error));
+        return bad_unit + 1;
+      }
+      case RunStop::Reason::Syntax:
+        assembler_.abandon_document();
+        report(std::move(*stop.error));
+        // libyaml may find a unit's error only at the start of the next one: start again at the
+        // first unit that starts on or after the error's line.
+        return first_on_line(first + 1, stop.line, false);
+      case RunStop::Reason::Limit:
+        assembler_.abandon_document();
+        return first_on_line(first + 1, stop.line, true);  // the limit was met inside its unit
+    }
+    return bounds_.size();
+  }
+
+  // A unit that failed on its first line is found again when the run before it went on into
+  // it: report the same error once.
+  void report(Diagnostic error) {
+    if (last_error_ && last_error_->mark == error.mark && last_error_->message == error.message) return;
+    last_error_ = error;
+    out_.add_error(std::move(error));
+  }
+
+  size_t first_at_or_after_offset(size_t offset) const {
+    auto it = std::lower_bound(bounds_.begin(), bounds_.end(), offset,
+                               [](const Boundary& b, size_t o) { return b.offset < o; });
+    return static_cast<size_t>(it - bounds_.begin());
+  }
+
+  // The first unit from `from` on that starts on `line` or, when `after` holds, after it.
+  size_t first_on_line(size_t from, uint32_t line, bool after) const {
+    auto begin = bounds_.begin() + static_cast<std::ptrdiff_t>(std::min(from, bounds_.size()));
+    auto it = after ? std::upper_bound(begin, bounds_.end(), line, [](uint32_t l, const Boundary& b) { return l < b.line; })
+                    : std::lower_bound(begin, bounds_.end(), line, [](const Boundary& b, uint32_t l) { return b.line < l; });
+    return static_cast<size_t>(it - bounds_.begin());
+  }
+
+  const Chunk& chunk_;
+  const std::vector<Boundary>& bounds_;
+  ObjectAssembler& assembler_;
+  ParseOutput& out_;
+  std::optional<Diagnostic> last_error_;
+};
 
 }  // namespace
 
@@ -135,19 +258,7 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
   ObjectAssembler assembler(chunk.file, limits, out, object_count);
   assembler.set_source_comments(chunk.sources);
   assembler.set_list_shell(chunk.kind == ChunkKind::ListShell);
-  size_t offset = chunk.boundaries.empty() ? 0 : chunk.boundaries.front().offset;
-  uint32_t line = chunk.boundaries.empty() ? chunk.first_line : chunk.boundaries.front().line;
-  for (;;) {
-    uint32_t stopped_at = run_parser(chunk, offset, line, assembler, out);
-    if (stopped_at == 0) break;
-    assembler.abandon_document();
-    // Start again at the first document or item after the one that failed.
-    auto next = std::find_if(chunk.boundaries.begin(), chunk.boundaries.end(),
-                             [&](const Boundary& b) { return b.offset > offset && b.line >= stopped_at; });
-    if (next == chunk.boundaries.end()) break;
-    offset = next->offset;
-    line = next->line;
-  }
+  ChunkParse(chunk, assembler, out).run();
   return out;
 }
 

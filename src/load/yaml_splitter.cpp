@@ -24,7 +24,12 @@ bool is_items_key(std::string_view line) { return trim_eol(line) == "items:"; }
 
 YamlSplitter::YamlSplitter(ByteSource& source, std::string prefix, uint32_t file, const LoadLimits& limits,
                            size_t target_chunk_bytes)
-    : source_(source), buffer_(std::move(prefix)), file_(file), limits_(limits), target_(target_chunk_bytes) {
+    : source_(source),
+      buffer_(std::move(prefix)),
+      received_input_(!buffer_.empty()),
+      file_(file),
+      limits_(limits),
+      target_(target_chunk_bytes) {
   start_chunk(ChunkKind::Documents);
   begin_unit();
 }
@@ -36,8 +41,16 @@ bool YamlSplitter::fill() {
   }
   size_t old = buffer_.size();
   buffer_.resize(old + kReadSize);
-  size_t n = source_.read(buffer_.data() + old, kReadSize);
+  size_t n = 0;
+  try {
+    n = source_.read(buffer_.data() + old, kReadSize);
+  } catch (const InputError& e) {
+    // The input ends here (truncated gzip, a read error, --max-input-bytes): what came before
+    // is still read.
+    input_error_ = e;
+  }
   buffer_.resize(old + n);
+  received_input_ = received_input_ || n > 0;
   return n > 0;
 }
 
@@ -45,42 +58,51 @@ std::optional<Chunk> YamlSplitter::next() {
   while (ready_.empty()) {
     if (eof_ && buffer_pos_ >= buffer_.size()) {
       if (finished_) return std::nullopt;
+      if (input_error_) input_failed();
       flush();
       finished_ = true;
       continue;
     }
     const char* start = buffer_.data() + buffer_pos_;
     size_t available = buffer_.size() - buffer_pos_;
-    const void* nl = available > 0 ? std::memchr(start, '\n', available) : nullptr;
+    // The bytes of a long line already searched are not searched again after each read.
+    const void* nl = available > searched_ ? std::memchr(start + searched_, '\n', available - searched_) : nullptr;
     if (skipping_line_) {
       if (nl == nullptr) {
         buffer_pos_ = buffer_.size();
+        searched_ = 0;
         if (!eof_ && !fill()) eof_ = true;
         continue;
       }
       buffer_pos_ += static_cast<size_t>(static_cast<const char*>(nl) - start) + 1;
+      searched_ = 0;
       skipping_line_ = false;
       ++line_;
       continue;
     }
     if (nl == nullptr) {
       if (!eof_) {
+        searched_ = available;
         if (available > limits_.max_document_bytes) {
           // One line longer than any document may be: drop it as it streams past.
           if (!discarding_) oversized();
           buffer_pos_ = buffer_.size();
+          searched_ = 0;
           skipping_line_ = true;
         }
         if (!fill()) eof_ = true;
         continue;
       }
-      process_line({start, available});  // the last line has no newline
+      // The last line has no newline; when the input failed, it is part of what is dropped.
+      if (!input_error_) process_line({start, available});
       buffer_pos_ = buffer_.size();
+      searched_ = 0;
       continue;
     }
     size_t length = static_cast<size_t>(static_cast<const char*>(nl) - start) + 1;
     process_line({start, length});
     buffer_pos_ += length;
+    searched_ = 0;
   }
   Chunk chunk = std::move(ready_.front());
   ready_.pop_front();
@@ -118,6 +140,25 @@ void YamlSplitter::oversized() {
     pending_.boundaries.pop_back();
   while (!pending_.sources.empty() && pending_.sources.back().line >= unit_line_) pending_.sources.pop_back();
   discarding_ = true;
+}
+
+// The input failed before its end: the document or item it cut short is dropped (half an object
+// would be analyzed as if it were whole), those before it are read.
+void YamlSplitter::input_failed() {
+  const bool cut_short = pending_.bytes.size() > unit_offset_ || discarding_;
+  const bool nothing_read = !received_input_;
+  std::string message = input_error_->what();
+  if (cut_short && !discarding_)
+    message += fmt::format("; the {} that starts here is incomplete and was skipped",
+                           mode_ == Mode::Items ? "List item" : "document");
+  pending_.errors.push_back({file_, nothing_read ? Mark{} : Mark{unit_line_, 1}, input_error_->code(), message});
+  if (cut_short) {
+    pending_.bytes.resize(unit_offset_);
+    while (!pending_.boundaries.empty() && pending_.boundaries.back().offset >= unit_offset_)
+      pending_.boundaries.pop_back();
+    while (!pending_.sources.empty() && pending_.sources.back().line >= unit_line_) pending_.sources.pop_back();
+  }
+  input_error_.reset();
 }
 
 void YamlSplitter::process_line(std::string_view line) {

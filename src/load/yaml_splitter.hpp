@@ -22,13 +22,15 @@ class YamlSplitter {
   // `prefix` holds bytes already read from `source` (to recognise the input's format).
   YamlSplitter(ByteSource& source, std::string prefix, uint32_t file, const LoadLimits& limits,
                size_t target_chunk_bytes);
-  // The next chunk, or nothing at the end of the input. Throws InputError.
+  // The next chunk, or nothing at the end of the input. An input that fails (truncated gzip, a
+  // read error, a limit) ends early with an error in the last chunk; nothing is thrown.
   std::optional<Chunk> next();
 
  private:
   enum class Mode : uint8_t { Documents, Items, Trailer };
 
   bool fill();
+  void input_failed();
   void process_line(std::string_view line);
   void start_chunk(ChunkKind kind);
   void flush();
@@ -38,6 +40,9 @@ class YamlSplitter {
   ByteSource& source_;
   std::string buffer_;
   size_t buffer_pos_ = 0;
+  size_t searched_ = 0;            // bytes after buffer_pos_ known to hold no newline
+  bool received_input_;            // a byte at all
+  std::optional<InputError> input_error_;   // why the input ended early
   bool eof_ = false;
   uint32_t file_;
   const LoadLimits& limits_;

@@ -15,7 +15,7 @@ struct DiagnosticCode {
 
 inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     // Errors: an input (or part of one) could not be read.
-    {"binary-input", true, "the file holds NUL bytes: not a YAML or JSON manifest"},
+    {"binary-input", true, "a NUL byte in the file's first KiB: an image, archive or program, not a YAML or JSON manifest"},
     {"cluster-unauthorized", true, "collect: the cluster rejected kubectl's credentials (401); collection stopped"},
     {"cluster-unreachable", true, "collect: kubectl could not reach the API server; collection stopped"},
     {"directory-loop", true, "a symlink makes a directory contain itself; that branch is skipped"},
@@ -27,16 +27,18 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     {"limit-alias", true, "alias expansion would copy more nodes than --max-alias-nodes (a \"billion laughs\" document)"},
     {"limit-depth", true, "nesting deeper than --max-depth"},
     {"limit-document", true, "a document or List item larger than --max-document-bytes; skipped"},
-    {"limit-objects", true, "more objects than --max-objects; the rest are not read"},
+    {"limit-input", true, "an input larger than --max-input-bytes after decompression (a gzip bomb?); the rest of it is not read"},
+    {"limit-objects", true, "more objects than --max-objects; the rest of the input is not read"},
     {"limit-scalar", true, "a scalar larger than --max-scalar-bytes"},
     {"no-manifests", true, "a directory holds no *.yaml, *.yml or *.json file (optionally .gz)"},
-    {"unreadable-input", true, "a path that cannot be opened or read (missing, no permission, truncated gzip, ...)"},
+    {"unreadable-input", true, "a path that cannot be opened or read (missing, no permission, truncated gzip, ...); what came before a failure is still read"},
     {"yaml-encoding", true, "bytes that are not valid UTF-8 (or control characters)"},
     {"yaml-memory", true, "the YAML parser ran out of memory"},
     {"yaml-syntax", true, "malformed YAML; the other documents and List items are still read"},
     // Notices: worth knowing, not a finding, never a change of exit status.
     {"api-target-assumed", false, "deprecated-api-version judged API versions against the newest release it knows, as --to-kubernetes (or --to) was not given"},
     {"complex-key", false, "a mapping key that is not a scalar; skipped"},
+    {"diagnostics-capped", false, "more than 1,000 diagnostics of one code in one input: the rest are counted, not listed"},
     {"duplicate-directory", false, "a directory reached again through a symlink; read once"},
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
     {"helm-release-undecodable", false, "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"},
