@@ -692,3 +692,21 @@ TEST_CASE("symlinks fanning out to millions of paths: each directory is read onc
   CHECK(revisits == kLevels);
   CHECK(seconds < 5);
 }
+
+TEST_CASE("a List item's element whose every key the prefilter drops stays a mapping") {
+  TempDir dir;
+  // Found by fuzz_yaml_loader: the prefilter wrote the element as a lone "-", which reads as null.
+  std::string path = dir.write("pods.yaml",
+                               "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p\n"
+                               "  spec:\n    containers:\n    - image: istio/proxyv2:1.1.7\n      name: istio-proxy\n"
+                               "    - args:\n      - proxy\nkind: List\n");
+  ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
+  LoadResult plain = load_paths({path});
+  ::unsetenv("UPCHECK_NO_PREFILTER");
+  LoadResult filtered = load_paths({path});
+  REQUIRE(filtered.resources.size() == 1);
+  NodeRef element = filtered.resources[0].spec()["containers"].at(1);
+  CHECK(element.is_map());
+  CHECK(element.mark() == Mark{11, 7});
+  CHECK(everything(plain) == everything(filtered));
+}

@@ -177,8 +177,9 @@ class Prefilter {
       skip_indent_ = indent;
       skip_same_indent_dashes_ = true;   // a block sequence value sits at the key's own indent
       if (after_dash) {
-        // The element itself stays: keep its "-" so the keys below do not join the previous one.
-        out_.append(text.substr(0, text.find('-') + 1));
+        // The element itself stays, and stays a mapping even when every key of it is dropped (a
+        // lone "-" would make it null): keep the key without its value, for the assembler to drop.
+        out_.append(text.substr(0, static_cast<size_t>(indent) + k.key.size() + 1));
         out_.push_back('\n');
         return pos + text.size();
       }
