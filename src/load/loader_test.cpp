@@ -693,20 +693,25 @@ TEST_CASE("symlinks fanning out to millions of paths: each directory is read onc
   CHECK(seconds < 5);
 }
 
-TEST_CASE("a List item's element whose every key the prefilter drops stays a mapping") {
+TEST_CASE("a mapping or element whose every key the List-item prefilter drops stays a mapping") {
   TempDir dir;
-  // Found by fuzz_yaml_loader: the prefilter wrote the element as a lone "-", which reads as null.
+  // Found by fuzz_yaml_loader: the prefilter blanked the keys, which left "-" or "key:" alone, and
+  // those read as null.
   std::string path = dir.write("pods.yaml",
                                "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p\n"
                                "  spec:\n    containers:\n    - image: istio/proxyv2:1.1.7\n      name: istio-proxy\n"
-                               "    - args:\n      - proxy\nkind: List\n");
+                               "    - args:\n      - proxy\n- apiVersion: v1\n  kind: Pod\n  metadata:\n"
+                               "    generateName: q-\nkind: List\n");
   ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
   LoadResult plain = load_paths({path});
   ::unsetenv("UPCHECK_NO_PREFILTER");
   LoadResult filtered = load_paths({path});
-  REQUIRE(filtered.resources.size() == 1);
+  REQUIRE(filtered.resources.size() == 2);
   NodeRef element = filtered.resources[0].spec()["containers"].at(1);
   CHECK(element.is_map());
   CHECK(element.mark() == Mark{11, 7});
+  NodeRef metadata = filtered.resources[1].root()["metadata"];
+  CHECK(metadata.is_map());
+  CHECK(metadata.mark() == Mark{16, 5});
   CHECK(everything(plain) == everything(filtered));
 }

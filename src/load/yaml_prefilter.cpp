@@ -174,16 +174,15 @@ class Prefilter {
     const bool object_uid =
         frames_.size() == 2 && frames_[1].key == "metadata" && k.key == "uid" && !k.rest.empty();
     if (child == nullptr && !object_uid) {
+      // The value's lines are blanked; the key stays, without its value, for the assembler to
+      // drop. So a mapping whose every key is dropped stays a mapping (an empty one, where it
+      // starts), as without the prefilter, rather than becoming null; and so does an element
+      // after a "- ".
       skip_indent_ = indent;
       skip_same_indent_dashes_ = true;   // a block sequence value sits at the key's own indent
-      if (after_dash) {
-        // The element itself stays, and stays a mapping even when every key of it is dropped (a
-        // lone "-" would make it null): keep the key without its value, for the assembler to drop.
-        out_.append(text.substr(0, static_cast<size_t>(indent) + k.key.size() + 1));
-        out_.push_back('\n');
-        return pos + text.size();
-      }
-      return blank(pos, text);
+      out_.append(text.substr(0, static_cast<size_t>(indent) + k.key.size() + 1));
+      out_.push_back('\n');
+      return pos + text.size();
     }
     if (!k.rest.empty()) {
       char c = k.rest[0];
