@@ -554,6 +554,21 @@ TEST_CASE("the haswell and fallback kernels read the same") {
   CHECK(best.resources.size() == 3);
   CHECK(codes(best.errors) == std::vector<std::string>{"json-syntax"});
   CHECK(describe(best) == describe(fallback));
+
+  // Found by fuzz_json_loader: the fallback kernel read the object before a byte that is not
+  // UTF-8 and complained about the text after it; haswell refuses the whole value at that byte.
+  for (const std::string& bad : {std::string("{}\xff}"), std::string("{\"a\": \"\xc3(\"}"),
+                                 std::string("[\"\xed\xa0\x80\"]")}) {
+    INFO(bad);
+    REQUIRE(use_json_kernel("fallback"));
+    const LoadResult bad_fallback = load_json_with(bad, 1, 300);
+    if (haswell_here) REQUIRE(use_json_kernel("haswell"));
+    const LoadResult bad_best = load_json_with(bad, 1, 300);
+    CHECK(describe(bad_best) == describe(bad_fallback));
+    CHECK(bad_fallback.errors.size() == 1);
+    CHECK(bad_fallback.errors[0].message.find("UTF-8") != std::string::npos);
+  }
+  if (haswell_here) REQUIRE(use_json_kernel("haswell"));
 }
 
 TEST_CASE("mangled JSON never crashes or hangs, and every error points into the input") {

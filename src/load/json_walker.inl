@@ -1,6 +1,7 @@
 // The JSON walker, written once and compiled once per simdjson kernel (json_walker_haswell.cpp,
 // json_walker_fallback.cpp). The including file defines the namespace alias `ondemand` and wraps
-// this in its kernel's target region, so nothing here may include a header or instantiate a
+// this in its kernel's target region, and says whether the kernel's first stage validates UTF-8
+// (kFirstStageValidatesUtf8); so nothing here may include a header or instantiate a
 // template that other files share: everything beyond simdjson goes through the JsonEventSink.
 
 namespace {
@@ -141,11 +142,19 @@ bool first_stage_failed(JsonEventSink& sink, simdjson::error_code error, const c
   return false;
 }
 
+// The haswell kernel's first stage rejects invalid UTF-8 anywhere in the value; the fallback's
+// does not look (the including file says which it is): checked here, both read the same.
+bool valid_utf8(JsonEventSink& sink, const char* begin, const char* end) {
+  if (kFirstStageValidatesUtf8 || simdjson::validate_utf8(begin, static_cast<size_t>(end - begin))) return true;
+  return first_stage_failed(sink, simdjson::UTF8_ERROR, begin, end);
+}
+
 bool walk_container(JsonEventSink& sink, const char* begin, const char* end, const char* readable_end) {
   ondemand::parser& parser = thread_parser();
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
+  if (!valid_utf8(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
 
   ValueWalker walker(sink);
@@ -194,6 +203,7 @@ bool read_string(JsonEventSink& sink, const char* begin, const char* end, const 
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
+  if (!valid_utf8(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
   if (auto error = document.get_string().get(text)) {
     sink.syntax_error(begin, simdjson::error_message(error));

@@ -10,6 +10,7 @@
 namespace upcheck::load::json_fallback {
 
 namespace ondemand = simdjson::fallback::ondemand;
+constexpr bool kFirstStageValidatesUtf8 = false;
 #include "load/json_walker.inl"
 
 const JsonKernel* kernel() {
