@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command, and what CI runs (.ci/run calls this very script): install what is
-# missing, build with g++ and with clang 14, and run the whole test suite with both.
+# missing, build with g++, with clang 14, and with clang 14 under ASan and UBSan, run the whole
+# test suite with all three, and fuzz each libFuzzer target briefly (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -12,7 +13,7 @@ run_suite() {  # build dir, meson setup args...
     meson setup "$dir" "$@" >/dev/null
   fi
   local log
-  if ! log=$(ninja -C "$dir" 2>&1); then   # quiet when it builds, the whole story when it does not
+  if ! log=$(ninja -C "$dir" ${NINJA_JOBS:+-j "$NINJA_JOBS"} 2>&1); then   # quiet when it builds, the whole story when it does not
     echo "$log" | tail -60 >&2
     return 1
   fi
@@ -26,16 +27,38 @@ run_suite build-gcc --buildtype=release -Doptimization=1
 echo "== clang 14 build and tests" >&2
 CXX=clang++-14 run_suite build-clang --buildtype=release -Doptimization=1
 
-# A plain closing line for CI: every test of both builds, counted from meson's own logs.
-/usr/bin/python3 - build-gcc build-clang <<'PY'
+# One sanitizer build (docs/fuzzing.md) serves the whole test suite under ASan and UBSan, the
+# replay of the committed corpus through each fuzzer (meson suite "fuzz"), and a short fuzzing
+# run per target. -O1 and line tables only: sanitizers need no more, and it builds fast.
+echo "== clang 14 ASan+UBSan build: tests, corpus replay, ${FUZZ_SECONDS:=20} s of fuzzing per target" >&2
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
+MESON_TEST_ARGS=(--timeout-multiplier 4)
+CXX=clang++-14 run_suite build-fuzz --buildtype=plain -Doptimization=1 -Dfuzzing=true
+fuzz_failed=()
+for target in fuzz_yaml_loader fuzz_json_loader fuzz_check_pipeline; do
+  log=build-fuzz/meson-logs/$target-run.log
+  if bash fuzz/run.sh build-fuzz "$target" "$FUZZ_SECONDS" >"$log" 2>&1; then
+    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)' "$log" | sed "s/^/$target: /" >&2 || true
+  else
+    tail -60 "$log" >&2
+    fuzz_failed+=("$target")
+  fi
+done
+
+# A plain closing line for CI: every test of the three builds, counted from meson's own logs,
+# and the fuzzing runs.
+/usr/bin/python3 - "${fuzz_failed[*]:-}" build-gcc build-clang build-fuzz <<'PY'
 import json, sys
+fuzz_failed = sys.argv[1].split()
 passed = failed = skipped = 0
-for d in sys.argv[1:]:
+for d in sys.argv[2:]:
     for line in open(f"{d}/meson-logs/testlog.json"):
         r = json.loads(line)["result"]
         if r in ("OK", "EXPECTEDFAIL"): passed += 1
         elif r == "SKIP": skipped += 1
         else: failed += 1
-print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
-sys.exit(1 if failed else 0)
+fuzz = f"fuzzing failed: {', '.join(fuzz_failed)}" if fuzz_failed else "fuzzing: 3 targets, no crash"
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped; {fuzz}")
+sys.exit(1 if failed or fuzz_failed else 0)
 PY

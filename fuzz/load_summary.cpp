@@ -1,0 +1,81 @@
+#include "load_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/diagnostic_codes.hpp"
+
+namespace upcheck::fuzz {
+namespace {
+
+void flatten(NodeRef node, std::string& out) {
+  // Quoted or block, a scalar is a string: the List-item prefilter rewrites a last-applied block
+  // as a quoted string.
+  out += fmt::format("{}:{} {} {} {}\n", node.mark().line, node.mark().column, static_cast<int>(node.type()),
+                     node.style() == ScalarStyle::Plain ? "plain" : "string", node.text());
+  if (node.is_map())
+    for (NodeEntry e : node.entries()) {
+      flatten(e.key, out);
+      flatten(e.value, out);
+    }
+  for (NodeRef element : node.elements()) flatten(element, out);
+}
+
+[[noreturn]] void fail(const std::string& why) {
+  std::fprintf(stderr, "upcheck fuzz invariant broken: %s\n", why.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+std::string summarize(const load::LoadResult& result, bool with_errors) {
+  std::string out;
+  for (const Resource& r : result.resources) {
+    out += fmt::format("--- {} at {}:{} from '{}' last-applied '{}'\n", r.display_name(), r.position().line,
+                       r.position().column, r.provenance(), r.last_applied_api_version());
+    flatten(r.root(), out);
+  }
+  if (with_errors)
+    for (const Diagnostic& d : result.errors)
+      out += fmt::format("error {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+  for (const Diagnostic& d : result.notices)
+    out += fmt::format("notice {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+  for (const std::string& kind : result.collected_kinds) out += "collected " + kind + "\n";
+  return out;
+}
+
+void check_invariants(const load::LoadResult& result, std::string_view input) {
+  const auto lines = static_cast<uint32_t>(std::count(input.begin(), input.end(), '\n') + 1);
+  auto check_mark = [&](Mark m, const std::string& what) {
+    // Gzip input expands: its lines are not the input's.
+    const bool gzip = input.size() >= 2 && input[0] == '\x1f' && input[1] == '\x8b';
+    if (!gzip && m.line > lines + 1) fail(fmt::format("{} at line {}, past the input's {} lines", what, m.line, lines));
+    if (m.line != 0 && m.column == 0) fail(fmt::format("{} at line {}, column 0", what, m.line));
+  };
+  for (const Resource& r : result.resources) {
+    if (r.kind().empty() || r.api_version().empty()) fail("an object without kind or apiVersion");
+    if (r.file() >= result.files.size()) fail("an object of no input");
+    check_mark(r.position(), "object " + r.display_name());
+  }
+  for (const auto* list : {&result.errors, &result.notices})
+    for (const Diagnostic& d : *list) {
+      const DiagnosticCode* code = find_diagnostic_code(d.code);
+      if (code == nullptr) fail("a diagnostic with the unknown code " + d.code);
+      if (code->is_error != (list == &result.errors)) fail("diagnostic " + d.code + " in the wrong list");
+      if (d.file >= result.files.size()) fail("diagnostic " + d.code + " of no input");
+      if (d.message.empty()) fail("diagnostic " + d.code + " without a message");
+      check_mark(d.mark, "diagnostic " + d.code);
+    }
+}
+
+void require_same(const std::string& what, const std::string& a, const std::string& b) {
+  if (a == b) return;
+  size_t at = 0;
+  while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
+  const size_t from = a.rfind('\n', at) == std::string::npos ? 0 : a.rfind('\n', at) + 1;
+  fail(fmt::format("{} differ from byte {}:\n--- one:\n{}\n--- other:\n{}", what, at, a.substr(from, 600),
+                   b.substr(from, 600)));
+}
+
+}  // namespace upcheck::fuzz
