@@ -1,7 +1,7 @@
 // The JSON walker, written once and compiled once per simdjson kernel (json_walker_haswell.cpp,
 // json_walker_fallback.cpp). The including file defines the namespace alias `ondemand` and wraps
-// this in its kernel's target region, and says whether the kernel's first stage validates UTF-8
-// (kFirstStageValidatesUtf8); so nothing here may include a header or instantiate a
+// this in its kernel's target region, and says whether the kernel's first stage checks strings
+// and UTF-8 (kFirstStageChecksText); so nothing here may include a header or instantiate a
 // template that other files share: everything beyond simdjson goes through the JsonEventSink.
 
 namespace {
@@ -142,11 +142,36 @@ bool first_stage_failed(JsonEventSink& sink, simdjson::error_code error, const c
   return false;
 }
 
-// The haswell kernel's first stage rejects invalid UTF-8 anywhere in the value; the fallback's
-// does not look (the including file says which it is): checked here, both read the same.
-bool valid_utf8(JsonEventSink& sink, const char* begin, const char* end) {
-  if (kFirstStageValidatesUtf8 || simdjson::validate_utf8(begin, static_cast<size_t>(end - begin))) return true;
-  return first_stage_failed(sink, simdjson::UTF8_ERROR, begin, end);
+// What haswell's first stage rejects and the fallback's lets through, in haswell's order: a
+// string left open, control characters inside a string, bytes that are not UTF-8. The including
+// file says whether its kernel checks them already (kFirstStageChecksText); when not, they are
+// checked here, before the first stage, so that both kernels read any input alike.
+bool text_checked(JsonEventSink& sink, const char* begin, const char* end) {
+  if (kFirstStageChecksText) return true;
+  bool in_string = false;
+  bool control_in_string = false;
+  bool escaped = false;
+  for (const char* p = begin; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (escaped) {  // escaped, it closes or opens no string; it is still a control character
+      escaped = false;
+    } else if (c == '\\') {  // outside strings too, as haswell's first stage reads backslashes
+      escaped = true;
+      continue;
+    } else if (c == '"') {
+      in_string = !in_string;
+      continue;
+    }
+    if (in_string && c < 0x20) control_in_string = true;
+  }
+  simdjson::error_code error = simdjson::SUCCESS;
+  if (in_string)
+    error = simdjson::UNCLOSED_STRING;
+  else if (control_in_string)
+    error = simdjson::UNESCAPED_CHARS;
+  else if (!simdjson::validate_utf8(begin, static_cast<size_t>(end - begin)))
+    error = simdjson::UTF8_ERROR;
+  return error == simdjson::SUCCESS || first_stage_failed(sink, error, begin, end);
 }
 
 bool walk_container(JsonEventSink& sink, const char* begin, const char* end, const char* readable_end) {
@@ -154,7 +179,7 @@ bool walk_container(JsonEventSink& sink, const char* begin, const char* end, con
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
-  if (!valid_utf8(sink, begin, end)) return false;
+  if (!text_checked(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
 
   ValueWalker walker(sink);
@@ -203,7 +228,7 @@ bool read_string(JsonEventSink& sink, const char* begin, const char* end, const 
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
-  if (!valid_utf8(sink, begin, end)) return false;
+  if (!text_checked(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
   if (auto error = document.get_string().get(text)) {
     sink.syntax_error(begin, simdjson::error_message(error));

@@ -10,7 +10,7 @@
 namespace upcheck::load::json_fallback {
 
 namespace ondemand = simdjson::fallback::ondemand;
-constexpr bool kFirstStageValidatesUtf8 = false;
+constexpr bool kFirstStageChecksText = false;
 #include "load/json_walker.inl"
 
 const JsonKernel* kernel() {

@@ -17,7 +17,7 @@
 SIMDJSON_TARGET_REGION("avx2,bmi,pclmul,lzcnt")
 namespace upcheck::load::json_haswell {
 namespace ondemand = simdjson::haswell::ondemand;
-constexpr bool kFirstStageValidatesUtf8 = true;
+constexpr bool kFirstStageChecksText = true;
 #include "load/json_walker.inl"
 }  // namespace upcheck::load::json_haswell
 SIMDJSON_UNTARGET_REGION
