@@ -249,7 +249,7 @@ class Planner {
   static std::string patch_command(const PatchStep& p, bool dry_run = false) {
     std::string out = fmt::format("kubectl patch {} {}", kubectl_type(p.target), shell_quote(p.target.name));
     if (!p.target.ns.empty()) out += " -n " + shell_quote(p.target.ns);
-    out += " --type merge -p " + shell_quote(p.patch.dump());
+    out += " --type merge -p " + shell_quote(p.patch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (dry_run) out += " --dry-run=server";
     return out;
   }

@@ -98,10 +98,16 @@ bool JsonEventSink::literal(std::string_view raw, const char* at) {
 bool JsonEventSink::check_literal(std::string_view raw, const char* at) {
   const std::string_view token = trim_trailing_space(raw);
   if (token == "true" || token == "false" || token == "null" || is_json_number(token)) return true;
-  constexpr size_t kShown = 40;
+  // The message quotes the token: it must be text, and be cut between characters.
+  if (first_invalid_utf8(token.data(), token.data() + token.size()) != nullptr) {
+    invalid_text(token.data(), token.data() + token.size(), "The input is not valid UTF-8", true);
+    return false;
+  }
+  size_t shown = std::min<size_t>(token.size(), 40);
+  while (shown < token.size() && shown > 0 && (static_cast<unsigned char>(token[shown]) & 0xC0) == 0x80) --shown;
   syntax_error(at, token.empty() ? std::string("a value is missing")
-                                 : fmt::format("'{}{}' is not a JSON value", token.substr(0, kShown),
-                                               token.size() > kShown ? "..." : ""));
+                                 : fmt::format("'{}{}' is not a JSON value", token.substr(0, shown),
+                                               token.size() > shown ? "..." : ""));
   return false;
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -485,6 +486,20 @@ TEST_CASE("a scalar over --max-scalar-bytes stops its item only") {
   REQUIRE(codes(r.errors) == std::vector<std::string>{"limit-scalar"});
   CHECK(r.errors[0].mark == Mark{1, 112});
   CHECK(names(r) == std::vector<std::string_view>{"b"});
+}
+
+TEST_CASE("a List item of bytes that are not UTF-8 is an encoding error, never quoted") {
+  // Found by fuzz_check_pipeline: the message quoted the raw byte, and the JSON report threw on it.
+  const LoadResult r = load_json("{\"items\":[\xf6");
+  const auto bad = std::find_if(r.errors.begin(), r.errors.end(),
+                                [](const Diagnostic& d) { return d.message.find("UTF-8") != std::string::npos; });
+  REQUIRE(bad != r.errors.end());
+  CHECK(bad->message == "The input is not valid UTF-8 (byte 0xf6): the input must be UTF-8 text");
+  CHECK(bad->mark == Mark{1, 11});
+  const std::string long_token = "\"items\": [" + std::string(39, 'x') + "\xc3\xa9" + "]";
+  const LoadResult cut = load_json("{" + long_token + "}");
+  REQUIRE(!cut.errors.empty());
+  CHECK(cut.errors[0].message == "'" + std::string(39, 'x') + "...' is not a JSON value");
 }
 
 TEST_CASE("scalars among List items are skipped, with a notice for what is not null") {

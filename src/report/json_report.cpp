@@ -93,7 +93,8 @@ void write_json(const Report& report, std::ostream& out) {
       {"failOn", severity_name(report.fail_on)},
       {"exitCode", static_cast<int>(report.exit_status())},
   };
-  out << j.dump(2) << '\n';
+  // File names are bytes, not always UTF-8: such bytes become U+FFFD rather than an exception.
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace upcheck

@@ -160,7 +160,8 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
     sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
     sarif["version"] = "2.1.0";
     sarif["runs"] = nlohmann::json::array({std::move(run)});
-    return sarif.dump(2) + "\n";
+    // File names are bytes, not always UTF-8: such bytes become U+FFFD rather than an exception.
+    return sarif.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   };
 
   // GitHub code scanning rejects a run of more than 25,000 results or a file over 10 MB
