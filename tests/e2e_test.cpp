@@ -9,41 +9,15 @@
 #include <filesystem>
 #include <sstream>
 
-#include "cli/app.hpp"
+#include "support/cli_run.hpp"
 #include "model/diagnostic_codes.hpp"
 #include "testing/golden.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
-
-namespace {
-
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-struct Run {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-Run run_in(const fs::path& dir, std::vector<std::string> args) {
-  fs::path previous = fs::current_path();
-  fs::current_path(dir);
-  std::ostringstream out, err;
-  Run r;
-  r.status = cli::run(args, out, err);
-  fs::current_path(previous);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
-
-}  // namespace
+using testing::CliRun;
+using testing::run_cli_in;
+using testing::split_words;
 
 TEST_CASE("end-to-end scenarios") {
   const fs::path root = fs::path(testing::env_dir("UPCHECK_TESTDATA")) / "e2e";
@@ -56,7 +30,7 @@ TEST_CASE("end-to-end scenarios") {
     SUBCASE(dir.filename().string().c_str()) {
       std::optional<std::string> args_text = testing::read_file((dir / "args").string());
       REQUIRE_MESSAGE(args_text, dir << "/args is missing");
-      std::vector<std::string> args = words(*args_text);
+      std::vector<std::string> args = split_words(*args_text);
       int expected_status = std::stoi(testing::read_file((dir / "exit-status").string()).value_or("0"));
       const std::pair<const char*, const char*> formats[] = {
           {"text", "expected.txt"}, {"json", "expected.json"}, {"sarif", "expected.sarif"}};
@@ -65,7 +39,7 @@ TEST_CASE("end-to-end scenarios") {
         const std::string golden = format_and_golden.second;
         std::vector<std::string> with_format = args;
         with_format.insert(with_format.begin() + 1, {"-o", format, "--color", "never", "--no-config"});
-        Run r = run_in(dir, with_format);
+        CliRun r = run_cli_in(dir, with_format);
         INFO(dir.filename().string(), " -o ", format, "\nstderr: ", r.err);
         CHECK(r.status == expected_status);
         std::string diff = testing::compare_golden((dir / golden).string(), r.out);
@@ -86,7 +60,7 @@ TEST_CASE("end-to-end scenarios") {
       one_job.insert(one_job.begin() + 1, {"-o", "json", "--no-config", "--jobs", "1"});
       std::vector<std::string> four_jobs = args;
       four_jobs.insert(four_jobs.begin() + 1, {"-o", "json", "--no-config", "--jobs", "4"});
-      CHECK(run_in(dir, one_job).out == run_in(dir, four_jobs).out);
+      CHECK(run_cli_in(dir, one_job).out == run_cli_in(dir, four_jobs).out);
     }
   }
 }
@@ -108,7 +82,7 @@ TEST_CASE("no report shows a Secret's data") {
   const std::string sentinels[] = {"config-sentinel-4d2a", "manifest-sentinel-8c1f", "opaque-sentinel-7e93",
                                    "corrupt-sentinel-51b0", "DB_PASSWORD", "H4sI"};
   for (const char* format : {"text", "json", "sarif"}) {
-    Run r = run_in(dir, {"check", "-o", format, "--no-config", "--to", "1.24", "--to-kubernetes", "1.25", "dump.yaml"});
+    CliRun r = run_cli_in(dir, {"check", "-o", format, "--no-config", "--to", "1.24", "--to-kubernetes", "1.25", "dump.yaml"});
     INFO(format);
     REQUIRE(!r.out.empty());
     for (const std::string& s : sentinels) CHECK_MESSAGE(r.out.find(s) == std::string::npos, s);

@@ -11,39 +11,17 @@
 #include <regex>
 #include <sstream>
 
-#include "cli/app.hpp"
+#include "support/cli_run.hpp"
 #include "testing/golden.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace upcheck;
+using testing::CliRun;
+using testing::run_cli_in;
+using testing::split_words;
 
 namespace {
-
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
-struct Run {
-  int status = 0;
-  std::string out;
-  std::string err;
-};
-
-Run run_in(const fs::path& dir, std::vector<std::string> args) {
-  fs::path previous = fs::current_path();
-  fs::current_path(dir);
-  std::ostringstream out, err;
-  Run r;
-  r.status = cli::run(args, out, err);
-  fs::current_path(previous);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 // A scratch directory of this process: builds may run their tests at the same time.
 fs::path scratch_dir(const std::string& name) {
@@ -65,7 +43,7 @@ std::vector<fs::path> scenarios() {
 std::vector<std::string> scenario_args(const fs::path& dir) {
   std::optional<std::string> text = testing::read_file((dir / "args").string());
   REQUIRE_MESSAGE(text, dir << "/args is missing");
-  std::vector<std::string> args = words(*text);
+  std::vector<std::string> args = split_words(*text);
   args.insert(args.begin() + 1, "--no-config");
   return args;
 }
@@ -165,13 +143,13 @@ TEST_CASE("plan scenarios: goldens, exit status, and the same runbook in both fo
       const std::vector<std::string> args = scenario_args(dir);
       const int expected_status = std::stoi(testing::read_file((dir / "exit-status").string()).value_or("0"));
 
-      Run markdown = run_in(dir, args);
+      CliRun markdown = run_cli_in(dir, args);
       INFO(dir.filename().string(), "\nstderr: ", markdown.err);
       CHECK(markdown.status == expected_status);
       std::string diff = testing::compare_golden((dir / "expected.md").string(), markdown.out);
       CHECK_MESSAGE(diff.empty(), diff);
 
-      Run as_json = run_in(dir, with_json(args));
+      CliRun as_json = run_cli_in(dir, with_json(args));
       CHECK(as_json.status == expected_status);
       diff = testing::compare_golden((dir / "expected.json").string(), as_json.out);
       CHECK_MESSAGE(diff.empty(), diff);
@@ -191,14 +169,14 @@ TEST_CASE("plan scenarios: goldens, exit status, and the same runbook in both fo
       std::vector<std::string> one_job = with_json(args), four_jobs = with_json(args);
       one_job.insert(one_job.begin() + 1, {"--jobs", "1"});
       four_jobs.insert(four_jobs.begin() + 1, {"--jobs", "4"});
-      CHECK(run_in(dir, one_job).out == run_in(dir, four_jobs).out);
+      CHECK(run_cli_in(dir, one_job).out == run_cli_in(dir, four_jobs).out);
     }
   }
 }
 
 TEST_CASE("every command in every runbook is one Istio's guides give") {
   for (const fs::path& dir : scenarios()) {
-    const json runbook = json::parse(run_in(dir, with_json(scenario_args(dir))).out);
+    const json runbook = json::parse(run_cli_in(dir, with_json(scenario_args(dir))).out);
     for (const char* section : {"steps", "rollback"})
       for (const json& step : runbook[section])
         for (const json& command : step["commands"])
@@ -211,7 +189,7 @@ TEST_CASE("every command in every runbook is one Istio's guides give") {
 
 TEST_CASE("a blocking finding shows at the step it blocks, and makes the exit status 1") {
   const fs::path helm = plan_root() / "helm-canary";
-  Run r = run_in(helm, with_json(scenario_args(helm)));
+  CliRun r = run_cli_in(helm, with_json(scenario_args(helm)));
   REQUIRE(r.status == 1);
   const json runbook = json::parse(r.out);
   const json* move = step_with_id(runbook, "move-namespace/orders");
@@ -227,7 +205,7 @@ TEST_CASE("a blocking finding shows at the step it blocks, and makes the exit st
   for (const json& step : runbook["steps"])
     if (step["id"] != "move-namespace/orders") CHECK_FALSE(contains(blocking_rules(step), "injection-label-conflict"));
   // The Markdown shows it under that step's heading, before the step's commands.
-  Run markdown = run_in(helm, scenario_args(helm));
+  CliRun markdown = run_cli_in(helm, scenario_args(helm));
   const size_t heading = markdown.out.find("Move namespace orders to revision 1-21-2");
   const size_t finding = markdown.out.find("`injection-label-conflict`", heading);
   const size_t command = markdown.out.find("kubectl label namespace orders", heading);
@@ -237,7 +215,7 @@ TEST_CASE("a blocking finding shows at the step it blocks, and makes the exit st
 
   // Without the stray label nothing blocks: the namespace moves, and the exit status is 0.
   const fs::path fixed = edited_input("helm-canary", "      istio.io/rev: canary\n", "fixed");
-  Run clean = run_in(fixed, with_json({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "input.yaml"}));
+  CliRun clean = run_cli_in(fixed, with_json({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "input.yaml"}));
   CHECK(clean.status == 0);
   const json clean_runbook = json::parse(clean.out);
   REQUIRE(step_with_id(clean_runbook, "move-namespace/orders") != nullptr);
@@ -248,7 +226,7 @@ TEST_CASE("a blocking finding shows at the step it blocks, and makes the exit st
 
 TEST_CASE("a disruption budget that blocks drains blocks the control-plane step") {
   const fs::path example = plan_root() / "istioctl-canary";
-  const json runbook = json::parse(run_in(example, with_json(scenario_args(example))).out);
+  const json runbook = json::parse(run_cli_in(example, with_json(scenario_args(example))).out);
   const json* install = step_with_id(runbook, "install-control-plane");
   REQUIRE(install != nullptr);
   CHECK(contains(blocking_rules(*install), "blocking-pod-disruption-budget"));
@@ -261,7 +239,7 @@ TEST_CASE("a disruption budget that blocks drains blocks the control-plane step"
 
 TEST_CASE("revision tags move with istioctl tag set; findings on a tag land at its step") {
   const fs::path tags = plan_root() / "istioctl-revision-tags";
-  const json runbook = json::parse(run_in(tags, with_json(scenario_args(tags))).out);
+  const json runbook = json::parse(run_cli_in(tags, with_json(scenario_args(tags))).out);
   const json* tag = step_with_id(runbook, "move-tag/prod-stable");
   REQUIRE(tag != nullptr);
   CHECK((*tag)["commands"][0] == "istioctl tag set prod-stable --revision 1-23-4 --overwrite");
@@ -286,11 +264,11 @@ TEST_CASE("the Helm runbook names the releases the input shows, and never prints
     secret_values.push_back((*it)[1].str());
   REQUIRE(secret_values.size() == 3);
   for (const std::vector<std::string>& args : {scenario_args(helm), with_json(scenario_args(helm))}) {
-    Run r = run_in(helm, args);
+    CliRun r = run_cli_in(helm, args);
     for (const std::string& value : secret_values) CHECK(r.out.find(value) == std::string::npos);
     CHECK(r.out.find("SECRET-PAYLOAD") == std::string::npos);
   }
-  const json runbook = json::parse(run_in(helm, with_json(scenario_args(helm))).out);
+  const json runbook = json::parse(run_cli_in(helm, with_json(scenario_args(helm))).out);
   CHECK((*step_with_id(runbook, "uninstall-old-control-plane"))["commands"][0] == "helm delete istiod -n istio-system");
   CHECK((*step_with_id(runbook, "install-gateway/istio-ingress/istio-ingress"))["commands"][0] ==
         "helm install istio-ingress-1-21-2 istio/gateway --set revision=1-21-2 -n istio-ingress");
@@ -299,7 +277,7 @@ TEST_CASE("the Helm runbook names the releases the input shows, and never prints
 TEST_CASE("plan: usage and input errors exit 2 with no runbook") {
   const fs::path example = plan_root() / "istioctl-canary";
   auto expect_usage_error = [&](std::vector<std::string> args, const std::string& message) {
-    Run r = run_in(example, args);
+    CliRun r = run_cli_in(example, args);
     INFO(r.err);
     CHECK(r.status == 2);
     CHECK(r.out.empty());
@@ -318,7 +296,7 @@ TEST_CASE("plan: usage and input errors exit 2 with no runbook") {
   const fs::path broken = scratch_dir("broken");
   fs::create_directories(broken);
   testing::write_file((broken / "broken.yaml").string(), "apiVersion: v1\nkind: [\n");
-  Run r = run_in(broken, {"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "broken.yaml"});
+  CliRun r = run_cli_in(broken, {"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "broken.yaml"});
   CHECK(r.status == 2);
   CHECK(r.err.find("no runbook written") != std::string::npos);
   fs::remove_all(broken);
@@ -329,7 +307,7 @@ TEST_CASE("--output writes the runbook to a file") {
   const fs::path file = scratch_dir("output") / "runbook.md";
   std::vector<std::string> args = scenario_args(example);
   args.insert(args.begin() + 1, {"--output", file.string()});
-  Run r = run_in(example, args);
+  CliRun r = run_cli_in(example, args);
   CHECK(r.status == 1);
   CHECK(r.out.empty());
   std::optional<std::string> written = testing::read_file(file.string());
@@ -339,7 +317,6 @@ TEST_CASE("--output writes the runbook to a file") {
 }
 
 namespace {
-
 // A scratch directory holding one input file.
 fs::path scratch_input(const std::string& name, const std::string& yaml) {
   fs::path dir = scratch_dir(name);
@@ -386,7 +363,7 @@ spec:
     spec:
       containers: [{name: batch, image: registry.example.com/batch:1}]
 )");
-  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "in-place", "input.yaml"}));
+  CliRun r = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "in-place", "input.yaml"}));
   INFO(r.err);
   const json runbook = json::parse(r.out);
   const json* restart = step_with_id(runbook, "restart-namespace/shop");
@@ -398,10 +375,10 @@ spec:
 
 TEST_CASE("several control planes need --remove-revision to say which one goes") {
   const fs::path dir = scratch_input("two-planes", istiod("1-20-3", "1.20.3") + istiod("1-21-2", "1.21.2"));
-  Run ambiguous = run_in(dir, {"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "input.yaml"});
+  CliRun ambiguous = run_cli_in(dir, {"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "input.yaml"});
   CHECK(ambiguous.status == 2);
   CHECK(ambiguous.err.find("--remove-revision") != std::string::npos);
-  Run chosen = run_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "--remove-revision",
+  CliRun chosen = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "--remove-revision",
                                       "1-20-3", "input.yaml"}));
   INFO(chosen.err);
   const json runbook = json::parse(chosen.out);
@@ -422,7 +399,7 @@ spec:
     spec:
       containers: [{name: discovery, image: docker.io/istio/pilot:1.8.6}]
 )");
-  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.9.9", "--method", "canary", "input.yaml"}));
+  CliRun r = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.9.9", "--method", "canary", "input.yaml"}));
   INFO(r.err);
   const json runbook = json::parse(r.out);
   CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] ==
@@ -455,7 +432,7 @@ metadata:
   namespace: mesh-system
   labels: {name: mesh-base, owner: helm, status: deployed, version: "3"}
 )");
-  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
+  CliRun r = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
   INFO(r.err);
   const json runbook = json::parse(r.out);
   CHECK(runbook["upgrade"]["installer"] == "helm");
@@ -499,7 +476,7 @@ spec:
   - {name: istio-proxy, image: docker.io/istio/proxyv2:1.20.3}
 status: {phase: Running}
 )");
-  Run r = run_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
+  CliRun r = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.21.0", "--method", "canary", "input.yaml"}));
   INFO(r.err);
   const json runbook = json::parse(r.out);
   std::vector<std::string> ids;
