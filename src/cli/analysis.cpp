@@ -243,4 +243,14 @@ std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<
   return analysis;
 }
 
+bool refuse_partial_input(const Report& report, std::ostream& err, std::string_view what) {
+  if (report.errors.empty()) return false;
+  for (const Diagnostic& e : report.errors)
+    err << "upcheck: error: "
+        << (e.file == Diagnostic::kNoFile ? std::string() : report.file_path(e.file) + ":" + std::to_string(e.mark.line) + ": ")
+        << e.message << " [" << e.code << "]\n";
+  err << "upcheck: error: the input has errors; no " << what << " written\n";
+  return true;
+}
+
 }  // namespace upcheck::cli

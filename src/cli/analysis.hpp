@@ -10,6 +10,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/config_file.hpp"
@@ -61,6 +62,11 @@ struct Analysis {
 using PlanCompletion = std::function<void(UpgradePlan&)>;
 std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config,
                                   std::ostream& err, const PlanCompletion& complete_plan = {});
+
+// Commands that write something to apply (migrate, plan) refuse a partial input: it would miss
+// objects. Prints each input error and "the input has errors; no WHAT written" to `err` and
+// returns true when there are any.
+bool refuse_partial_input(const Report& report, std::ostream& err, std::string_view what);
 
 // `--from`/`--to`: a version upcheck's release table knows. Throws UsageError.
 Version release_version(const std::string& flag, const std::string& text);

@@ -63,14 +63,7 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
   std::unique_ptr<Analysis> analysis = analyze(settings, config, err);
   const Report& report = analysis->report;
   // A migration planned from a partial input would miss objects: refuse rather than guess.
-  if (!report.errors.empty()) {
-    for (const Diagnostic& e : report.errors)
-      err << "upcheck: error: "
-          << (e.file == Diagnostic::kNoFile ? std::string() : report.file_path(e.file) + ":" + std::to_string(e.mark.line) + ": ")
-          << e.message << " [" << e.code << "]\n";
-    err << "upcheck: error: the input has errors; no migration written\n";
-    return 2;
-  }
+  if (refuse_partial_input(report, err, "migration")) return 2;
 
   fix::MigrationOptions migration_options;
   migration_options.unsafe_fixes = args.count("unsafe-fixes") != 0;

@@ -60,14 +60,7 @@ int plan_command(const std::vector<std::string>& raw_args, std::ostream& out, st
   });
   const Report& report = analysis->report;
   // A runbook planned from a partial input would miss namespaces and workloads: refuse.
-  if (!report.errors.empty()) {
-    for (const Diagnostic& e : report.errors)
-      err << "upcheck: error: "
-          << (e.file == Diagnostic::kNoFile ? std::string() : report.file_path(e.file) + ":" + std::to_string(e.mark.line) + ": ")
-          << e.message << " [" << e.code << "]\n";
-    err << "upcheck: error: the input has errors; no runbook written\n";
-    return 2;
-  }
+  if (refuse_partial_input(report, err, "runbook")) return 2;
 
   plan::Runbook runbook;
   try {
