@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
 #include <cstdint>
+
+#include "fix/yaml_emit.hpp"
 
 namespace upcheck::cli {
 namespace {
@@ -72,22 +72,10 @@ std::string double_quoted(const std::string& s) {
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Words YAML 1.1 readers (PyYAML, go-yaml v2) or 1.2 readers take for booleans or null.
-bool is_reserved_word(const std::string& s) {
-  if (s.size() > 5) return false;
-  std::string lower(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  static constexpr std::array<std::string_view, 9> kWords = {"y",  "n",    "yes",   "no",  "on",
-                                                             "off", "true", "false", "null"};
-  return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
-}
-
 // Plain only for strings that start with a letter, `_` or `/` (never a number, date, indicator or
 // special float), hold only harmless characters, and are no reserved word.
 bool can_be_plain(const std::string& s) {
-  if (s.empty() || is_reserved_word(s)) return false;
+  if (fix::reads_as_non_string(s)) return false;   // a boolean or null word (numbers fail below)
   char first = s.front();
   if (!is_ascii_letter(first) && first != '_' && first != '/') return false;
   if (s.back() == ' ' || s.back() == ':') return false;
