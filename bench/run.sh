@@ -23,19 +23,23 @@ shared=$root/../shared/bench
 [ -f "$shared/compare.sh" ] || { echo "bench: $shared/compare.sh is missing (shared/ must sit beside the checkout)" >&2; exit 2; }
 export BENCH_TMP=${BENCH_TMP:-/tmp/upcheck-bench}
 mkdir -p "$BENCH_TMP"
-if ((quick)); then ns_yaml=60 ns_json=40 ns_small=100 ns_big=600 runs=3; else ns_yaml=1200 ns_json=1200 ns_small=1000 ns_big=6400 runs=5; fi
+if ((quick)); then ns_yaml=60 ns_json=40 ns_small=100 ns_big=600 runs=3; else ns_yaml=1200 ns_json=1200 ns_small=640 ns_big=6400 runs=5; fi
 gen() {  # namespaces format file
   [ -s "$3" ] || python3 "$shared/gen_cluster.py" --namespaces "$1" --deployments 10 --pods 2 --format "$2" >"$3"
 }
-measure() {  # best wall seconds and worst peak RSS KiB of $runs runs: "secs kib"
-  local best="" worst=0 t
+measure() {  # $runs runs: "best_wall median_wall median_cpu worst_peak_rss_kib" (seconds, KiB)
+  : >"$BENCH_TMP/runs.txt"
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$BENCH_TMP/t.out" "$@" >/dev/null 2>&1 || true
-    read -r secs kib < <(tail -1 "$BENCH_TMP/t.out")   # time adds a line when the exit status is not 0
-    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $secs < $best else 1)"; then best=$secs; fi
-    ((kib > worst)) && worst=$kib
+    /usr/bin/time -f "%e %U %S %M" -o "$BENCH_TMP/t.out" "$@" >/dev/null 2>&1 || true
+    tail -1 "$BENCH_TMP/t.out" >>"$BENCH_TMP/runs.txt"   # time adds a line when the exit status is not 0
   done
-  echo "$best $worst"
+  python3 - "$BENCH_TMP/runs.txt" <<'PY'
+import statistics, sys
+runs = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+wall = [r[0] for r in runs]
+cpu = [r[1] + r[2] for r in runs]
+print(min(wall), statistics.median(wall), statistics.median(cpu), int(max(r[3] for r in runs)))
+PY
 }
 rows=()
 row() { rows+=("$1"); echo "$1"; }
@@ -55,13 +59,15 @@ done
 # Linearity: seconds per MB at a small and a large input, one thread.
 small="$BENCH_TMP/linear-$ns_small.yaml"; big="$BENCH_TMP/linear-$ns_big.yaml"
 gen "$ns_small" yaml "$small"; gen "$ns_big" yaml "$big"
-read -r s_small k_small < <(measure "$up" check --to 1.2 -o json --jobs 1 "$small")
-read -r s_big k_big < <(measure "$up" check --to 1.2 -o json --jobs 1 "$big")
+read -r _ w_small c_small k_small < <(measure "$up" check --to 1.2 -o json --jobs 1 "$small")
+read -r _ w_big c_big k_big < <(measure "$up" check --to 1.2 -o json --jobs 1 "$big")
 mb_small=$(python3 -c "import os; print(os.path.getsize('$small')/1e6)")
 mb_big=$(python3 -c "import os; print(os.path.getsize('$big')/1e6)")
+# Medians of $runs runs; CPU seconds (user + system) are what a busy machine disturbs least.
 row "$(python3 -c "
-a=$s_small/$mb_small; b=$s_big/$mb_big
-print('| linear: %.0f MB vs %.0f MB, --jobs 1 | %.2f ms/MB | %.2f ms/MB | cost ratio %.2f, RSS %.0f vs %.0f MiB |' % ($mb_small, $mb_big, a*1000, b*1000, b/a, $k_small/1024, $k_big/1024))")"
+a=$c_small/$mb_small; b=$c_big/$mb_big; wa=$w_small/$mb_small; wb=$w_big/$mb_big
+print('| linear: %.0f MB vs %.0f MB, --jobs 1, medians | %.2f ms/MB CPU (%.2f wall) | %.2f ms/MB CPU (%.2f wall) | CPU cost ratio %.2f (wall %.2f), RSS %.0f vs %.0f MiB |' % (\
+  $mb_small, $mb_big, a*1000, wa*1000, b*1000, wb*1000, b/a, wb/wa, $k_small/1024, $k_big/1024))")"
 
 # Many small files: the same objects, one file each, against one List.
 # 220 namespaces give about 10,500 objects: the first 10,000 become the files.
@@ -92,14 +98,14 @@ with open(sys.argv[2], "w") as out:
     for name in sorted(os.listdir(d)):
         out.write("---\n" + open(os.path.join(d, name)).read())
 PY
-read -r s_dir k_dir < <(measure "$up" check --to 1.2 -o json "$dir")
-read -r s_file k_file < <(measure "$up" check --to 1.2 -o json "$BENCH_TMP/files-same.yaml")
+read -r s_dir _ _ k_dir < <(measure "$up" check --to 1.2 -o json "$dir")
+read -r s_file _ _ k_file < <(measure "$up" check --to 1.2 -o json "$BENCH_TMP/files-same.yaml")
 row "$(python3 -c "print('| %d files vs the same objects in one file | %.2f s | %.2f s | ratio %.2f |' % ($count, $s_file, $s_dir, $s_dir/max($s_file,0.001)))")"
 
 # gzip'd input streams through zlib with no temporary file.
 gz="$BENCH_TMP/dump-$ns_yaml.yaml.gz"
 [ -s "$gz" ] || gzip -c "$BENCH_TMP/dump-$ns_yaml.yaml" >"$gz"
-read -r s_gz k_gz < <(measure "$up" check --to 1.2 -o json "$gz")
+read -r s_gz _ _ k_gz < <(measure "$up" check --to 1.2 -o json "$gz")
 mb=$(python3 -c "import os; print(os.path.getsize('$BENCH_TMP/dump-$ns_yaml.yaml')/1e6)")
 row "$(python3 -c "print('| gzip, %.0f MB uncompressed | | %.2f s | rss=%.2f of uncompressed |' % ($mb, $s_gz, $k_gz*1024/($mb*1e6)))")"
 
