@@ -715,3 +715,56 @@ TEST_CASE("a mapping or element whose every key the List-item prefilter drops st
   CHECK(metadata.mark() == Mark{16, 5});
   CHECK(everything(plain) == everything(filtered));
 }
+
+TEST_CASE("lines are '\\n' lines even where libyaml counts a lone CR, NEL, LS or PS as a break") {
+  TempDir dir;
+  // libyaml reads "kind" on a line of its own after the lone CR; upcheck, grep and editors do not.
+  const std::string cr = "apiVersion: v1\rkind: ConfigMap\nmetadata:\n  name: a\r  namespace: x\n";
+  const std::string crlf = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: b\r\n";
+  const std::string ls = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\xE2\x80\xA8  namespace: y\n";
+  const std::string nel = "apiVersion: v1\nkind: ConfigMap\nmetadata: # \xC3\xA9t\xC3\xA9\xC2\x85  name: d\n";
+  const std::string broken = "apiVersion: v1\r\r\r\rkind: ConfigMap\nmetadata:\n  name: [e\n";
+  LoadResult r = load_paths({dir.write("cr.yaml", cr), dir.write("crlf.yaml", crlf), dir.write("ls.yaml", ls),
+                             dir.write("nel.yaml", nel), dir.write("broken.yaml", broken)});
+  REQUIRE(r.resources.size() == 4);
+  const Resource& a = r.resources[0];
+  CHECK(a.name() == "a");
+  CHECK(a.position() == Mark{1, 1});
+  CHECK(a.locate("kind") == Mark{1, 16});            // after "apiVersion: v1\r": 15 code points
+  CHECK(a.locate("metadata.name") == Mark{3, 3});
+  CHECK(a.locate("metadata.namespace") == Mark{3, 13});   // "  name: a\r" is 10 code points, then 2 spaces
+  CHECK(a.ns() == "x");
+  CHECK(r.resources[1].locate("metadata.name") == Mark{4, 3});
+  CHECK(r.resources[2].locate("metadata.namespace") == Mark{4, 13});   // "  name: c" + LS: 10, then 2 spaces
+  CHECK(r.resources[2].ns() == "y");
+  // NEL ends the comment: "metadata: # été" is 15 code points, NEL the 16th.
+  CHECK(r.resources[3].locate("metadata.name") == Mark{3, 19});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "yaml-syntax");
+  CHECK(r.errors[0].mark.line >= 3);
+  CHECK(r.errors[0].mark.line <= 4);
+}
+
+TEST_CASE("List items with lone CRs are read alike with and without the prefilter, at '\\n' lines") {
+  TempDir dir;
+  std::string list = "apiVersion: v1\nitems:\n";
+  for (int i = 0; i < 40; ++i)
+    list += "- apiVersion: v1\n  kind: ConfigMap\n  data:\n    k: v\r  metadata:\n    name: cm" + std::to_string(i) +
+            "\n    namespace: x\n";
+  list += "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  const std::string path = dir.write("list.yaml", list);
+  LoadResult filtered = load_paths({path}, 2, 256);
+  REQUIRE(filtered.resources.size() == 40);
+  // "metadata" sits on the line of "k: v\r" for upcheck; libyaml reads it as the item's own key.
+  CHECK(filtered.resources[0].name() == "cm0");
+  CHECK(filtered.resources[0].locate("metadata") == Mark{6, 12});
+  CHECK(filtered.resources[39].locate("metadata.name") == Mark{3 + 39 * 6 + 4, 5});
+  ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
+  LoadResult plain = load_paths({path}, 1);
+  ::unsetenv("UPCHECK_NO_PREFILTER");
+  REQUIRE(plain.resources.size() == 40);
+  for (size_t i = 0; i < 40; ++i) {
+    CHECK(plain.resources[i].name() == filtered.resources[i].name());
+    CHECK(plain.resources[i].locate("metadata.name") == filtered.resources[i].locate("metadata.name"));
+  }
+}

@@ -8,6 +8,7 @@
 
 #include "load/chunk_parser.hpp"
 #include "load/libyaml_style.hpp"
+#include "load/yaml_line_breaks.hpp"
 #include "load/yaml_prefilter.hpp"
 
 #include <cstdlib>
@@ -45,7 +46,9 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(input.data()), input.size());
+  const std::optional<LibyamlLineMap> line_map = LibyamlLineMap::of(input);
   auto mark = [&](const yaml_mark_t& m) {
+    if (line_map) return line_map->map(first_line, m.line, m.column);
     return Mark{first_line + static_cast<uint32_t>(m.line), static_cast<uint32_t>(m.column) + 1};
   };
   RunStop stop;
@@ -70,9 +73,10 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
         message = "out of memory while parsing";
       } else {
         where = mark(parser.problem_mark);
-        if (parser.context != nullptr)
-          message += fmt::format(" ({} that starts at line {}, column {})", parser.context,
-                                 first_line + parser.context_mark.line, parser.context_mark.column + 1);
+        if (parser.context != nullptr) {
+          const Mark context = mark(parser.context_mark);
+          message += fmt::format(" ({} that starts at line {}, column {})", parser.context, context.line, context.column);
+        }
       }
       if (where.line == 0) where = Mark{first_line, 1};
       stop.error = Diagnostic{chunk.file, where, std::move(code), std::move(message)};
@@ -236,7 +240,10 @@ Mark mark_at_offset(std::string_view text, size_t offset, uint32_t first_line) {
 }
 
 ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count) {
-  if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr) {
+  // The prefilter reads '\n' lines; where libyaml sees more lines than that, it could blank what
+  // libyaml reads as a line of its own: such a chunk is parsed as it is.
+  if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr &&
+      !has_libyaml_only_line_breaks(chunk.bytes)) {
     // List items in kubectl's layout: let libyaml skip what the keep policy drops.
     Chunk filtered;
     filtered.file = chunk.file;
