@@ -247,8 +247,8 @@ bool refuse_partial_input(const Report& report, std::ostream& err, std::string_v
   if (report.errors.empty()) return false;
   for (const Diagnostic& e : report.errors)
     err << "upcheck: error: "
-        << (e.file == Diagnostic::kNoFile ? std::string() : report.file_path(e.file) + ":" + std::to_string(e.mark.line) + ": ")
-        << e.message << " [" << e.code << "]\n";
+        << (e.file == Diagnostic::kNoFile ? std::string() : terminal_safe(report.file_path(e.file)) + ":" + std::to_string(e.mark.line) + ": ")
+        << terminal_safe(e.message) << " [" << e.code << "]\n";
   err << "upcheck: error: the input has errors; no " << what << " written\n";
   return true;
 }

@@ -48,6 +48,11 @@ struct TextOptions {
 };
 void write_text(const Report& report, const TextOptions& options, std::ostream& out);
 
+// Text from the input (names, quoted tokens, file names) as it may go to a terminal: each control
+// character becomes U+FFFD (a tab, a space), one column for one, so no escape sequence of a
+// hostile manifest reaches a terminal or CI log.
+std::string terminal_safe(std::string_view text);
+
 // `docs/report.schema.json` describes this; `schemaVersion` changes only when a field changes
 // meaning (never: fields are only ever added).
 inline constexpr int kReportSchemaVersion = 1;

@@ -28,3 +28,44 @@ TEST_CASE("JSON and SARIF reports write bytes that are not UTF-8 as U+FFFD inste
   CHECK(sarif.str().find("'\xef\xbf\xbd' is not a JSON value") != std::string::npos);
   CHECK(nlohmann::json::parse(sarif.str()).is_object());   // parses, and is the SARIF log object
 }
+
+namespace {
+
+constexpr RuleInfo kTerminalRule{.code = "TST002",
+                                 .name = "terminal-rule",
+                                 .severity = Severity::Warning,
+                                 .title = "A test rule",
+                                 .rationale = "Tests need one.",
+                                 .remediation = "Nothing."};
+
+}  // namespace
+
+TEST_CASE("the text report writes no control character of the input to the terminal") {
+  // A hostile manifest's escape sequences would restyle or hide lines of a CI log; a CR would
+  // overwrite the finding's line. Each becomes U+FFFD, one column, so the caret still lines up.
+  Snapshot snapshot({{"evil\x1b[2J.yaml", false}}, {}, {});
+  Report report;
+  report.tool_version = "0.0.0";
+  report.snapshot = &snapshot;
+  report.rules = {&kTerminalRule};
+  report.errors.push_back({0, {3, 1}, "yaml-syntax", "found \x1b]0;pwned\x07 here"});
+  Finding f;
+  f.rule = &kTerminalRule;
+  f.message = "Service \x1b[8mhidden\x1b[0m\r";
+  f.object = ObjectRef{"v1", "Service", "ns", "svc"};
+  f.location = Location{0, {7, 7}};
+  report.findings.push_back(std::move(f));
+  TextOptions options;
+  options.source_line = [](uint32_t, uint32_t) -> std::optional<std::string> {
+    return std::string("\x1b[31m\tkey: v");   // "key" is column 7: ESC [ 3 1 m TAB k
+  };
+  std::ostringstream out;
+  write_text(report, options, out);
+  const std::string text = out.str();
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text.find('\x07') == std::string::npos);
+  CHECK(text.find("evil\xEF\xBF\xBD[2J.yaml:3:1: error[yaml-syntax] found \xEF\xBF\xBD]0;pwned\xEF\xBF\xBD here\n") !=
+        std::string::npos);
+  CHECK(text.find("    7 | \xEF\xBF\xBD[31m key: v\n      |       ^\n") != std::string::npos);
+}
