@@ -12,6 +12,8 @@
 #include <optional>
 #include <vector>
 
+#include "load/utf16_source.hpp"
+
 namespace upcheck::load {
 namespace {
 
@@ -198,11 +200,12 @@ class LimitedSource : public ByteSource {
   bool exceeded_ = false;
 };
 
+// Gzip first, then a UTF-16 mark on what it holds (or on the plain bytes).
 std::unique_ptr<ByteSource> decompress_if_gzip(std::unique_ptr<PeekableSource> source) {
   std::string_view head = source->peek(2);
   if (head.size() == 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b)
-    return std::make_unique<GzipSource>(std::move(source));
-  return source;
+    return decode_utf16_if_marked(std::make_unique<GzipSource>(std::move(source)));
+  return decode_utf16_if_marked(std::move(source));
 }
 
 }  // namespace

@@ -51,6 +51,14 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
     if (line_map) return line_map->map(first_line, m.line, m.column);
     return Mark{first_line + static_cast<uint32_t>(m.line), static_cast<uint32_t>(m.column) + 1};
   };
+  // libyaml puts the end of an input without a final newline on a line after its last (it
+  // breaks the line before STREAM-END): an error there points at the end of the last line.
+  auto error_mark = [&](const yaml_mark_t& m) {
+    const Mark where = mark(m);
+    if (input.empty() || input.back() == '\n' || where.column != 1) return where;
+    const Mark end = mark_at_offset(input, input.size(), first_line);
+    return where.line > end.line ? end : where;
+  };
   RunStop stop;
   for (;;) {
     yaml_event_t ev;
@@ -72,9 +80,9 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
         code = "yaml-memory";
         message = "out of memory while parsing";
       } else {
-        where = mark(parser.problem_mark);
+        where = error_mark(parser.problem_mark);
         if (parser.context != nullptr) {
-          const Mark context = mark(parser.context_mark);
+          const Mark context = error_mark(parser.context_mark);
           message += fmt::format(" ({} that starts at line {}, column {})", parser.context, context.line, context.column);
         }
       }
