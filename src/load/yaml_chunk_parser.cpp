@@ -40,13 +40,15 @@ struct RunStop {
 };
 
 // One libyaml run over chunk bytes [begin, end), whose first line is `first_line`. A limit is
-// reported by the assembler; syntax and reader errors are left to the caller.
-RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_line, ObjectAssembler& assembler) {
+// reported by the assembler; syntax and reader errors are left to the caller. `odd_breaks`: the
+// chunk has line breaks only libyaml counts, so its marks need mapping.
+RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_line, bool odd_breaks,
+                   ObjectAssembler& assembler) {
   std::string_view input = std::string_view(chunk.bytes).substr(begin, end - begin);
   yaml_parser_t parser;
   yaml_parser_initialize(&parser);
   yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(input.data()), input.size());
-  const std::optional<LibyamlLineMap> line_map = LibyamlLineMap::of(input);
+  const std::optional<LibyamlLineMap> line_map = odd_breaks ? LibyamlLineMap::of(input) : std::nullopt;
   auto mark = [&](const yaml_mark_t& m) {
     if (line_map) return line_map->map(first_line, m.line, m.column);
     return Mark{first_line + static_cast<uint32_t>(m.line), static_cast<uint32_t>(m.column) + 1};
@@ -141,12 +143,12 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
 // so that a chunk of a million tiny broken documents costs no more than a clean one.
 class ChunkParse {
  public:
-  ChunkParse(const Chunk& chunk, ObjectAssembler& assembler, ParseOutput& out)
-      : chunk_(chunk), bounds_(chunk.boundaries), assembler_(assembler), out_(out) {}
+  ChunkParse(const Chunk& chunk, bool odd_breaks, ObjectAssembler& assembler, ParseOutput& out)
+      : chunk_(chunk), odd_breaks_(odd_breaks), bounds_(chunk.boundaries), assembler_(assembler), out_(out) {}
 
   void run() {
     if (bounds_.empty()) {  // nothing to start again at
-      RunStop stop = run_parser(chunk_, 0, chunk_.bytes.size(), chunk_.first_line, assembler_);
+      RunStop stop = run_parser(chunk_, 0, chunk_.bytes.size(), chunk_.first_line, odd_breaks_, assembler_);
       if (stop.error) out_.add_error(std::move(*stop.error));
       return;
     }
@@ -171,7 +173,7 @@ class ChunkParse {
   // One run from bounds_[first] to byte `end`; returns the unit to go on with.
   size_t run_units(size_t first, size_t end) {
     const ObjectAssembler::Checkpoint before = assembler_.checkpoint();
-    RunStop stop = run_parser(chunk_, bounds_[first].offset, end, bounds_[first].line, assembler_);
+    RunStop stop = run_parser(chunk_, bounds_[first].offset, end, bounds_[first].line, odd_breaks_, assembler_);
     switch (stop.reason) {
       case RunStop::Reason::None:
         return first_at_or_after_offset(end);
@@ -224,6 +226,7 @@ class ChunkParse {
   }
 
   const Chunk& chunk_;
+  const bool odd_breaks_;
   const std::vector<Boundary>& bounds_;
   ObjectAssembler& assembler_;
   ParseOutput& out_;
@@ -247,11 +250,27 @@ Mark mark_at_offset(std::string_view text, size_t offset, uint32_t first_line) {
   return {line, column};
 }
 
+namespace {
+
+ParseOutput parse_as_is(const Chunk& chunk, bool odd_breaks, const LoadLimits& limits, std::atomic<size_t>* object_count) {
+  ParseOutput out;
+  out.errors = chunk.errors;
+  if (chunk.bytes.empty()) return out;
+  ObjectAssembler assembler(chunk.file, limits, out, object_count);
+  assembler.set_source_comments(chunk.sources);
+  assembler.set_list_shell(chunk.kind == ChunkKind::ListShell);
+  ChunkParse(chunk, odd_breaks, assembler, out).run();
+  return out;
+}
+
+}  // namespace
+
 ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count) {
+  const bool odd_breaks = has_libyaml_only_line_breaks(chunk.bytes);
   // The prefilter reads '\n' lines; where libyaml sees more lines than that, it could blank what
   // libyaml reads as a line of its own: such a chunk is parsed as it is.
   if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr &&
-      !has_libyaml_only_line_breaks(chunk.bytes)) {
+      !odd_breaks) {
     // List items in kubectl's layout: let libyaml skip what the keep policy drops.
     Chunk filtered;
     filtered.file = chunk.file;
@@ -264,17 +283,10 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
     if (item_offsets.size() == chunk.boundaries.size()) {
       for (size_t i = 0; i < item_offsets.size(); ++i)
         filtered.boundaries.push_back({static_cast<uint32_t>(item_offsets[i]), chunk.boundaries[i].line});
-      return parse_yaml_chunk(filtered, limits, object_count);
+      return parse_as_is(filtered, false, limits, object_count);   // blanking lines adds no break
     }
   }
-  ParseOutput out;
-  out.errors = chunk.errors;
-  if (chunk.bytes.empty()) return out;
-  ObjectAssembler assembler(chunk.file, limits, out, object_count);
-  assembler.set_source_comments(chunk.sources);
-  assembler.set_list_shell(chunk.kind == ChunkKind::ListShell);
-  ChunkParse(chunk, assembler, out).run();
-  return out;
+  return parse_as_is(chunk, odd_breaks, limits, object_count);
 }
 
 }  // namespace upcheck::load
