@@ -16,10 +16,7 @@ using namespace upcheck;
 namespace {
 
 load::LoadResult load_bytes(std::string_view bytes, size_t chunk_bytes) {
-  load::LoadOptions options;
-  options.jobs = 1;
-  options.chunk_bytes = chunk_bytes;
-  return load::load_buffer("fuzz.yaml", bytes, options);
+  return fuzz::load_in_chunks("fuzz.yaml", bytes, chunk_bytes);
 }
 
 }  // namespace

@@ -45,6 +45,13 @@ std::string summarize(const load::LoadResult& result, bool with_errors) {
   return out;
 }
 
+load::LoadResult load_in_chunks(std::string_view name, std::string_view bytes, size_t chunk_bytes) {
+  load::LoadOptions options;
+  options.jobs = 1;
+  options.chunk_bytes = chunk_bytes;
+  return load::load_buffer(std::string(name), bytes, options);
+}
+
 void check_invariants(const load::LoadResult& result, std::string_view input) {
   const auto lines = static_cast<uint32_t>(std::count(input.begin(), input.end(), '\n') + 1);
   auto check_mark = [&](Mark m, const std::string& what) {

@@ -11,6 +11,10 @@
 
 namespace upcheck::fuzz {
 
+// The bytes loaded as one input named `name` (its extension picks nothing: the bytes do), on one
+// thread, cut into chunks of about `chunk_bytes`.
+load::LoadResult load_in_chunks(std::string_view name, std::string_view bytes, size_t chunk_bytes);
+
 // Every kept node with its position, every notice and every collected kind, one line each.
 // Errors only when asked: after an error, what is read depends on where the parser started again.
 std::string summarize(const load::LoadResult& result, bool with_errors);
