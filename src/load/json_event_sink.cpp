@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace upcheck::load {
 namespace {
@@ -109,6 +110,26 @@ bool JsonEventSink::check_literal(std::string_view raw, const char* at) {
                                  : fmt::format("'{}{}' is not a JSON value", token.substr(0, shown),
                                                token.size() > shown ? "..." : ""));
   return false;
+}
+
+bool JsonEventSink::no_control_outside_strings(const char* begin, const char* end) {
+  const auto size = static_cast<size_t>(end - begin);
+  if (std::memchr(begin, '\f', size) == nullptr && std::memchr(begin, '\x1a', size) == nullptr) return true;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char* p = begin; p < end; ++p) {
+    if (escaped) {
+      escaped = false;
+    } else if (*p == '\\') {
+      escaped = true;
+    } else if (*p == '"') {
+      in_string = !in_string;
+    } else if (!in_string && (*p == '\f' || *p == '\x1a')) {
+      syntax_error(p, fmt::format("control character U+{:04X} outside a string", static_cast<unsigned char>(*p)));
+      return false;
+    }
+  }
+  return true;
 }
 
 void JsonEventSink::syntax_error(const char* at, std::string_view reason) {

@@ -38,6 +38,12 @@ class JsonEventSink {
   void value_skipped() { assembler_.value_skipped(); }
   bool inside_dropped_subtree() const { return assembler_.inside_dropped_subtree(); }
 
+  // haswell's first stage tells structural bytes by (byte | 0x20), so outside a string a form
+  // feed reads as ',' and U+001A as ':' there, and as part of a scalar in the fallback's. Neither
+  // is JSON: reports the first such byte of [begin, end) and returns false, before either kernel
+  // runs, so that both report it alike.
+  bool no_control_outside_strings(const char* begin, const char* end);
+
   void syntax_error(const char* at, std::string_view reason);
   // simdjson's first stage reports no position: find one for what it found wrong in [begin, end).
   void invalid_text(const char* begin, const char* end, std::string_view reason, bool bad_utf8);
