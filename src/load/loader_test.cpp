@@ -850,3 +850,23 @@ TEST_CASE("UTF-16 with a byte order mark reads as kubectl reads it: the same obj
   CHECK(r.errors[0].mark.line == 6);
   CHECK(r.resources.empty());
 }
+
+TEST_CASE("whether the prefilter reads an item does not depend on the other items of its chunk") {
+  // Found by fuzz_yaml_loader: one item with a lone CR turned the prefilter off for its whole chunk,
+  // so a syntax error in another item's dropped subtree (here under `status`) was reported with
+  // 1 MiB chunks and not with one item per chunk. The prefilter now leaves only that item alone.
+  TempDir dir;
+  std::string list = "apiVersion: v1\nitems:\n"
+                     "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\r    namespace: x\n"
+                     "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: b\n    namespace: x\n"
+                     "  status:\n    replicas: 1\n   readyReplicas: 1\n"
+                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  const std::string path = dir.write("list.yaml", list);
+  const LoadResult whole = load_paths({path}, 1);
+  const LoadResult cut = load_paths({path}, 1, 48);
+  REQUIRE(whole.resources.size() == 2);
+  REQUIRE(cut.resources.size() == 2);
+  CHECK(whole.errors.size() == cut.errors.size());
+  CHECK(whole.resources[0].ns() == "x");
+  CHECK(whole.resources[1].locate("metadata.name") == cut.resources[1].locate("metadata.name"));
+}

@@ -267,10 +267,7 @@ ParseOutput parse_as_is(const Chunk& chunk, bool odd_breaks, const LoadLimits& l
 
 ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::atomic<size_t>* object_count) {
   const bool odd_breaks = has_libyaml_only_line_breaks(chunk.bytes);
-  // The prefilter reads '\n' lines; where libyaml sees more lines than that, it could blank what
-  // libyaml reads as a line of its own: such a chunk is parsed as it is.
-  if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr &&
-      !odd_breaks) {
+  if (chunk.kind == ChunkKind::Items && !chunk.bytes.empty() && getenv("UPCHECK_NO_PREFILTER") == nullptr) {
     // List items in kubectl's layout: let libyaml skip what the keep policy drops.
     Chunk filtered;
     filtered.file = chunk.file;
@@ -283,7 +280,7 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
     if (item_offsets.size() == chunk.boundaries.size()) {
       for (size_t i = 0; i < item_offsets.size(); ++i)
         filtered.boundaries.push_back({static_cast<uint32_t>(item_offsets[i]), chunk.boundaries[i].line});
-      return parse_as_is(filtered, false, limits, object_count);   // blanking lines adds no break
+      return parse_as_is(filtered, odd_breaks, limits, object_count);   // it leaves items with such breaks as they are
     }
   }
   return parse_as_is(chunk, odd_breaks, limits, object_count);

@@ -32,6 +32,15 @@ bool has_libyaml_only_line_breaks(std::string_view text) {
   return false;
 }
 
+std::vector<size_t> libyaml_only_line_breaks(std::string_view text) {
+  std::vector<size_t> out;
+  for (char lead : {'\r', '\xC2', '\xE2'})
+    for (size_t at = text.find(lead); at != std::string_view::npos; at = text.find(lead, at + 1))
+      if (libyaml_only_break_at(text, at) != 0) out.push_back(at);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::optional<LibyamlLineMap> LibyamlLineMap::of(std::string_view text) {
   if (!has_libyaml_only_line_breaks(text)) return std::nullopt;
   LibyamlLineMap map;

@@ -18,6 +18,9 @@ namespace upcheck::load {
 // to both, so Windows files need no mapping.
 bool has_libyaml_only_line_breaks(std::string_view text);
 
+// Where those breaks are in `text`, ascending.
+std::vector<size_t> libyaml_only_line_breaks(std::string_view text);
+
 class LibyamlLineMap {
  public:
   // Empty when `text` needs no mapping, the common case: then a mark is taken as it is.

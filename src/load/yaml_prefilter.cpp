@@ -5,6 +5,7 @@
 
 #include "load/keep_policy.hpp"
 #include "load/object_assembler.hpp"
+#include "load/yaml_line_breaks.hpp"
 
 namespace upcheck::load {
 namespace {
@@ -63,6 +64,7 @@ class Prefilter {
 
   void run() {
     out_.reserve(in_.size());
+    if (has_libyaml_only_line_breaks(in_)) odd_breaks_ = libyaml_only_line_breaks(in_);
     size_t pos = 0;
     while (pos < in_.size()) {
       const char* start = in_.data() + pos;
@@ -79,6 +81,7 @@ class Prefilter {
     std::string_view body = trim_line_end(text);
     if (!body.empty() && body[0] == '-' && (body.size() == 1 || body[1] == ' ')) {
       start_item();
+      disabled_ = holds_odd_break(pos);
       item_offsets_.push_back(out_.size());
       return structural(pos, text, body, 0);
     }
@@ -112,6 +115,25 @@ class Prefilter {
     disabled_ = false;
     skip_indent_ = -1;
     opaque_indent_ = -1;
+  }
+
+  // Whether the item starting at `item_start` holds a line break only libyaml counts. Items come
+  // in order, so the search for the next break resumes where the last one stopped.
+  bool holds_odd_break(size_t item_start) {
+    while (next_odd_break_ < odd_breaks_.size() && odd_breaks_[next_odd_break_] < item_start) ++next_odd_break_;
+    if (next_odd_break_ == odd_breaks_.size()) return false;
+    return odd_breaks_[next_odd_break_] < next_item_start(item_start);
+  }
+
+  // The next line that starts an item ("-" at column 0, then a blank or the line's end), or the end.
+  size_t next_item_start(size_t from) const {
+    for (size_t nl = in_.find('\n', from); nl != std::string_view::npos; nl = in_.find('\n', nl + 1)) {
+      const size_t at = nl + 1;
+      if (at < in_.size() && in_[at] == '-' &&
+          (at + 1 == in_.size() || in_[at + 1] == ' ' || in_[at + 1] == '\n' || in_[at + 1] == '\r'))
+        return at;
+    }
+    return in_.size();
   }
 
   size_t structural(size_t pos, std::string_view text, std::string_view body, int indent) {
@@ -244,6 +266,8 @@ class Prefilter {
   std::string_view api_version_;
   std::string_view kind_;
   bool disabled_ = false;
+  std::vector<size_t> odd_breaks_;   // offsets of line breaks only libyaml counts, ascending
+  size_t next_odd_break_ = 0;
   int skip_indent_ = -1;
   bool skip_same_indent_dashes_ = false;
   int opaque_indent_ = -1;

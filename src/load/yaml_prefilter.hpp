@@ -5,7 +5,9 @@
 // It reads kubectl's block layout by indentation, using the same keep trie as the assembler, so
 // it can only remove what the assembler would drop anyway. Every dropped line becomes an empty
 // line: positions do not move. Anything outside kubectl's plain layout (anchors, tags, tabs, flow
-// collections spanning lines) turns it off for the rest of that item.
+// collections spanning lines) turns it off for the rest of that item; a line break that libyaml
+// counts and it does not (a lone CR, NEL, LS, PS: its lines are not libyaml's there) turns it off
+// for the whole item.
 #pragma once
 
 #include <string>
