@@ -591,7 +591,9 @@ TEST_CASE("the haswell and fallback kernels read the same") {
                                                 {"[1,\f2]", true},
                                                 {"{\"a\":\x1a" "1}", true},
                                                 {"[\"\x1a\"]", false}};   // in a string: unescaped, as before
-  for (const auto& [bad, outside_string] : stray) {
+  for (const auto& entry : stray) {   // no structured binding: clang 14 cannot capture one in INFO
+    const std::string& bad = entry.first;
+    const bool outside_string = entry.second;
     INFO(bad);
     REQUIRE(use_json_kernel("fallback"));
     const LoadResult bad_fallback = load_json_with(bad, 1, 300);
