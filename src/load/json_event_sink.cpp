@@ -112,7 +112,27 @@ bool JsonEventSink::check_literal(std::string_view raw, const char* at) {
   return false;
 }
 
-bool JsonEventSink::no_control_outside_strings(const char* begin, const char* end) {
+namespace {
+
+// The first backslash of [begin, end) that escapes a non-ASCII byte. Backslashes pair up left to
+// right: in "\\\\" the second escapes nothing.
+const char* backslash_before_non_ascii(const char* begin, const char* end) {
+  for (const char* p = begin; p < end;) {
+    p = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(end - p)));
+    if (p == nullptr || p + 1 >= end) return nullptr;
+    if (static_cast<unsigned char>(p[1]) >= 0x80) return p;
+    p += 2;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool JsonEventSink::reads_alike_in_both_kernels(const char* begin, const char* end) {
+  if (const char* bad = backslash_before_non_ascii(begin, end)) {
+    syntax_error(bad, "a backslash before a non-ASCII character is not a JSON escape");
+    return false;
+  }
   const auto size = static_cast<size_t>(end - begin);
   if (std::memchr(begin, '\f', size) == nullptr && std::memchr(begin, '\x1a', size) == nullptr) return true;
   bool in_string = false;

@@ -38,11 +38,14 @@ class JsonEventSink {
   void value_skipped() { assembler_.value_skipped(); }
   bool inside_dropped_subtree() const { return assembler_.inside_dropped_subtree(); }
 
-  // haswell's first stage tells structural bytes by (byte | 0x20), so outside a string a form
-  // feed reads as ',' and U+001A as ':' there, and as part of a scalar in the fallback's. Neither
-  // is JSON: reports the first such byte of [begin, end) and returns false, before either kernel
-  // runs, so that both report it alike.
-  bool no_control_outside_strings(const char* begin, const char* end);
+  // Refuses, before either simdjson kernel runs, what the two read differently, so that both
+  // report it alike: reports the first such byte of [begin, end) and returns false.
+  // - Outside a string, a form feed or U+001A: haswell's first stage tells structural bytes by
+  //   (byte | 0x20), so they read as ',' and ':' there, and as part of a scalar in the fallback's.
+  // - A backslash before a non-ASCII byte: the fallback's first stage skips one byte after a
+  //   backslash and then finds the rest of the character invalid UTF-8; haswell's finds the text
+  //   valid and the escape bad.
+  bool reads_alike_in_both_kernels(const char* begin, const char* end);
 
   void syntax_error(const char* at, std::string_view reason);
   // simdjson's first stage reports no position: find one for what it found wrong in [begin, end).

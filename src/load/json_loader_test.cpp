@@ -603,6 +603,20 @@ TEST_CASE("the haswell and fallback kernels read the same") {
     REQUIRE(bad_best.errors.size() == 1);
     CHECK((bad_best.errors[0].message.rfind("control character U+00", 0) == 0) == outside_string);
   }
+  // Also found in the campaign: after a backslash the fallback's first stage skips one byte and
+  // finds the rest of a multi-byte character invalid UTF-8; haswell's finds a bad escape.
+  const std::pair<std::string, size_t> escaped[] = {{"{\"a\": \"x\\\xd8\x91\"}", 1},
+                                                    {"[\"\\\\\xc3\xa9\"]", 0}};   // "\\é": a backslash, then é
+  for (const auto& entry : escaped) {
+    const std::string& text = entry.first;
+    INFO(text);
+    REQUIRE(use_json_kernel("fallback"));
+    const LoadResult on_fallback = load_json_with(text, 1, 300);
+    if (haswell_here) REQUIRE(use_json_kernel("haswell"));
+    const LoadResult on_best = load_json_with(text, 1, 300);
+    CHECK(describe(on_best) == describe(on_fallback));
+    CHECK(on_best.errors.size() == entry.second);
+  }
   if (haswell_here) REQUIRE(use_json_kernel("haswell"));
 }
 

@@ -179,7 +179,7 @@ bool walk_container(JsonEventSink& sink, const char* begin, const char* end, con
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
-  if (!sink.no_control_outside_strings(begin, end) || !text_checked(sink, begin, end)) return false;
+  if (!sink.reads_alike_in_both_kernels(begin, end) || !text_checked(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
 
   ValueWalker walker(sink);
@@ -228,7 +228,7 @@ bool read_string(JsonEventSink& sink, const char* begin, const char* end, const 
   ondemand::document document;
   const simdjson::padded_string_view json(begin, static_cast<size_t>(end - begin),
                                           static_cast<size_t>(readable_end - begin));
-  if (!sink.no_control_outside_strings(begin, end) || !text_checked(sink, begin, end)) return false;
+  if (!sink.reads_alike_in_both_kernels(begin, end) || !text_checked(sink, begin, end)) return false;
   if (auto error = parser.iterate(json).get(document)) return first_stage_failed(sink, error, begin, end);
   if (auto error = document.get_string().get(text)) {
     sink.syntax_error(begin, simdjson::error_message(error));
