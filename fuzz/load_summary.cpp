@@ -29,6 +29,12 @@ void flatten(NodeRef node, std::string& out) {
 
 }  // namespace
 
+std::string error_codes(const load::LoadResult& result) {
+  std::string out;
+  for (const Diagnostic& d : result.errors) out += "error " + d.code + "\n";
+  return out;
+}
+
 std::string summarize(const load::LoadResult& result, bool with_errors) {
   std::string out;
   for (const Resource& r : result.resources) {

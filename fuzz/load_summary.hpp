@@ -19,6 +19,9 @@ load::LoadResult load_in_chunks(std::string_view name, std::string_view bytes, s
 // Errors only when asked: after an error, what is read depends on where the parser started again.
 std::string summarize(const load::LoadResult& result, bool with_errors);
 
+// The codes of the errors, in order, without their positions and messages.
+std::string error_codes(const load::LoadResult& result);
+
 // Aborts (a finding for libFuzzer) when a load broke a promise: objects without kind or
 // apiVersion, positions outside the input, diagnostics of unknown codes or without file.
 void check_invariants(const load::LoadResult& result, std::string_view input);

@@ -42,7 +42,7 @@ expect_status 1 "findings" "$up" check --no-config --to 1.2 "$pilot"
 expect_status 0 "--fail-on error ignores warnings" "$up" check --no-config --to 1.2 --fail-on error "$pilot"
 printf 'apiVersion: v1\nkind: [\n' >"$tmp/broken.yaml"
 expect_status 2 "parse error wins over findings" "$up" check --no-config --to 1.2 "$pilot" "$tmp/broken.yaml"
-contains "$tmp/out" "broken.yaml:3:1: error[yaml-syntax]" "parse error has file:line:col"
+contains "$tmp/out" "broken.yaml:2:8: error[yaml-syntax]" "parse error has file:line:col, at the end of the last line"
 contains "$tmp/out" "AVL002" "other inputs still reported after a parse error"
 for fmt in json sarif; do
   expect_status 2 "exit 2 with -o $fmt" "$up" check --no-config --to 1.2 -o $fmt "$pilot" "$tmp/broken.yaml"

@@ -322,7 +322,7 @@ TEST_CASE("more objects than --max-objects: the same objects are kept for any jo
       std::string what = describe(load_inputs(paths, options));
       INFO(jobs, " jobs, chunks of ", chunk);
       CHECK(what == "objects: f0-0 f0-1 f0-2 f0-3 f1-0 f1-1\n"
-                    "error yaml-syntax 23:1 did not find expected ',' or ']' (while parsing a flow sequence that "
+                    "error yaml-syntax 22:10 did not find expected ',' or ']' (while parsing a flow sequence that "
                     "starts at line 22, column 1)\n"
                     "error limit-objects 12:1 more than 6 objects: this one and the rest are not read (raise the limit "
                     "with --max-objects)\n"

@@ -53,12 +53,14 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
     if (line_map) return line_map->map(first_line, m.line, m.column);
     return Mark{first_line + static_cast<uint32_t>(m.line), static_cast<uint32_t>(m.column) + 1};
   };
-  // libyaml puts the end of an input without a final newline on a line after its last (it
-  // breaks the line before STREAM-END): an error there points at the end of the last line.
+  // libyaml's end of input sits on a line after the last one (after its newline, or after the
+  // break libyaml adds before STREAM-END): an error there points at the end of the last line,
+  // which the input has.
   auto error_mark = [&](const yaml_mark_t& m) {
     const Mark where = mark(m);
-    if (input.empty() || input.back() == '\n' || where.column != 1) return where;
-    const Mark end = mark_at_offset(input, input.size(), first_line);
+    std::string_view text = input;
+    if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+    const Mark end = mark_at_offset(text, text.size(), first_line);
     return where.line > end.line ? end : where;
   };
   RunStop stop;
