@@ -870,3 +870,45 @@ TEST_CASE("whether the prefilter reads an item does not depend on the other item
   CHECK(whole.resources[0].ns() == "x");
   CHECK(whole.resources[1].locate("metadata.name") == cut.resources[1].locate("metadata.name"));
 }
+
+TEST_CASE("a kind or apiVersion given twice is what the last one says") {
+  // Found by fuzz_json_loader: `kind:` again, with a mapping, left an object without a kind.
+  TempDir dir;
+  const std::string path = dir.write("twice.yaml",
+                                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nkind:\n  nested: 1\n"
+                                     "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: x\n"
+                                     "kind: Service\n");
+  LoadResult r = load_paths({path});
+  REQUIRE(r.resources.size() == 1);
+  CHECK(r.resources[0].kind() == "Service");
+  CHECK(r.resources[0].name() == "b");
+  std::vector<std::string> codes;
+  for (const Diagnostic& d : r.notices) codes.push_back(d.code);
+  CHECK(std::count(codes.begin(), codes.end(), "missing-kind") == 1);
+  CHECK(std::count(codes.begin(), codes.end(), "duplicate-key") == 1);
+}
+
+TEST_CASE("a quoted value that goes on to the next lines turns the prefilter off for its item") {
+  // Found by fuzz_yaml_loader: libyaml lets a quoted scalar's next lines sit at the key's own
+  // indentation; the prefilter took them for keys, and the filtered parse failed where the
+  // unfiltered one did not.
+  TempDir dir;
+  std::string list = "apiVersion: v1\nitems:\n"
+                     "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    creationTimestamp: '2024-03-02\n"
+                     "    T09:14:27Z'\n    name: a\n"
+                     "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    labels:\n      note: \"it \\\"goes\n"
+                     "      on\\\" here\"\n    name: b\n"
+                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  const std::string path = dir.write("list.yaml", list);
+  const LoadResult filtered = load_paths({path}, 1, 48);
+  ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
+  const LoadResult plain = load_paths({path}, 1, 48);
+  ::unsetenv("UPCHECK_NO_PREFILTER");
+  CHECK(filtered.errors.empty());
+  CHECK(plain.errors.empty());
+  REQUIRE(filtered.resources.size() == 2);
+  REQUIRE(plain.resources.size() == 2);
+  CHECK(filtered.resources[0].name() == "a");
+  CHECK(filtered.resources[1].locate("metadata.name") == plain.resources[1].locate("metadata.name"));
+  CHECK(filtered.resources[1].labels()["note"].text() == "it \"goes on\" here");
+}

@@ -12,6 +12,15 @@
 namespace upcheck::load {
 namespace {
 
+// A key's value as a lenient apply keeps it when the key is given twice: the last. Empty when that
+// value is not a scalar (`kind:` followed by a mapping is no kind).
+std::string_view last_value_text(NodeRef map, std::string_view key) {
+  std::string_view text;
+  for (auto [k, v] : map.entries())
+    if (k.text() == key) text = v.text();
+  return text;
+}
+
 constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 // Istio's record of what it injected into a pod (sidecar.istio.io/status).
 constexpr std::string_view kSidecarStatus = "sidecar.istio.io/status";
@@ -671,8 +680,8 @@ void ObjectAssembler::finish_object() {
   --active_objects_;
 
   NodeRef root = scratch.root();
-  std::string_view final_kind = root["kind"].text();
-  std::string_view final_api_version = root["apiVersion"].text();
+  std::string_view final_kind = last_value_text(root, "kind");
+  std::string_view final_api_version = last_value_text(root, "apiVersion");
   if (list_shell_ || (has_items && (final_kind.empty() || ends_with(final_kind, "List")))) {
     std::string_view kinds = root["metadata"]["annotations"][kCollectedKinds].text();
     while (!kinds.empty()) {

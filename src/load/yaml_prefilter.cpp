@@ -47,6 +47,25 @@ KeyLine split_key(std::string_view content) {
   return k;
 }
 
+// Whether a value opens a quoted scalar that the line does not close. libyaml lets its next lines
+// sit at any indentation, even the key's own, so no reading by indentation can follow it.
+bool opens_unclosed_quote(std::string_view value) {
+  if (value.empty() || (value[0] != '\'' && value[0] != '"')) return false;
+  const char quote = value[0];
+  for (size_t i = 1; i < value.size(); ++i) {
+    if (quote == '"' && value[i] == '\\') {
+      ++i;   // an escape: the next character closes nothing
+    } else if (value[i] == quote) {
+      if (quote == '\'' && i + 1 < value.size() && value[i + 1] == '\'') {
+        ++i;   // '' is a quote inside single quotes
+        continue;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string_view trim_line_end(std::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
   return s;
@@ -165,6 +184,10 @@ class Prefilter {
 
   size_t key_line(size_t pos, std::string_view text, int indent, std::string_view content, bool after_dash) {
     KeyLine k = split_key(content);
+    if (k.ok && opens_unclosed_quote(k.rest)) {
+      disabled_ = true;
+      return copy(pos, text);
+    }
     if (!k.ok) {
       if (after_dash) {  // a scalar element ("- foo"): continuation lines below belong to it
         opaque_indent_ = indent - 2;
