@@ -8,6 +8,8 @@
 namespace upcheck::load {
 namespace {
 
+// The largest read. Reads start at 16 KiB and double (YamlSplitter::read_size_): a directory of
+// small manifests would otherwise zero a megabyte of buffer per file.
 constexpr size_t kReadSize = 1u << 20;
 constexpr std::string_view kSourcePrefix = "# Source: ";
 
@@ -40,10 +42,12 @@ bool YamlSplitter::fill() {
     buffer_pos_ = 0;
   }
   size_t old = buffer_.size();
-  buffer_.resize(old + kReadSize);
+  const size_t want = read_size_;
+  read_size_ = std::min(read_size_ * 2, kReadSize);
+  buffer_.resize(old + want);
   size_t n = 0;
   try {
-    n = source_.read(buffer_.data() + old, kReadSize);
+    n = source_.read(buffer_.data() + old, want);
   } catch (const InputError& e) {
     // The input ends here (truncated gzip, a read error, --max-input-bytes): what came before
     // is still read.
