@@ -8,9 +8,8 @@
 namespace upcheck::load {
 namespace {
 
-// The largest read. Reads start at 16 KiB and double (YamlSplitter::read_size_): a directory of
-// small manifests would otherwise zero a megabyte of buffer per file.
 constexpr size_t kReadSize = 1u << 20;
+constexpr size_t kProbeSize = 4u << 10;
 constexpr std::string_view kSourcePrefix = "# Source: ";
 
 bool is_blank_or_eol(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -42,8 +41,15 @@ bool YamlSplitter::fill() {
     buffer_pos_ = 0;
   }
   size_t old = buffer_.size();
-  const size_t want = read_size_;
-  read_size_ = std::min(read_size_ * 2, kReadSize);
+  // Reads are 1 MiB, but a buffer is zeroed to its full size first: a directory of small
+  // manifests would zero megabytes per file. So a file of known size is first read with a buffer
+  // its size (and a byte more), and after a short read, when the end is likely, 4 KiB look for it.
+  size_t want = kReadSize;
+  if (first_fill_ && source_.size() > 0)
+    want = static_cast<size_t>(std::clamp<uint64_t>(source_.size() + 1, kProbeSize, kReadSize));
+  else if (last_read_short_)
+    want = kProbeSize;
+  first_fill_ = false;
   buffer_.resize(old + want);
   size_t n = 0;
   try {
@@ -54,6 +60,7 @@ bool YamlSplitter::fill() {
     input_error_ = e;
   }
   buffer_.resize(old + n);
+  last_read_short_ = n < want;
   received_input_ = received_input_ || n > 0;
   return n > 0;
 }

@@ -39,7 +39,8 @@ class YamlSplitter {
 
   ByteSource& source_;
   std::string buffer_;
-  size_t read_size_ = 16u << 10;   // the next read's size: doubles up to 1 MiB
+  bool first_fill_ = true;
+  bool last_read_short_ = false;
   size_t buffer_pos_ = 0;
   size_t searched_ = 0;            // bytes after buffer_pos_ known to hold no newline
   bool received_input_;            // a byte at all

@@ -18,16 +18,26 @@ std::string kind_namespace_key(std::string_view kind, std::string_view ns) {
 Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources,
                    std::set<std::string, std::less<>> collected_kinds)
     : files_(std::move(files)), resources_(std::move(resources)), collected_kinds_(std::move(collected_kinds)) {
+  by_key_.reserve(resources_.size());
+  std::string key;   // reused: a map copies it only for a key it has not seen
   for (const Resource& r : resources_) {
-    by_kind_[std::string(r.kind())].push_back(&r);
-    by_kind_and_namespace_[kind_namespace_key(r.kind(), r.ns())].push_back(&r);
-    by_key_.push_back(&r);
+    key.assign(r.kind());
+    by_kind_[key].push_back(&r);
+    key += '\0';
+    key += r.ns();
+    by_kind_and_namespace_[key].push_back(&r);
+    // The first object of a key wins, as it would in a lookup by name; duplicates across files (a
+    // dump and a manifest of the same object) are both still visible in of_kind().
+    by_key_.try_emplace(ObjectKey{r.kind(), r.ns(), r.name()}, &r);
   }
-  // The first object of a key wins, as it would in a lookup by name; duplicates across files (a
-  // dump and a manifest of the same object) are both still visible in of_kind().
-  std::stable_sort(by_key_.begin(), by_key_.end(), [](const Resource* a, const Resource* b) {
-    return std::tuple(a->kind(), a->ns(), a->name()) < std::tuple(b->kind(), b->ns(), b->name());
-  });
+}
+
+size_t Snapshot::ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
+  const std::hash<std::string_view> hash;
+  size_t h = hash(key.kind);
+  h ^= hash(key.ns) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= hash(key.name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h;
 }
 
 std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const {
@@ -37,12 +47,8 @@ std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const 
 }
 
 const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
-  const auto key = std::tuple(kind, ns, name);
-  auto it = std::lower_bound(by_key_.begin(), by_key_.end(), key, [](const Resource* r, const auto& k) {
-    return std::tuple(r->kind(), r->ns(), r->name()) < k;
-  });
-  if (it == by_key_.end() || std::tuple((*it)->kind(), (*it)->ns(), (*it)->name()) != key) return nullptr;
-  return *it;
+  auto it = by_key_.find(ObjectKey{kind, ns, name});
+  return it == by_key_.end() ? nullptr : it->second;
 }
 
 }  // namespace upcheck

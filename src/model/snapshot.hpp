@@ -52,8 +52,16 @@ class Snapshot {
   std::deque<Resource> resources_;   // a deque: the indexes point into it
   std::unordered_map<std::string, std::vector<const Resource*>> by_kind_;
   std::unordered_map<std::string, std::vector<const Resource*>> by_kind_and_namespace_;   // "kind\0ns"
-  // Sorted by (kind, namespace, name), then input order: 8 bytes an object.
-  std::vector<const Resource*> by_key_;
+  // The first object of each (kind, namespace, name): a hash map, so that building it and looking
+  // up in it cost the same per object at any size. Keys view the objects' own text.
+  struct ObjectKey {
+    std::string_view kind, ns, name;
+    bool operator==(const ObjectKey&) const = default;
+  };
+  struct ObjectKeyHash {
+    size_t operator()(const ObjectKey& key) const noexcept;
+  };
+  std::unordered_map<ObjectKey, const Resource*, ObjectKeyHash> by_key_;
   std::set<std::string, std::less<>> collected_kinds_;
 };
 
