@@ -1,7 +1,7 @@
 #include "model/snapshot.hpp"
 
 #include <algorithm>
-#include <tuple>
+#include <functional>
 
 namespace upcheck {
 namespace {
@@ -18,7 +18,9 @@ std::string kind_namespace_key(std::string_view kind, std::string_view ns) {
 Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources,
                    std::set<std::string, std::less<>> collected_kinds)
     : files_(std::move(files)), resources_(std::move(resources)), collected_kinds_(std::move(collected_kinds)) {
-  by_key_.reserve(resources_.size());
+  size_t slots = 16;
+  while (slots < 2 * resources_.size()) slots *= 2;
+  by_key_.assign(slots, nullptr);
   std::string key;   // reused: a map copies it only for a key it has not seen
   for (const Resource& r : resources_) {
     key.assign(r.kind());
@@ -28,16 +30,21 @@ Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources
     by_kind_and_namespace_[key].push_back(&r);
     // The first object of a key wins, as it would in a lookup by name; duplicates across files (a
     // dump and a manifest of the same object) are both still visible in of_kind().
-    by_key_.try_emplace(ObjectKey{r.kind(), r.ns(), r.name()}, &r);
+    const Resource*& slot = by_key_[slot_of(r.kind(), r.ns(), r.name())];
+    if (slot == nullptr) slot = &r;
   }
 }
 
-size_t Snapshot::ObjectKeyHash::operator()(const ObjectKey& key) const noexcept {
+size_t Snapshot::slot_of(std::string_view kind, std::string_view ns, std::string_view name) const {
   const std::hash<std::string_view> hash;
-  size_t h = hash(key.kind);
-  h ^= hash(key.ns) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h ^= hash(key.name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  return h;
+  size_t h = hash(kind);
+  h ^= hash(ns) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h ^= hash(name) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  const size_t mask = by_key_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Resource* r = by_key_[i];
+    if (r == nullptr || (r->name() == name && r->ns() == ns && r->kind() == kind)) return i;
+  }
 }
 
 std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const {
@@ -47,8 +54,8 @@ std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const 
 }
 
 const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
-  auto it = by_key_.find(ObjectKey{kind, ns, name});
-  return it == by_key_.end() ? nullptr : it->second;
+  if (by_key_.empty()) return nullptr;   // a default-constructed snapshot
+  return by_key_[slot_of(kind, ns, name)];
 }
 
 }  // namespace upcheck
