@@ -21,15 +21,17 @@ namespace {
 
 constexpr size_t kMiB = size_t{1} << 20;
 
-// AddressSanitizer keeps freed memory in quarantine (256 MiB) before reusing it: in that build
-// resident memory says less about what the loader holds.
+// AddressSanitizer keeps freed memory in quarantine (256 MiB) before reusing it, and its allocator
+// caches more on top: in that build resident memory says little about what the loader holds (300,000
+// parser restarts measured 407 MiB there, 35 MiB in the g++ build). The sanitizer build's bounds
+// only catch a runaway; the g++ build checks the real ones.
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define UPCHECK_ASAN 1
 #endif
 #endif
 #ifdef UPCHECK_ASAN
-constexpr size_t kAllocatorSlack = 320 * kMiB;
+constexpr size_t kAllocatorSlack = 512 * kMiB;
 #else
 constexpr size_t kAllocatorSlack = 0;
 #endif
