@@ -41,7 +41,7 @@ CXX=clang++-14 run_suite build-fuzz --buildtype=plain -Doptimization=1 -Dfuzzing
 fuzz_failed=()
 seed_flag=(-seed=1)
 [ "${UPCHECK_FUZZ_SEED:-1}" = random ] && seed_flag=()
-declare -A fuzz_runs=([fuzz_yaml_loader]=3000 [fuzz_json_loader]=3000 [fuzz_check_pipeline]=700)
+declare -A fuzz_runs=([fuzz_yaml_loader]=7500 [fuzz_json_loader]=7500 [fuzz_check_pipeline]=1500)
 for target in fuzz_yaml_loader fuzz_json_loader fuzz_check_pipeline; do
   log=build-fuzz/meson-logs/$target-run.log
   # 120 s: a ceiling for a slow machine, where the sequence stops short rather than CI running long.
