@@ -18,28 +18,14 @@
 #include <string>
 #include <thread>
 
+#include "testing/temp_dir.hpp"
+
 namespace upcheck::load::testing {
 
 namespace fs = std::filesystem;
 
 // A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("upcheck-hostile-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-};
+using upcheck::testing::TempDir;
 
 // What running some work in a child process cost, and what it said.
 struct Cost {

@@ -13,6 +13,7 @@
 
 #include "load/json_kernel.hpp"
 #include "load/loader.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
@@ -20,22 +21,7 @@ using namespace upcheck::load;
 
 namespace {
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("upcheck-json-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-};
+using testing::TempDir;
 
 LoadResult load_json(const std::string& text, LoadOptions options = {}) {
   TempDir dir;

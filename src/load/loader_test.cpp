@@ -13,6 +13,7 @@
 #include "model/helm_release.hpp"
 #include "model/tree_json.hpp"
 #include "testing/helm_records.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace upcheck;
@@ -20,25 +21,7 @@ using namespace upcheck::load;
 
 namespace {
 
-// A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("upcheck-load-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  static int& counter() {
-    static int n = 0;
-    return n;
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-};
+using testing::TempDir;
 
 LoadResult load_paths(const std::vector<std::string>& paths, unsigned jobs = 1, size_t chunk_bytes = 4u << 20) {
   LoadOptions options;
