@@ -5,10 +5,10 @@
 
 #include "all_rules.hpp"
 #include "api/deprecated_apis.hpp"
-#include "common/ownership.hpp"
+#include "istio/ownership.hpp"
 #include "load/keep_policy.hpp"
-#include "model/helm_release.hpp"
-#include "model/istio_releases.hpp"
+#include "istio/helm_release.hpp"
+#include "istio/istio_releases.hpp"
 #include "model/tree_json.hpp"
 
 namespace upcheck::rules {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "model/istio_components.hpp"
+#include "istio/istio_components.hpp"
 #include "model/snapshot.hpp"
 
 namespace upcheck::rules {

@@ -2,7 +2,7 @@
 
 #include "all_rules.hpp"
 #include "availability/disruption.hpp"
-#include "common/ownership.hpp"
+#include "istio/ownership.hpp"
 
 namespace upcheck::rules {
 namespace {

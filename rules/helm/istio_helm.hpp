@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/rule.hpp"
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 
 namespace upcheck::rules {
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
+#include "istio/ownership.hpp"
 #include "engine/object_copy.hpp"
 #include "model/tree_json.hpp"
 

@@ -4,7 +4,7 @@
 
 #include "all_rules.hpp"
 #include "common/mesh_config.hpp"
-#include "common/ownership.hpp"
+#include "istio/ownership.hpp"
 #include "mesh/mtls_migration.hpp"
 
 namespace upcheck::rules {

@@ -4,8 +4,8 @@
 #include <map>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "common/service_workloads.hpp"
+#include "istio/ownership.hpp"
+#include "istio/service_workloads.hpp"
 #include "mesh/mtls_migration.hpp"
 #include "model/tree_json.hpp"
 

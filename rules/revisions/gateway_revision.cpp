@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "model/istio_components.hpp"
-#include "model/revisions.hpp"
+#include "istio/ownership.hpp"
+#include "istio/istio_components.hpp"
+#include "istio/revisions.hpp"
 
 namespace upcheck::rules {
 namespace {

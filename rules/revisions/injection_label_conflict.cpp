@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "model/revisions.hpp"
+#include "istio/ownership.hpp"
+#include "istio/revisions.hpp"
 #include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "model/revisions.hpp"
+#include "istio/ownership.hpp"
+#include "istio/revisions.hpp"
 #include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {

@@ -3,9 +3,9 @@
 #include <map>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "common/pod_owner.hpp"
-#include "model/revisions.hpp"
+#include "istio/ownership.hpp"
+#include "istio/pod_owner.hpp"
+#include "istio/revisions.hpp"
 #include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {

@@ -5,9 +5,9 @@
 #include <set>
 
 #include "all_rules.hpp"
-#include "common/ownership.hpp"
-#include "common/pod_owner.hpp"
-#include "model/revisions.hpp"
+#include "istio/ownership.hpp"
+#include "istio/pod_owner.hpp"
+#include "istio/revisions.hpp"
 
 namespace upcheck::rules {
 namespace {

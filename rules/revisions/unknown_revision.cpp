@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "model/revisions.hpp"
+#include "istio/revisions.hpp"
 #include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "model/istio_releases.hpp"
+#include "istio/istio_releases.hpp"
 
 namespace upcheck::rules {
 

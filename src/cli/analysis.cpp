@@ -13,7 +13,7 @@
 #include "cli/usage_error.hpp"
 #include "engine/engine.hpp"
 #include "load/loader.hpp"
-#include "model/istio_releases.hpp"
+#include "istio/istio_releases.hpp"
 #include "version.hpp"
 
 namespace upcheck::cli {

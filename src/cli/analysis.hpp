@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "cli/config_file.hpp"
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 #include "model/snapshot.hpp"
 #include "report/report.hpp"
 

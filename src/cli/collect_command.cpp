@@ -3,7 +3,7 @@
 #include <cxxopts.hpp>
 #include <fmt/format.h>
 
-#include "cli/cluster_collector.hpp"
+#include "collect/cluster_collector.hpp"
 #include "cli/usage_error.hpp"
 
 namespace upcheck::cli {
@@ -43,7 +43,7 @@ int collect_command(const std::vector<std::string>& raw_args, std::ostream& out,
                                  args.unmatched().front()));
   if (args.count("output") == 0) throw UsageError("collect needs --output FILE: where to write the snapshot");
 
-  KubectlOptions kubectl_options;
+  collect::KubectlOptions kubectl_options;
   if (args.count("kubectl") != 0) kubectl_options.program = args["kubectl"].as<std::string>();
   if (args.count("kubeconfig") != 0) kubectl_options.kubeconfig = args["kubeconfig"].as<std::string>();
   if (args.count("context") != 0) kubectl_options.context = args["context"].as<std::string>();
@@ -57,13 +57,13 @@ int collect_command(const std::vector<std::string>& raw_args, std::ostream& out,
   if (output.empty() || output == "-")
     throw UsageError("--output needs a file name (the snapshot is written whole, then renamed)");
 
-  Kubectl kubectl(kubectl_options);
-  ClusterCollector collector(kubectl, err, chunk_size);
+  collect::Kubectl kubectl(kubectl_options);
+  collect::ClusterCollector collector(kubectl, err, chunk_size);
   if (!collector.probe()) {
     err << "upcheck collect: nothing was collected; " << output << " was not written\n";
     return 2;
   }
-  SnapshotFile snapshot(output);
+  collect::SnapshotFile snapshot(output);
   if (!snapshot.ok()) {
     err << "upcheck collect: error: " << snapshot.error() << '\n';
     return 2;

@@ -3,6 +3,8 @@
 #include <initializer_list>
 #include <span>
 
+#include "model/kind_groups.hpp"
+
 namespace upcheck::load {
 namespace {
 
@@ -117,10 +119,7 @@ KeepNode build(std::initializer_list<std::span<const std::string_view>> lists) {
   return root;
 }
 
-bool is_workload(std::string_view kind) {
-  return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet" || kind == "ReplicaSet" ||
-         kind == "ReplicationController" || kind == "Job" || kind == "CronJob";
-}
+bool is_workload(std::string_view kind) { return kind_in(kWorkloadKinds, kind); }
 
 // Kinds kept whole: every Istio API group, the Kubernetes Gateway API, and the core kinds whose
 // fields checks and migrations read in depth.

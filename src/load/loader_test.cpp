@@ -10,7 +10,7 @@
 
 #include "load/keep_policy.hpp"
 #include "load/loader.hpp"
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 #include "model/tree_json.hpp"
 #include "testing/helm_records.hpp"
 #include "testing/temp_dir.hpp"

@@ -7,7 +7,7 @@
 #include <optional>
 #include <unordered_set>
 
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 
 namespace upcheck::load {
 namespace {

@@ -5,14 +5,15 @@
 #include <algorithm>
 #include <map>
 
-#include "common/ownership.hpp"
-#include "common/pod_owner.hpp"
-#include "model/istio_components.hpp"
+#include "istio/ownership.hpp"
+#include "istio/pod_owner.hpp"
+#include "istio/istio_components.hpp"
+#include "model/kind_groups.hpp"
 
 namespace upcheck::plan {
 namespace {
 
-bool restartable(std::string_view kind) { return kind == "Deployment" || kind == "StatefulSet" || kind == "DaemonSet"; }
+bool restartable(std::string_view kind) { return kind_in(kRestartableKinds, kind); }
 
 // The control plane, and gateways that istioctl or Helm installs, are upgraded by steps of their
 // own; gateways deployed otherwise are injected like any workload and move with their namespace.
@@ -62,7 +63,7 @@ class Builder {
 
   // Without pods, the workloads whose pod templates injection would cover.
   void read_templates() {
-    for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet"})
+    for (std::string_view kind : kRestartableKinds)
       for (const Resource* w : snapshot_.of_kind(kind)) {
         if (has_own_step(w)) continue;
         const Resource* ns = snapshot_.find("Namespace", "", w->ns());

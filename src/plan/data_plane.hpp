@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "model/revisions.hpp"
+#include "istio/revisions.hpp"
 #include "model/snapshot.hpp"
 #include "plan/runbook.hpp"
 

@@ -1,6 +1,6 @@
 #include "plan/helm_releases.hpp"
 
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 
 #include <algorithm>
 #include <map>

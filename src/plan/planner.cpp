@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "common/ownership.hpp"
-#include "model/istio_components.hpp"
+#include "istio/ownership.hpp"
+#include "istio/istio_components.hpp"
 #include "plan/istio_guides.hpp"
 #include "plan/steps.hpp"
 

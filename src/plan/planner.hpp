@@ -8,7 +8,7 @@
 
 #include "engine/finding.hpp"
 #include "engine/upgrade_plan.hpp"
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 #include "model/snapshot.hpp"
 #include "plan/runbook.hpp"
 

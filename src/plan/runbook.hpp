@@ -9,7 +9,7 @@
 
 #include "engine/finding.hpp"
 #include "engine/upgrade_plan.hpp"
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 #include "model/version.hpp"
 
 namespace upcheck::plan {

@@ -6,8 +6,8 @@
 #include <span>
 #include <string>
 
-#include "model/istio_install.hpp"
-#include "model/revisions.hpp"
+#include "istio/istio_install.hpp"
+#include "istio/revisions.hpp"
 #include "model/snapshot.hpp"
 #include "plan/data_plane.hpp"
 #include "plan/helm_releases.hpp"

@@ -12,7 +12,7 @@
 #include "engine/rule.hpp"
 #include "engine/upgrade_plan.hpp"
 #include "model/diagnostic.hpp"
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 #include "model/snapshot.hpp"
 
 namespace upcheck {

@@ -12,17 +12,17 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/child_process.hpp"
-#include "cli/helm_release_stub.hpp"
-#include "cli/kubectl.hpp"
-#include "cli/snapshot_file.hpp"
-#include "cli/yaml_list_writer.hpp"
+#include "collect/child_process.hpp"
+#include "collect/helm_release_stub.hpp"
+#include "collect/kubectl.hpp"
+#include "collect/snapshot_file.hpp"
+#include "collect/yaml_list_writer.hpp"
 #include "load/loader.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace upcheck;
-using namespace upcheck::cli;
+using namespace upcheck::collect;
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 class SnapshotFile {
  public:
@@ -48,4 +48,4 @@ class SnapshotFile {
   std::string error_;
 };
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,10 +1,10 @@
-#include "cli/kubectl.hpp"
+#include "collect/kubectl.hpp"
 
 #include <cctype>
 #include <cstring>
 #include <iterator>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 namespace {
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
@@ -181,4 +181,4 @@ KubectlResult Kubectl::stream_list(const std::vector<std::string>& args,
   return result;
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,6 +1,6 @@
-#include "model/istio_components.hpp"
+#include "istio/istio_components.hpp"
 
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 
 namespace upcheck {
 namespace {

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 #include "model/snapshot.hpp"
 #include "testing/helm_records.hpp"
 

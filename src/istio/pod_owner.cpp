@@ -1,10 +1,11 @@
-#include "common/pod_owner.hpp"
+#include "istio/pod_owner.hpp"
 
 #include <fmt/format.h>
 
 #include <cctype>
 
 #include "model/label_selector.hpp"
+#include "model/kind_groups.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -26,7 +27,7 @@ std::string lowercase(std::string_view s) {
 }  // namespace
 
 PodOwners::PodOwners(const Snapshot& snapshot) : snapshot_(snapshot) {
-  for (std::string_view kind : {"Deployment", "StatefulSet", "DaemonSet"})
+  for (std::string_view kind : kRestartableKinds)
     for (const Resource* w : snapshot.of_kind(kind)) workloads_by_namespace_[w->ns()].push_back(w);
 }
 
@@ -72,7 +73,7 @@ PodOwner PodOwners::of(const Resource& pod) const {
 }
 
 std::string restart_command(const PodOwner& owner) {
-  if (owner.kind != "Deployment" && owner.kind != "StatefulSet" && owner.kind != "DaemonSet") return {};
+  if (!kind_in(kRestartableKinds, owner.kind)) return {};
   return fmt::format("kubectl rollout restart {}/{} -n {}", lowercase(owner.kind), owner.name, owner.ns);
 }
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/child_process.hpp"
+#include "collect/child_process.hpp"
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 struct KubectlOptions {
   std::string program = "kubectl";   // a path, or a name looked up on PATH
@@ -66,4 +66,4 @@ KubectlFailure classify_kubectl_error(std::string_view stderr_text);
 // klog record or a warning, cut to a readable length.
 std::string kubectl_error_line(std::string_view stderr_text);
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,4 +1,4 @@
-#include "model/helm_release.hpp"
+#include "istio/helm_release.hpp"
 
 #include <nlohmann/json.hpp>
 

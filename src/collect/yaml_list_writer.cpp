@@ -1,4 +1,4 @@
-#include "cli/yaml_list_writer.hpp"
+#include "collect/yaml_list_writer.hpp"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 
 #include "fix/yaml_emit.hpp"
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 namespace {
 
 using nlohmann::json;
@@ -205,4 +205,4 @@ void append_yaml_mapping(std::string& out, const json& object, int indent) {
   append_entries(out, object, indent, false);
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

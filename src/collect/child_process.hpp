@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 struct ChildOutcome {
   enum class Status { Exited, Signaled, TimedOut, NotStarted };
@@ -58,4 +58,4 @@ class ChildProcess {
   ChildOutcome outcome_;
 };
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,4 +1,4 @@
-#include "model/revisions.hpp"
+#include "istio/revisions.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

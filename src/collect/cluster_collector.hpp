@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
-#include "cli/kubectl.hpp"
-#include "cli/snapshot_file.hpp"
+#include "collect/kubectl.hpp"
+#include "collect/snapshot_file.hpp"
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 class ClusterCollector {
  public:
@@ -92,4 +92,4 @@ class ClusterCollector {
   std::vector<std::string> skipped_other_;   // what was skipped that is not a kind (discovery)
 };
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,4 +1,4 @@
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 
 #include <nlohmann/json.hpp>
 

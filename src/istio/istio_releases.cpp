@@ -2,7 +2,7 @@
 // ../shared/data/istio-releases.tsv (each row there cites its istio/istio.io source: release
 // announcements, supportStatus.yml, end-of-life notices) and reviewed by hand; a new Istio
 // release is a new row here.
-#include "model/istio_releases.hpp"
+#include "istio/istio_releases.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "cli/snapshot_file.hpp"
+#include "collect/snapshot_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "cli/yaml_list_writer.hpp"
+#include "collect/yaml_list_writer.hpp"
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 namespace {
 
 constexpr size_t kFlushBytes = 1u << 20;
@@ -95,4 +95,4 @@ bool SnapshotFile::commit(const nlohmann::json& metadata) {
   return true;
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/revisions.hpp"
+#include "istio/revisions.hpp"
 
 using namespace upcheck;
 using nlohmann::json;

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include "model/istio_install.hpp"
+#include "istio/istio_install.hpp"
 #include "model/snapshot.hpp"
 #include "model/version.hpp"
 

@@ -1,4 +1,4 @@
-#include "cli/child_process.hpp"
+#include "collect/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -12,7 +12,7 @@
 #include <cstdlib>
 #include <thread>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 namespace {
 
 using std::chrono::milliseconds;
@@ -251,4 +251,4 @@ ChildOutcome ChildProcess::finish() {
   return outcome_;
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 // Appends one List item: "- " and the object's first key, then its other keys indented by two.
 void append_yaml_list_item(std::string& out, const nlohmann::json& object);
@@ -20,4 +20,4 @@ void append_yaml_mapping(std::string& out, const nlohmann::json& object, int ind
 // block's lines are indented by `indent` + 2). Exposed for the unit tests.
 std::string yaml_scalar(const std::string& text, int indent);
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

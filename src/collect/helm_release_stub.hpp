@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 inline constexpr std::string_view kHelmReleaseSecretType = "helm.sh/release.v1";
 
@@ -35,4 +35,4 @@ std::optional<std::string> base64_decode(std::string_view text);
 // At most `max_bytes` of output; nullopt for a corrupt stream or one that inflates beyond it.
 std::optional<std::string> gunzip(std::string_view bytes, size_t max_bytes);
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

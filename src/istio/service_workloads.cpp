@@ -1,14 +1,12 @@
-#include "common/service_workloads.hpp"
+#include "istio/service_workloads.hpp"
 
 #include <fmt/format.h>
 
 #include "model/label_selector.hpp"
+#include "model/kind_groups.hpp"
 
 namespace upcheck::rules {
 namespace {
-
-constexpr std::string_view kTemplateKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                                               "ReplicationController", "Job"};
 
 bool runs_proxy(NodeRef pod_spec) {
   for (NodeRef c : pod_spec["containers"].elements())
@@ -29,7 +27,7 @@ std::vector<PodShape> pods_selected_by(const Snapshot& snapshot, const Resource&
     if (owner->ns() != service.ns()) return;
     if (map_selector_matches(selector, metadata["labels"])) out.push_back({owner, metadata, spec});
   };
-  for (std::string_view kind : kTemplateKinds)
+  for (std::string_view kind : kPodTemplateKinds)
     for (const Resource* w : snapshot.of_kind_in(kind, service.ns()))
       consider(w, w->spec()["template"]["metadata"], w->spec()["template"]["spec"]);
   for (const Resource* cron : snapshot.of_kind_in("CronJob", service.ns())) {

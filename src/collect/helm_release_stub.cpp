@@ -1,10 +1,10 @@
-#include "cli/helm_release_stub.hpp"
+#include "collect/helm_release_stub.hpp"
 
 #include <zlib.h>
 
 #include <array>
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 namespace {
 
 using nlohmann::json;
@@ -201,4 +201,4 @@ json helm_release_stub(const json& secret, std::string& error) {
   return stub;
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect

@@ -1,4 +1,4 @@
-#include "common/ownership.hpp"
+#include "istio/ownership.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "cli/cluster_collector.hpp"
+#include "collect/cluster_collector.hpp"
 
 #include <fmt/format.h>
 
@@ -6,10 +6,10 @@
 #include <atomic>
 #include <thread>
 
-#include "cli/helm_release_stub.hpp"
+#include "collect/helm_release_stub.hpp"
 #include "version.hpp"
 
-namespace upcheck::cli {
+namespace upcheck::collect {
 
 using nlohmann::json;
 
@@ -430,4 +430,4 @@ json ClusterCollector::list_metadata() const {
   return {{"annotations", std::move(annotations)}, {"resourceVersion", ""}};
 }
 
-}  // namespace upcheck::cli
+}  // namespace upcheck::collect
