@@ -9,7 +9,8 @@
 
 #include "cli/analysis.hpp"
 #include "cli/usage_error.hpp"
-#include "fix/migration.hpp"
+#include "fix/migration_files.hpp"
+#include "fix/migration_plan.hpp"
 #include "version.hpp"
 
 namespace fs = std::filesystem;
@@ -67,11 +68,11 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
 
   fix::MigrationOptions migration_options;
   migration_options.unsafe_fixes = args.count("unsafe-fixes") != 0;
-  migration_options.tool_version = std::string(kVersion);
-  fix::Migration migration = fix::plan_migration(report.findings, analysis->snapshot, migration_options);
+  const fix::MigrationPlan plan = fix::plan_migration(report.findings, migration_options);
+  const fix::MigrationFiles migration = fix::render_migration(plan, analysis->snapshot, kVersion);
 
   if (dry_run) {
-    out << fix::render_dry_run(migration);
+    out << fix::render_dry_run(plan, migration);
     return 0;
   }
 
@@ -80,7 +81,7 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
     fs::create_directories(dir);
     for (const auto& entry : fs::directory_iterator(dir))
       if (entry.is_regular_file() && written_by_migrate(entry.path())) fs::remove(entry.path());
-    for (const fix::StepFile& f : migration.files) write(dir / f.name, f.content);
+    for (const fix::StepFile& f : migration.steps) write(dir / f.name, f.content);
     if (!migration.apply_script.empty()) {
       write(dir / "apply.sh", migration.apply_script);
       fs::permissions(dir / "apply.sh", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
@@ -91,12 +92,12 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
     err << "upcheck: error: " << e.what() << '\n';
     return 2;
   }
-  for (const fix::StepFile& f : migration.files) out << "wrote " << (dir / f.name).string() << '\n';
+  for (const fix::StepFile& f : migration.steps) out << "wrote " << (dir / f.name).string() << '\n';
   if (!migration.apply_script.empty()) out << "wrote " << (dir / "apply.sh").string() << '\n';
   if (!migration.manual.empty()) out << "wrote " << (dir / "MANUAL.md").string() << '\n';
-  out << fmt::format("{} fix{} for apply.sh, {} to make by hand, {} unsafe skipped{}\n", migration.applied,
-                     migration.applied == 1 ? "" : "es", migration.manual_fixes, migration.skipped,
-                     migration.skipped > 0 ? " (--unsafe-fixes applies them)" : "");
+  out << fmt::format("{} fix{} for apply.sh, {} to make by hand, {} unsafe skipped{}\n", plan.applied,
+                     plan.applied == 1 ? "" : "es", plan.by_hand.size(), plan.skipped.size(),
+                     plan.skipped.empty() ? "" : " (--unsafe-fixes applies them)");
   return 0;
 }
 
