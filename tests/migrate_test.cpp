@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,16 @@ class Workspace {
   fs::path dir_;
 };
 
+std::string read(const fs::path& path) { return upcheck::testing::read_file(path.string()).value_or("<missing>"); }
+
+// The names in a directory, sorted.
+std::vector<std::string> files_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 bool is_check(const std::string& call) {
   return call.find("--dry-run=server") != std::string::npos || call.rfind("diff ", 0) == 0;
 }
@@ -192,8 +203,53 @@ TEST_CASE("migrate is deterministic, needs --out or --dry-run, and keeps unsafe 
   REQUIRE(w.migrate({"--dry-run"}, &second) == 0);
   CHECK(first == second);
   CHECK(w.migrate({}) == 2);
-  // Rerunning into the same directory replaces the earlier files.
-  upcheck::testing::write_file((w.dir() / "out" / "07-stale-create.yaml").string(), "stale");
-  REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
-  CHECK_FALSE(fs::exists(w.dir() / "out" / "07-stale-create.yaml"));
+}
+
+TEST_CASE("--out refuses a non-empty directory migrate did not write, and changes nothing in it") {
+  Workspace w;
+  const fs::path out = w.dir() / "out";
+  upcheck::testing::write_file((out / "01-mine.yaml").string(), "mine");
+  CHECK(w.migrate({"--out", out.string()}) == 2);
+  CHECK(read(out / "01-mine.yaml") == "mine");
+  CHECK(files_in(out) == std::vector<std::string>{"01-mine.yaml"});
+  CHECK(files_in(w.dir()) == std::vector<std::string>{"bin", "cluster.yaml", "out"});   // no staging left behind
+
+  // An empty directory is fine, and named with a trailing slash too.
+  fs::remove(out / "01-mine.yaml");
+  REQUIRE(w.migrate({"--out", out.string() + "/"}) == 0);
+  CHECK(fs::exists(out / "apply.sh"));
+}
+
+TEST_CASE("a re-run replaces or deletes what migrate wrote and nothing else, never through a symlink") {
+  Workspace w;
+  const fs::path out = w.dir() / "out";
+  REQUIRE(w.migrate({"--out", out.string()}) == 0);
+  const std::vector<std::string> written = {".upcheck-migration", "01-now-patch.yaml", "02-before-1.2-create.yaml",
+                                            "03-before-1.2-delete.yaml", "MANUAL.md", "apply.sh"};
+  CHECK(files_in(out) == written);
+  CHECK(read(out / ".upcheck-migration").find("\n01-now-patch.yaml\n02-before-1.2-create.yaml\n"
+                                              "03-before-1.2-delete.yaml\napply.sh\nMANUAL.md\n") != std::string::npos);
+
+  // The user's own numbered manifest stays; an earlier step file that leads elsewhere goes as a
+  // link, and the file it led to stays as it was.
+  upcheck::testing::write_file((out / "01-mine.yaml").string(), "mine");
+  upcheck::testing::write_file((w.dir() / "victim.yaml").string(), "victim");
+  fs::remove(out / "03-before-1.2-delete.yaml");
+  fs::create_symlink(w.dir() / "victim.yaml", out / "03-before-1.2-delete.yaml");
+  fs::remove(out / "apply.sh");
+  fs::create_symlink(w.dir() / "victim.yaml", out / "apply.sh");
+  REQUIRE(w.migrate({"--out", out.string(), "--select", "AVL002"}) == 0);
+  CHECK(files_in(out) ==
+        std::vector<std::string>{".upcheck-migration", "01-mine.yaml", "01-now-patch.yaml", "apply.sh"});
+  CHECK(read(out / "01-mine.yaml") == "mine");
+  CHECK(read(w.dir() / "victim.yaml") == "victim");
+  CHECK(fs::is_regular_file(fs::symlink_status(out / "apply.sh")));
+  CHECK(read(out / ".upcheck-migration").find("02-before") == std::string::npos);
+  CHECK(read(out / ".upcheck-migration").find("MANUAL.md") == std::string::npos);
+
+  // A file of this run's name that migrate did not write is not replaced: the run refuses.
+  upcheck::testing::write_file((out / "02-before-1.2-create.yaml").string(), "mine too");
+  CHECK(w.migrate({"--out", out.string()}) == 2);
+  CHECK(read(out / "02-before-1.2-create.yaml") == "mine too");
+  CHECK(fs::exists(out / "01-now-patch.yaml"));
 }

@@ -4,12 +4,12 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <regex>
 
 #include "cli/analysis.hpp"
+#include "cli/migration_dir.hpp"
 #include "cli/usage_error.hpp"
-#include "fix/migration.hpp"
+#include "fix/migration_files.hpp"
+#include "fix/migration_plan.hpp"
 #include "version.hpp"
 
 namespace fs = std::filesystem;
@@ -22,26 +22,12 @@ cxxopts::Options migrate_options() {
                      "Write the fixes of the findings as ordered YAML step files and an apply script.");
   o.custom_help("--out DIR [options]");
   o.add_options("Migration")
-      ("out", "write the step files, apply.sh and MANUAL.md into DIR (created if missing)",
+      ("out", "write the step files, apply.sh and MANUAL.md into DIR: new, empty, or written by migrate before",
        cxxopts::value<std::string>())
       ("dry-run", "print what --out would write instead of writing it")
       ("unsafe-fixes", "also apply fixes that change live behaviour (otherwise listed in MANUAL.md)");
   add_analysis_options(o);
   return o;
-}
-
-// Files an earlier run of migrate wrote: replaced, so that no stale step is applied.
-bool written_by_migrate(const fs::path& p) {
-  static const std::regex kStep(R"([0-9]{2}-.*\.yaml)");
-  std::string name = p.filename().string();
-  return name == "apply.sh" || name == "MANUAL.md" || std::regex_match(name, kStep);
-}
-
-void write(const fs::path& path, const std::string& content) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << content;
-  file.close();
-  if (!file) throw std::runtime_error("cannot write " + path.string());
 }
 
 }  // namespace
@@ -67,36 +53,29 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
 
   fix::MigrationOptions migration_options;
   migration_options.unsafe_fixes = args.count("unsafe-fixes") != 0;
-  migration_options.tool_version = std::string(kVersion);
-  fix::Migration migration = fix::plan_migration(report.findings, analysis->snapshot, migration_options);
+  const fix::MigrationPlan plan = fix::plan_migration(report.findings, migration_options);
+  const fix::MigrationFiles migration = fix::render_migration(plan, analysis->snapshot, kVersion);
 
   if (dry_run) {
-    out << fix::render_dry_run(migration);
+    out << fix::render_dry_run(plan, migration);
     return 0;
   }
 
-  fs::path dir = args["out"].as<std::string>();
+  std::vector<OutputFile> files;
+  for (const fix::StepFile& f : migration.steps) files.push_back({f.name, f.content});
+  if (!migration.apply_script.empty()) files.push_back({"apply.sh", migration.apply_script, true});
+  if (!migration.manual.empty()) files.push_back({"MANUAL.md", migration.manual});
+  const fs::path dir = args["out"].as<std::string>();
   try {
-    fs::create_directories(dir);
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (entry.is_regular_file() && written_by_migrate(entry.path())) fs::remove(entry.path());
-    for (const fix::StepFile& f : migration.files) write(dir / f.name, f.content);
-    if (!migration.apply_script.empty()) {
-      write(dir / "apply.sh", migration.apply_script);
-      fs::permissions(dir / "apply.sh", fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                      fs::perm_options::add);
-    }
-    if (!migration.manual.empty()) write(dir / "MANUAL.md", migration.manual);
+    write_migration_dir(dir, files);
   } catch (const std::exception& e) {
     err << "upcheck: error: " << e.what() << '\n';
     return 2;
   }
-  for (const fix::StepFile& f : migration.files) out << "wrote " << (dir / f.name).string() << '\n';
-  if (!migration.apply_script.empty()) out << "wrote " << (dir / "apply.sh").string() << '\n';
-  if (!migration.manual.empty()) out << "wrote " << (dir / "MANUAL.md").string() << '\n';
-  out << fmt::format("{} fix{} for apply.sh, {} to make by hand, {} unsafe skipped{}\n", migration.applied,
-                     migration.applied == 1 ? "" : "es", migration.manual_fixes, migration.skipped,
-                     migration.skipped > 0 ? " (--unsafe-fixes applies them)" : "");
+  for (const OutputFile& f : files) out << "wrote " << (dir / f.name).string() << '\n';
+  out << fmt::format("{} fix{} for apply.sh, {} to make by hand, {} unsafe skipped{}\n", plan.applied,
+                     plan.applied == 1 ? "" : "es", plan.by_hand.size(), plan.skipped.size(),
+                     plan.skipped.empty() ? "" : " (--unsafe-fixes applies them)");
   return 0;
 }
 

@@ -1,30 +1,19 @@
+// What the renderers write for a plan: step files, apply.sh and MANUAL.md. The planning decisions
+// themselves are tested on the plan's data in migration_plan_test.cpp.
 #include <doctest/doctest.h>
 
-#include "engine/rule.hpp"
-#include "fix/migration.hpp"
+#include "fix/kubectl_command.hpp"
+#include "fix/migration_files.hpp"
+#include "fix/migration_plan.hpp"
+#include "fix/test_findings.hpp"
 
 using namespace upcheck;
-using nlohmann::json;
+using namespace upcheck::fix::testing;
 
 namespace {
 
-const RuleInfo kRule{.code = "TST001", .name = "test-rule", .title = "t", .rationale = "r", .remediation = "m"};
-
-Finding finding(std::string name, Fix fix) {
-  Finding f;
-  f.rule = &kRule;
-  f.message = "message";
-  f.object = ObjectRef{"rbac.istio.io/v1alpha1", "RbacConfig", "istio-system", std::move(name)};
-  f.fix = std::move(fix);
-  return f;
-}
-
-json cluster_rbac_config() {
-  return {{"apiVersion", "rbac.istio.io/v1alpha1"},
-          {"kind", "ClusterRbacConfig"},
-          {"metadata", {{"name", "default"}, {"resourceVersion", "12"}}},
-          {"spec", {{"mode", "ON"}}},
-          {"status", {{"x", 1}}}};
+fix::MigrationFiles render(const std::vector<Finding>& findings, fix::MigrationOptions options = {}) {
+  return fix::render_migration(fix::plan_migration(findings, options), Snapshot{}, "test");
 }
 
 size_t position(const std::string& text, const std::string& needle) {
@@ -35,11 +24,11 @@ size_t position(const std::string& text, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("stages come in release order, and within one: creates, patches, commands, deletes") {
+TEST_CASE("step files are numbered in apply order, and apply.sh checks each stage before it changes anything") {
   Fix later;
   later.title = "later";
   later.stage = "1.6";
-  later.remove.push_back({"rbac.istio.io/v1alpha1", "ClusterRbacConfig", "", "default"});
+  later.remove.push_back(kClusterRbacConfig);
   Fix replace;
   replace.title = "replace";
   replace.stage = "1.2";
@@ -50,17 +39,16 @@ TEST_CASE("stages come in release order, and within one: creates, patches, comma
   now.patches.push_back({{"apps/v1", "Deployment", "istio-system", "istio-pilot"}, {{"spec", {{"replicas", 2}}}}});
   now.commands.push_back("kubectl rollout status deployment/istio-pilot -n istio-system");
   std::vector<Finding> findings = {finding("a", later), finding("b", replace), finding("c", now)};
-  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
-  REQUIRE(m.files.size() == 4);
-  CHECK(m.files[0].name == "01-now-patch.yaml");
-  CHECK(m.files[1].name == "02-before-1.2-create.yaml");
-  CHECK(m.files[2].name == "03-before-1.2-delete.yaml");
-  CHECK(m.files[3].name == "04-before-1.6-delete.yaml");
-  CHECK(m.applied == 3);
+  fix::MigrationFiles m = render(findings);
+  REQUIRE(m.steps.size() == 4);
+  CHECK(m.steps[0].name == "01-now-patch.yaml");
+  CHECK(m.steps[1].name == "02-before-1.2-create.yaml");
+  CHECK(m.steps[2].name == "03-before-1.2-delete.yaml");
+  CHECK(m.steps[3].name == "04-before-1.6-delete.yaml");
   // The copy never carries what the API server set.
-  CHECK(m.files[1].content.find("resourceVersion") == std::string::npos);
-  CHECK(m.files[1].content.find("status") == std::string::npos);
-  CHECK(m.files[1].content.find("# resolves test-rule (TST001) on RbacConfig istio-system/b: replace\n") != std::string::npos);
+  CHECK(m.steps[1].content.find("resourceVersion") == std::string::npos);
+  CHECK(m.steps[1].content.find("status") == std::string::npos);
+  CHECK(m.steps[1].content.find("# resolves test-rule (TST001) on RbacConfig istio-system/b: replace\n") != std::string::npos);
 
   const std::string& script = m.apply_script;
   size_t stage = position(script, "stage_before_1_2() {");
@@ -82,7 +70,7 @@ TEST_CASE("stages come in release order, and within one: creates, patches, comma
   CHECK(script.find("case \"${1:-}\" in") != std::string::npos);
 }
 
-TEST_CASE("display-only and, without --unsafe-fixes, unsafe fixes are listed, not applied") {
+TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes notes why above the step") {
   Fix manual;
   manual.title = "change it in the chart";
   manual.applicability = Applicability::DisplayOnly;
@@ -94,24 +82,21 @@ TEST_CASE("display-only and, without --unsafe-fixes, unsafe fixes are listed, no
   unsafe.manual_note = "enforcement starts";
   unsafe.apply.push_back(cluster_rbac_config());
   std::vector<Finding> findings = {finding("a", manual), finding("b", unsafe)};
-  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
-  CHECK(m.files.empty());
+  fix::MigrationFiles m = render(findings);
+  CHECK(m.steps.empty());
   CHECK(m.apply_script.empty());
-  CHECK(m.manual_fixes == 1);
-  CHECK(m.skipped == 1);
   CHECK(m.manual.find("managed by Helm") != std::string::npos);
   CHECK(m.manual.find("## Unsafe fixes, skipped") != std::string::npos);
   CHECK(m.manual.find("enforcement starts") != std::string::npos);
 
-  fix::Migration forced = fix::plan_migration(findings, Snapshot{}, {.unsafe_fixes = true, .tool_version = "test"});
-  REQUIRE(forced.files.size() == 1);
-  CHECK(forced.files[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
-  CHECK(forced.manual_fixes == 1);
+  fix::MigrationFiles forced = render(findings, {.unsafe_fixes = true});
+  REQUIRE(forced.steps.size() == 1);
+  CHECK(forced.steps[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
   // A single stage runs without an argument.
   CHECK(forced.apply_script.find("case \"${1:-now}\" in") != std::string::npos);
 }
 
-TEST_CASE("two fixes writing the same object: once when equal, a conflict when not; no delete of a created object") {
+TEST_CASE("an object two fixes write is written once, with both findings above it; conflicts go to MANUAL.md") {
   Fix a;
   a.title = "a";
   a.apply.push_back(cluster_rbac_config());
@@ -120,14 +105,18 @@ TEST_CASE("two fixes writing the same object: once when equal, a conflict when n
   Fix c = a;
   c.title = "c";
   c.apply[0]["spec"]["mode"] = "OFF";
-  c.remove.push_back({"rbac.istio.io/v1alpha1", "ClusterRbacConfig", "", "default"});
+  c.remove.push_back(kClusterRbacConfig);
   std::vector<Finding> findings = {finding("a", a), finding("b", b), finding("c", c)};
-  fix::Migration m = fix::plan_migration(findings, Snapshot{}, {});
-  REQUIRE(m.files.size() == 1);
-  CHECK(m.files[0].content.find("mode: \"ON\"") != std::string::npos);   // YAML 1.1 reads a plain ON as true
-  CHECK(m.files[0].content.find("OFF") == std::string::npos);
-  CHECK(m.files[0].content.find("on RbacConfig istio-system/b: b") != std::string::npos);
+  fix::MigrationFiles m = render(findings);
+  REQUIRE(m.steps.size() == 1);
+  CHECK(m.steps[0].content.find("mode: \"ON\"") != std::string::npos);   // YAML 1.1 reads a plain ON as true
+  CHECK(m.steps[0].content.find("OFF") == std::string::npos);
+  const std::string both = "# resolves test-rule (TST001) on RbacConfig istio-system/a: a\n"
+                           "# resolves test-rule (TST001) on RbacConfig istio-system/b: b\n";
+  CHECK(m.steps[0].content.find(both) != std::string::npos);
   CHECK(m.manual.find("## Conflicts") != std::string::npos);
+  CHECK(m.manual.find("- test-rule (TST001) on RbacConfig istio-system/c would write ClusterRbacConfig default "
+                      "differently from an earlier fix") != std::string::npos);
   CHECK(m.manual.find("which this stage also creates: not deleted") != std::string::npos);
 }
 

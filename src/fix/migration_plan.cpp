@@ -1,0 +1,126 @@
+#include "fix/migration_plan.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "engine/object_copy.hpp"
+#include "model/version.hpp"
+
+namespace upcheck::fix {
+namespace {
+
+ObjectRef ref_of(const nlohmann::json& object) {
+  auto text = [&](const nlohmann::json::json_pointer& p) {
+    return object.contains(p) && object[p].is_string() ? object[p].get<std::string>() : std::string();
+  };
+  return {text("/apiVersion"_json_pointer), text("/kind"_json_pointer), text("/metadata/namespace"_json_pointer),
+          text("/metadata/name"_json_pointer)};
+}
+
+// "now" first, then releases in order.
+bool stage_before(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return a.empty() && !b.empty();
+  std::optional<Version> va = Version::parse(a), vb = Version::parse(b);
+  if (va && vb && *va != *vb) return *va < *vb;
+  return a < b;
+}
+
+Stage& stage_for(std::vector<Stage>& stages, const std::string& release) {
+  for (Stage& s : stages)
+    if (s.release == release) return s;
+  stages.push_back(Stage{release, {}, {}, {}, {}});
+  return stages.back();
+}
+
+template <typename Step, typename Same>
+Step* find_step(std::vector<Step>& steps, Same same) {
+  auto it = std::find_if(steps.begin(), steps.end(), same);
+  return it == steps.end() ? nullptr : &*it;
+}
+
+class Planner {
+ public:
+  explicit Planner(const MigrationOptions& options) : options_(options) {}
+
+  void add(const Finding& f) {
+    const Fix& fix = *f.fix;
+    if (fix.applicability == Applicability::DisplayOnly) {
+      plan_.by_hand.push_back({&f, fix.manual_note.empty() ? "shown for guidance only" : fix.manual_note});
+      return;
+    }
+    if (fix.applicability == Applicability::Unsafe && !options_.unsafe_fixes) {
+      plan_.skipped.push_back({&f, unsafe_because(fix)});
+      return;
+    }
+    if (fix.apply.empty() && fix.patches.empty() && fix.remove.empty() && fix.commands.empty()) {
+      plan_.by_hand.push_back({&f, fix.manual_note.empty() ? "nothing to apply" : fix.manual_note});
+      return;
+    }
+    ++plan_.applied;
+    Stage& stage = stage_for(plan_.stages, fix.stage);
+    const Resolution plain{&f, {}};
+    const Resolution noted{&f, fix.applicability == Applicability::Unsafe ? unsafe_because(fix) : std::string()};
+    for (const nlohmann::json& raw : fix.apply) add_create(stage, copy_for_apply(raw), plain, noted);
+    for (const FixPatch& p : fix.patches) add_patch(stage, p, noted);
+    for (const std::string& c : fix.commands) stage.commands.push_back({c, {plain}});
+    for (const ObjectRef& r : fix.remove) add_delete(stage, r, plain);
+  }
+
+  MigrationPlan finish() {
+    std::stable_sort(plan_.stages.begin(), plan_.stages.end(),
+                     [](const Stage& a, const Stage& b) { return stage_before(a.release, b.release); });
+    return std::move(plan_);
+  }
+
+ private:
+  static std::string unsafe_because(const Fix& fix) {
+    return fix.manual_note.empty() ? "it changes live behaviour" : fix.manual_note;
+  }
+
+  void add_create(Stage& stage, nlohmann::json manifest, const Resolution& plain, const Resolution& noted) {
+    ObjectRef object = ref_of(manifest);
+    if (CreateStep* same = find_step(stage.creates, [&](const CreateStep& c) { return c.object == object; })) {
+      if (same->manifest == manifest)
+        same->resolves.push_back(plain);
+      else
+        plan_.conflicts.push_back({ConflictKind::DifferentObject, plain.finding, object});
+      return;
+    }
+    stage.creates.push_back({std::move(object), std::move(manifest), {noted}});
+  }
+
+  // Two findings that need the same change (a replica count) make one patch.
+  static void add_patch(Stage& stage, const FixPatch& p, const Resolution& noted) {
+    auto same_change = [&](const PatchStep& s) { return s.target == p.target && s.merge_patch == p.merge_patch; };
+    if (PatchStep* same = find_step(stage.patches, same_change))
+      same->resolves.push_back(noted);
+    else
+      stage.patches.push_back({p.target, p.merge_patch, {noted}});
+  }
+
+  void add_delete(Stage& stage, const ObjectRef& object, const Resolution& plain) {
+    // Deleting what this stage creates would undo the fix that created it.
+    if (find_step(stage.creates, [&](const CreateStep& c) { return c.object == object; })) {
+      plan_.conflicts.push_back({ConflictKind::DeletesCreated, plain.finding, object});
+      return;
+    }
+    if (DeleteStep* same = find_step(stage.deletes, [&](const DeleteStep& d) { return d.object == object; }))
+      same->resolves.push_back(plain);
+    else
+      stage.deletes.push_back({object, {plain}});
+  }
+
+  const MigrationOptions& options_;
+  MigrationPlan plan_;
+};
+
+}  // namespace
+
+MigrationPlan plan_migration(std::span<const Finding> findings, const MigrationOptions& options) {
+  Planner planner(options);
+  for (const Finding& f : findings)
+    if (f.fix) planner.add(f);
+  return planner.finish();
+}
+
+}  // namespace upcheck::fix

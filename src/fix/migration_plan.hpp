@@ -1,0 +1,94 @@
+// What `upcheck migrate` decided, as data: the fixes of a run staged per upgrade hop, in apply
+// order, with their conflicts and what is left to a person. The planner knows no output format;
+// the step files, apply.sh and MANUAL.md renderers only format what it decided.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/finding.hpp"
+
+namespace upcheck::fix {
+
+struct MigrationOptions {
+  bool unsafe_fixes = false;   // apply fixes that change live behaviour (`--unsafe-fixes`)
+};
+
+// Why a step is in the migration: a finding whose fix it carries out. Steps that two findings
+// need (the same object, the same patch) are planned once and resolve both.
+struct Resolution {
+  const Finding* finding = nullptr;
+  // Why the fix is unsafe, when only `--unsafe-fixes` made it applied; empty otherwise. The
+  // planner records it on the first step that writes an object and on every patch, as the step
+  // files have always said it; a command or a deletion does not repeat it.
+  std::string unsafe_note;
+};
+
+struct CreateStep {
+  ObjectRef object;
+  nlohmann::json manifest;   // as it will be applied: what the API server set is dropped
+  std::vector<Resolution> resolves;
+};
+
+struct PatchStep {
+  ObjectRef target;
+  nlohmann::json merge_patch;   // a null removes the field
+  std::vector<Resolution> resolves;
+};
+
+struct CommandStep {
+  std::string command;   // a shell command, run as written
+  std::vector<Resolution> resolves;
+};
+
+struct DeleteStep {
+  ObjectRef object;
+  std::vector<Resolution> resolves;
+};
+
+// The steps to carry out before one upgrade hop. Within a stage objects are created first, then
+// patched, then commands run, and only then is anything deleted, so a replaced object never goes
+// before its replacement exists.
+struct Stage {
+  std::string release;   // the release to apply them before ("1.2"); empty for "now"
+  std::vector<CreateStep> creates;
+  std::vector<PatchStep> patches;
+  std::vector<CommandStep> commands;
+  std::vector<DeleteStep> deletes;
+};
+
+// Two fixes of one stage that cannot both be carried out; the earlier one wins.
+enum class ConflictKind : uint8_t {
+  DifferentObject,   // the fix writes an object an earlier fix writes differently: not written again
+  DeletesCreated,    // the fix deletes an object the stage creates: not deleted
+};
+
+struct Conflict {
+  ConflictKind kind = ConflictKind::DifferentObject;
+  const Finding* finding = nullptr;   // the later fix, the one left out
+  ObjectRef object;
+};
+
+// A fix that a person must carry out, and why upcheck does not.
+struct ManualItem {
+  const Finding* finding = nullptr;
+  std::string why;   // "managed by Helm", "it changes live behaviour"
+};
+
+struct MigrationPlan {
+  std::vector<Stage> stages;   // "now" first, then releases in order; none without applied fixes
+  std::vector<Conflict> conflicts;
+  std::vector<ManualItem> by_hand;   // display-only fixes and fixes with nothing to apply
+  std::vector<ManualItem> skipped;   // unsafe fixes left out without --unsafe-fixes
+  size_t applied = 0;                // fixes whose steps are in the stages
+};
+
+// Plans the fixes of `findings` (in their report order). Display-only fixes and, without
+// `unsafe_fixes`, unsafe ones are left to a person with their notes; the rest become steps. The
+// plan points into `findings`, which must outlive it.
+MigrationPlan plan_migration(std::span<const Finding> findings, const MigrationOptions& options);
+
+}  // namespace upcheck::fix
