@@ -4,7 +4,7 @@
 #include <set>
 
 #include "all_rules.hpp"
-#include "api/deprecated_apis.hpp"
+#include "api/support/deprecated_apis.hpp"
 #include "common/ownership.hpp"
 #include "load/keep_policy.hpp"
 #include "model/helm_release.hpp"

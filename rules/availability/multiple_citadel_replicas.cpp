@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "availability/disruption.hpp"
+#include "availability/support/disruption.hpp"
 #include "common/ownership.hpp"
 
 namespace upcheck::rules {

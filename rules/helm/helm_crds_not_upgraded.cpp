@@ -2,7 +2,7 @@
 #include <fmt/ranges.h>
 
 #include "all_rules.hpp"
-#include "helm/istio_helm.hpp"
+#include "helm/support/istio_helm.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -5,7 +5,7 @@
 #include "all_rules.hpp"
 #include "common/mesh_config.hpp"
 #include "common/ownership.hpp"
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -6,7 +6,7 @@
 #include "all_rules.hpp"
 #include "common/ownership.hpp"
 #include "common/service_workloads.hpp"
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 #include "model/tree_json.hpp"
 
 namespace upcheck::rules {

@@ -6,7 +6,7 @@
 #include "common/ownership.hpp"
 #include "common/pod_owner.hpp"
 #include "model/revisions.hpp"
-#include "revisions/revision_support.hpp"
+#include "revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "all_rules.hpp"
 #include "model/revisions.hpp"
-#include "revisions/revision_support.hpp"
+#include "revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
