@@ -58,40 +58,6 @@ const json& finding_on(const std::vector<json>& findings, const std::string& kin
 
 }  // namespace
 
-TEST_CASE("gen_cluster's planted injection-label-conflict and unknown-revision problems are found exactly") {
-  const char* script = std::getenv("UPCHECK_GEN_CLUSTER");
-  const char* python = std::getenv("UPCHECK_PYTHON");
-  if (script == nullptr || python == nullptr || !fs::exists(script)) {
-    MESSAGE("gen_cluster.py or python3 not available: skipped");
-    return;
-  }
-  fs::path dir = fs::temp_directory_path() / ("upcheck-gen-cluster-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string dump = (dir / "dump.yaml").string();
-  const std::string expected_path = (dir / "x.json").string();
-  const std::string command = std::string(python) + " " + script + " --namespaces 20 --expected " + expected_path +
-                              " > " + dump;
-  REQUIRE(std::system(command.c_str()) == 0);
-
-  std::set<std::tuple<std::string, std::string, std::string>> expected;   // rule, kind, name
-  std::ifstream in(expected_path);
-  for (const json& e : json::parse(in)) {
-    const std::string rule = e["rule"].get<std::string>();
-    if (rule == "injection-label-conflict" || rule == "unknown-revision")
-      expected.emplace(rule, e["kind"].get<std::string>(), e["name"].get<std::string>());
-  }
-  REQUIRE_FALSE(expected.empty());
-
-  // The plan the benchmark runs: every revision rule, with a target.
-  json report = check_json({"--select", "REV", "--to", "1.2", dump});
-  std::set<std::tuple<std::string, std::string, std::string>> found;
-  for (const json& f : report["findings"])
-    found.emplace(f["rule"].get<std::string>(), f["object"]["kind"].get<std::string>(),
-                  f["object"]["name"].get<std::string>());
-  CHECK(found == expected);
-  fs::remove_all(dir);
-}
-
 TEST_CASE("injection-label-conflict's fix is the canary guide's relabel, as a merge patch and a command") {
   std::vector<json> findings = fixture_findings("injection-label-conflict", "fires-on-both-labels");
   const json& fix = finding_on(findings, "Namespace", "test-ns")["fix"];
