@@ -53,7 +53,10 @@ check_rule() {  # NAME FOLDER CODE
 }
 
 compiles() {  # FILE: the scaffold keeps up with the engine's API
-  "${cxx[@]}" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I "$root/src" -I rules -I "$build" "$1" ||
+  # The include paths of the build: src/, rules/ (in this copy), the root (for layer-prefixed
+  # includes) and the build directory (generated headers).
+  "${cxx[@]}" -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I "$root/src" -I rules -I . -I "$root" \
+    -I "$build" "$1" ||
     fail "$1 does not compile"
 }
 
