@@ -181,18 +181,20 @@ constinit const Rule invalid_revision_name{
                            "namespaces and pod templates with the installed revision's name.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: Namespace\n"
-                           "metadata:\n"
-                           "  name: shop\n"
-                           "  labels:\n"
-                           "    istio.io/rev: 1.21.0\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: Namespace\n"
-                            "metadata:\n"
-                            "  name: shop\n"
-                            "  labels:\n"
-                            "    istio.io/rev: 1-21-0\n",
+            .example_bad = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1.21.0
+)",
+            .example_good = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1-21-0
+)",
         },
     .check = check,
 };
