@@ -64,7 +64,13 @@ std::string text_or_empty(const json& value) { return value.is_string() ? value.
 
 using Planted = std::tuple<std::string, std::string, std::string, std::string>;   // rule, kind, namespace, name
 
-// A finding as the generator's answer file names it; a finding on the plan has no object.
+// A planted problem on an object, as the generator's answer file names it.
+Planted planted_on_object(const json& p) {
+  return {p["rule"].get<std::string>(), p["kind"].get<std::string>(), text_or_empty(p["namespace"]),
+          p["name"].get<std::string>()};
+}
+
+// A finding, as the answer file would name it; a finding on the plan has no object.
 Planted key_of(const json& finding) {
   const json& o = finding["object"];
   if (o.is_null()) return {finding["rule"].get<std::string>(), "", "", ""};
@@ -95,10 +101,7 @@ TEST_CASE("every rule finds exactly the problems planted for it, in a YAML and a
       const std::string rule = p["rule"].get<std::string>();
       if (!rules.count(rule) || rule == "skip-level-upgrade") continue;
       scored.insert(rule);
-      if (p.contains("kind"))
-        planted.insert({rule, p["kind"].get<std::string>(), text_or_empty(p["namespace"]), p["name"].get<std::string>()});
-      else
-        planted.insert({rule, "", "", ""});
+      planted.insert(p.contains("kind") ? planted_on_object(p) : Planted{rule, "", "", ""});
     }
     REQUIRE(!scored.empty());
     for (const json& f : report["findings"]) {
@@ -119,7 +122,10 @@ TEST_CASE("the skip-level jump and the RbacConfig, per installed release and tar
     std::string installed, target, format;
     size_t planted;
   };
-  for (const Case& c : {Case{"1.1.7", "1.3", "yaml", 2}, Case{"1.1.7", "1.3", "json", 2}, Case{"1.5.10", "1.7", "yaml", 1}}) {
+  // A 1.1 cluster upgraded to 1.3: the skip-level jump and the RbacConfig. A 1.5 cluster (no
+  // RbacConfig planted) upgraded to 1.7 in place: the jump alone.
+  const Case cases[] = {{"1.1.7", "1.3", "yaml", 2}, {"1.1.7", "1.3", "json", 2}, {"1.5.10", "1.7", "yaml", 1}};
+  for (const Case& c : cases) {
     INFO(c.installed, " to ", c.target, " (", c.format, ")");
     std::unique_ptr<Cluster> cluster =
         generate("--namespaces 6 --deployments 3 --pods 1 --seed 7 --istio-version " + c.installed, c.format);
@@ -132,7 +138,7 @@ TEST_CASE("the skip-level jump and the RbacConfig, per installed release and tar
         installed = p["installed"].get<std::string>();
         planted.insert({rule, "", "", ""});   // a finding on the plan, not on an object
       } else {
-        planted.insert({rule, p["kind"].get<std::string>(), text_or_empty(p["namespace"]), p["name"].get<std::string>()});
+        planted.insert(planted_on_object(p));
       }
     }
     CHECK(planted.size() == c.planted);

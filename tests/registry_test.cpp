@@ -36,7 +36,8 @@ struct Category {
   std::string_view folder;
 };
 constexpr Category kCategories[] = {
-    {"API", "api"}, {"AVL", "availability"}, {"HELM", "helm"}, {"MESH", "mesh"}, {"REV", "revisions"}, {"UPG", "upgrade"},
+    {"API", "api"},   {"AVL", "availability"}, {"HELM", "helm"},
+    {"MESH", "mesh"}, {"REV", "revisions"},    {"UPG", "upgrade"},
 };
 // Folders of rules/ that are no category: what rules of every category share.
 constexpr std::string_view kSharedFolders[] = {"common"};
