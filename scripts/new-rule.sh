@@ -49,8 +49,9 @@ code=$(printf '%s%03d' "$prefix" $((10#${last:-0} + 1)))
 # The rule the new one follows in code order; none when it comes first.
 previous=$(echo "$registry" | LC_ALL=C sort | awk -v code="$code" '$1 < code { p = $2 } END { print p }')
 
-# Inserts LINE into FILE after the line matching AFTER (a regex), or before the first line matching
-# FIRST when the new rule comes first.
+# Writes FILE.new: FILE with LINE after the line matching AFTER (a regex), or before the first line
+# matching FIRST when the new rule comes first. The three lists change together or not at all.
+edited=()
 insert_line() {  # FILE AFTER FIRST LINE
   local file=$1 after=$2 first=$3 line=$4
   # Through the environment: awk -v would read the patterns' backslashes as escapes.
@@ -59,8 +60,12 @@ insert_line() {  # FILE AFTER FIRST LINE
     !done && after == "" && $0 ~ first { print ENVIRON["LINE"]; done = 1 }
     { print }
     !done && after != "" && $0 ~ after { print ENVIRON["LINE"]; done = 1 }
-    END { if (!done) exit 1 }' "$file" >"$file.new" || { rm -f "$file.new"; echo "$0: no place in $file" >&2; exit 1; }
-  mv "$file.new" "$file"
+    END { if (!done) exit 1 }' "$file" >"$file.new" || {
+    rm -f "$file.new" "${edited[@]/%/.new}"
+    echo "$0: found no place for $snake in $file" >&2
+    exit 1
+  }
+  edited+=("$file")
 }
 
 declaration=$(printf '%-51s// %s' "extern const Rule $snake;" "$code")
@@ -73,6 +78,7 @@ else
   insert_line rules/all_rules.cpp "" "^    &rules::" "    &rules::$snake,"
   insert_line rules/meson.build "" "^  \\['[a-z]+', '[a-z0-9_]+'\\],$" "  ['$category', '$snake'],"
 fi
+for file in "${edited[@]}"; do mv "$file.new" "$file"; done
 
 # The placeholder's object, in both examples and both fixtures.
 todo_object() {  # ANNOTATION_VALUE [MARKER]
