@@ -1,5 +1,6 @@
 // The registry: every rule, explicitly, sorted by code. Adding a rule adds one line here, one in
-// all_rules.cpp and one in rules/meson.build (docs/adding-a-rule.md).
+// all_rules.cpp and one in rules/meson.build's `rules` list; scripts/new-rule.sh writes all three
+// (docs/adding-a-rule.md).
 #pragma once
 
 #include <span>

@@ -10,10 +10,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "cli/app.hpp"
 #include "engine/object_copy.hpp"
+#include "support/cli_run.hpp"
 #include "testing/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -80,11 +79,10 @@ class Workspace {
     std::vector<std::string> args = {"migrate", "--no-config", "--jobs", "1", "--from", "1.1", "--to", "1.2"};
     args.insert(args.end(), extra.begin(), extra.end());
     args.push_back((dir_ / "cluster.yaml").string());
-    std::ostringstream out, err;
-    int status = upcheck::cli::run(args, out, err);
-    if (out_text != nullptr) *out_text = out.str();
-    INFO(err.str());
-    return status;
+    upcheck::testing::CliRun run = upcheck::testing::run_cli_in(dir_, args);
+    if (out_text != nullptr) *out_text = run.out;
+    INFO(run.err);
+    return run.status;
   }
 
   // Runs apply.sh with the recording kubectl first on PATH; returns its exit status and the log.
@@ -175,11 +173,11 @@ TEST_CASE("a failed dry run stops apply.sh before anything changes") {
 TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read back as written") {
   Workspace w;
   REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
-  std::ostringstream out, err;
-  REQUIRE(upcheck::cli::run({"check", "--no-config", "--jobs", "1", "--from", "1.1", "--to", "1.2", "--select",
-                             "MESH001", "-o", "json", (w.dir() / "cluster.yaml").string()},
-                            out, err) == 1);
-  json report = json::parse(out.str());
+  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
+      w.dir(), {"check", "--no-config", "--jobs", "1", "--from", "1.1", "--to", "1.2", "--select", "MESH001", "-o", "json",
+                (w.dir() / "cluster.yaml").string()});
+  REQUIRE(run.status == 1);
+  json report = json::parse(run.out);
   REQUIRE(report["findings"].size() == 1);
   json expected = upcheck::copy_for_apply(report["findings"][0]["fix"]["apply"][0]);
   CHECK(expected["spec"]["inclusion"]["namespaces"][1] == "1.2");   // a string that looks like a number

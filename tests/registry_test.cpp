@@ -2,7 +2,9 @@
 // enforce, so that adding a rule cannot forget its docs, its tests or its examples.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -25,6 +27,38 @@ std::string snake_case(std::string_view name) {
   std::string out(name);
   std::replace(out.begin(), out.end(), '-', '_');
   return out;
+}
+
+// Each category's folder under rules/ and the code prefix of its rules (`--select AVL`).
+// scripts/new-rule.sh reads this table to number a new rule.
+struct Category {
+  std::string_view prefix;
+  std::string_view folder;
+};
+constexpr Category kCategories[] = {
+    {"API", "api"},   {"AVL", "availability"}, {"HELM", "helm"},
+    {"MESH", "mesh"}, {"REV", "revisions"},    {"UPG", "upgrade"},
+};
+// Folders of rules/ that are no category: what rules of every category share.
+constexpr std::string_view kSharedFolders[] = {"common"};
+
+const Category* category_of_prefix(std::string_view prefix) {
+  for (const Category& c : kCategories)
+    if (c.prefix == prefix) return &c;
+  return nullptr;
+}
+
+const Category* category_of_folder(std::string_view folder) {
+  for (const Category& c : kCategories)
+    if (c.folder == folder) return &c;
+  return nullptr;
+}
+
+// "availability/single_replica_control_plane": where a rule must live, without ".cpp".
+std::string rule_file(const RuleInfo& rule) {
+  const Category* category = category_of_prefix(rule.category());
+  return std::string(category != nullptr ? category->folder : "<no folder for " + std::string(rule.category()) + ">") +
+         "/" + snake_case(rule.name);
 }
 
 }  // namespace
@@ -60,15 +94,31 @@ TEST_CASE("metadata is complete") {
   }
 }
 
-TEST_CASE("each rule lives in its category's folder, in a file named after it") {
+TEST_CASE("each rule lives in the folder of its code prefix, in a file named after it") {
   for (const Rule* r : all_rules()) {
     INFO(r->info.name);
-    bool found = false;
-    for (const auto& entry : fs::directory_iterator(source_root() / "rules")) {
-      if (!entry.is_directory()) continue;
-      if (fs::exists(entry.path() / (snake_case(r->info.name) + ".cpp"))) found = true;
+    CHECK_MESSAGE(category_of_prefix(r->info.category()) != nullptr,
+                  "code prefix " << r->info.category() << " has no folder: add it to kCategories");
+    CHECK_MESSAGE(fs::exists(source_root() / "rules" / (rule_file(r->info) + ".cpp")),
+                  "rules/" << rule_file(r->info) << ".cpp is missing");
+  }
+}
+
+TEST_CASE("a category folder holds its rules and a support/ folder, nothing else") {
+  std::set<std::string> rule_files;
+  for (const Rule* r : all_rules()) rule_files.insert(rule_file(r->info) + ".cpp");
+  for (const auto& folder : fs::directory_iterator(source_root() / "rules")) {
+    if (!folder.is_directory()) continue;
+    const std::string name = folder.path().filename().string();
+    if (std::find(std::begin(kSharedFolders), std::end(kSharedFolders), name) != std::end(kSharedFolders)) continue;
+    CHECK_MESSAGE(category_of_folder(name) != nullptr, "rules/" << name << "/ is no category: add it to kCategories");
+    for (const auto& entry : fs::directory_iterator(folder.path())) {
+      const std::string file = name + "/" + entry.path().filename().string();
+      if (entry.is_directory())
+        CHECK_MESSAGE(entry.path().filename() == "support", "rules/" << file << "/: helpers go in support/");
+      else
+        CHECK_MESSAGE(rule_files.count(file) == 1, "rules/" << file << " is no rule: helpers go in support/");
     }
-    CHECK_MESSAGE(found, "rules/<category>/" << snake_case(r->info.name) << ".cpp is missing");
   }
 }
 
@@ -99,12 +149,13 @@ TEST_CASE("a rule with fixes has migration goldens") {
   }
 }
 
-TEST_CASE("the meson test list names every rule") {
-  std::set<std::string> listed;
-  std::istringstream in(testing::env_dir("UPCHECK_RULE_NAMES"));
-  for (std::string name; in >> name;) listed.insert(name);
-  std::set<std::string> registered;
-  for (const Rule* r : all_rules()) registered.insert(std::string(r->info.name));
+TEST_CASE("rules/meson.build lists every rule, in the registry's order") {
+  // One line per rule, so a failure shows where the lists part.
+  std::string listed;
+  std::istringstream in(testing::env_dir("UPCHECK_RULE_FILES"));
+  for (std::string file; in >> file;) listed += file + "\n";
+  std::string registered;
+  for (const Rule* r : all_rules()) registered += rule_file(r->info) + "\n";
   CHECK(listed == registered);
 }
 

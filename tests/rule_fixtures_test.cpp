@@ -18,7 +18,6 @@
 #include <sstream>
 
 #include "all_rules.hpp"
-#include "cli/app.hpp"
 #include "testing/golden.hpp"
 #include "support/rule_cases.hpp"
 

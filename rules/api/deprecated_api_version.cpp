@@ -4,7 +4,7 @@
 #include <set>
 
 #include "all_rules.hpp"
-#include "api/deprecated_apis.hpp"
+#include "api/support/deprecated_apis.hpp"
 #include "istio/ownership.hpp"
 #include "load/keep_policy.hpp"
 #include "istio/helm_release.hpp"
@@ -398,26 +398,28 @@ constinit const Rule deprecated_api_version{
                 "For Helm releases, upgrade the chart first, or rewrite the stored release with helm mapkubeapis.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: policy/v1beta1\n"
-                           "kind: PodDisruptionBudget\n"
-                           "metadata:\n"
-                           "  name: istiod\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  minAvailable: 1\n"
-                           "  selector:\n"
-                           "    matchLabels:\n"
-                           "      app: istiod\n",
-            .example_good = "apiVersion: policy/v1\n"
-                            "kind: PodDisruptionBudget\n"
-                            "metadata:\n"
-                            "  name: istiod\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  minAvailable: 1\n"
-                            "  selector:\n"
-                            "    matchLabels:\n"
-                            "      app: istiod\n",
+            .example_bad = R"(apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: istiod
+  namespace: istio-system
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: istiod
+)",
+            .example_good = R"(apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: istiod
+  namespace: istio-system
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: istiod
+)",
             .example_args = "--to 1.24 --to-kubernetes 1.25",
         },
     .check = check,

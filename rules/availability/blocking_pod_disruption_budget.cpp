@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "availability/disruption.hpp"
+#include "availability/support/disruption.hpp"
 #include "istio/ownership.hpp"
 
 namespace upcheck::rules {
@@ -111,54 +111,56 @@ constinit const Rule blocking_pod_disruption_budget{
                            "Citadel (which must run one replica), let the budget allow one eviction.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istio-policy\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  replicas: 1\n"
-                           "  template:\n"
-                           "    metadata:\n"
-                           "      labels: {istio: mixer, istio-mixer-type: policy}\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: mixer\n"
-                           "        image: docker.io/istio/mixer:1.1.7\n"
-                           "---\n"
-                           "apiVersion: policy/v1beta1\n"
-                           "kind: PodDisruptionBudget\n"
-                           "metadata:\n"
-                           "  name: istio-policy\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  minAvailable: 1\n"
-                           "  selector:\n"
-                           "    matchLabels: {istio: mixer, istio-mixer-type: policy}\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istio-policy\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  replicas: 2\n"
-                            "  template:\n"
-                            "    metadata:\n"
-                            "      labels: {istio: mixer, istio-mixer-type: policy}\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: mixer\n"
-                            "        image: docker.io/istio/mixer:1.1.7\n"
-                            "---\n"
-                            "apiVersion: policy/v1beta1\n"
-                            "kind: PodDisruptionBudget\n"
-                            "metadata:\n"
-                            "  name: istio-policy\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  minAvailable: 1\n"
-                            "  selector:\n"
-                            "    matchLabels: {istio: mixer, istio-mixer-type: policy}\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-policy
+  namespace: istio-system
+spec:
+  replicas: 1
+  template:
+    metadata:
+      labels: {istio: mixer, istio-mixer-type: policy}
+    spec:
+      containers:
+      - name: mixer
+        image: docker.io/istio/mixer:1.1.7
+---
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: istio-policy
+  namespace: istio-system
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {istio: mixer, istio-mixer-type: policy}
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-policy
+  namespace: istio-system
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels: {istio: mixer, istio-mixer-type: policy}
+    spec:
+      containers:
+      - name: mixer
+        image: docker.io/istio/mixer:1.1.7
+---
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: istio-policy
+  namespace: istio-system
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {istio: mixer, istio-mixer-type: policy}
+)",
         },
     .check = check,
 };

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "availability/disruption.hpp"
+#include "availability/support/disruption.hpp"
 #include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
 
@@ -96,48 +96,50 @@ constinit const Rule missing_pod_disruption_budget{
                 "replicas so that the budget still lets a drain proceed.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istio-pilot\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  replicas: 2\n"
-                           "  selector:\n"
-                           "    matchLabels: {istio: pilot}\n"
-                           "  template:\n"
-                           "    metadata:\n"
-                           "      labels: {istio: pilot}\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: discovery\n"
-                           "        image: docker.io/istio/pilot:1.1.7\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istio-pilot\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  replicas: 2\n"
-                            "  selector:\n"
-                            "    matchLabels: {istio: pilot}\n"
-                            "  template:\n"
-                            "    metadata:\n"
-                            "      labels: {istio: pilot}\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: discovery\n"
-                            "        image: docker.io/istio/pilot:1.1.7\n"
-                            "---\n"
-                            "apiVersion: policy/v1\n"
-                            "kind: PodDisruptionBudget\n"
-                            "metadata:\n"
-                            "  name: istio-pilot\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  minAvailable: 1\n"
-                            "  selector:\n"
-                            "    matchLabels: {istio: pilot}\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-pilot
+  namespace: istio-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {istio: pilot}
+  template:
+    metadata:
+      labels: {istio: pilot}
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.1.7
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-pilot
+  namespace: istio-system
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {istio: pilot}
+  template:
+    metadata:
+      labels: {istio: pilot}
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.1.7
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: istio-pilot
+  namespace: istio-system
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels: {istio: pilot}
+)",
         },
     .check = check,
 };

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "availability/disruption.hpp"
+#include "availability/support/disruption.hpp"
 #include "istio/ownership.hpp"
 
 namespace upcheck::rules {
@@ -77,30 +77,32 @@ constinit const Rule single_replica_control_plane{
             .fix = FixAvailability::Always,
             .kinds = kKinds,
             .options = kOptions,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istio-galley\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  replicas: 1\n"
-                           "  template:\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: galley\n"
-                           "        image: docker.io/istio/galley:1.1.7\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istio-galley\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  replicas: 2\n"
-                            "  template:\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: galley\n"
-                            "        image: docker.io/istio/galley:1.1.7\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-galley
+  namespace: istio-system
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: galley
+        image: docker.io/istio/galley:1.1.7
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-galley
+  namespace: istio-system
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+      - name: galley
+        image: docker.io/istio/galley:1.1.7
+)",
         },
     .check = check,
 };

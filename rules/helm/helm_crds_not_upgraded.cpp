@@ -2,7 +2,7 @@
 #include <fmt/ranges.h>
 
 #include "all_rules.hpp"
-#include "helm/istio_helm.hpp"
+#include "helm/support/istio_helm.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -175,7 +175,8 @@ constinit const Rule helm_crds_not_upgraded{
                 "manifests/charts/base/crds` from the new release. Before 1.6 the Tiller-era charts did it "
                 "differently: the istio-init chart applied the CRDs with Jobs, to be upgraded before the istio chart "
                 "(istio/istio.io release-1.4 content/en/docs/setup/upgrade/cni-helm-upgrade: `helm upgrade --install "
-                "istio-init`, or `kubectl apply -f install/kubernetes/helm/istio-init/files/` without Tiller), and 1.0 put them in the istio chart behind a crd-install hook that runs on "
+                "istio-init`, or `kubectl apply -f install/kubernetes/helm/istio-init/files/` without Tiller), and 1.0 "
+                "put them in the istio chart behind a crd-install hook that runs on "
                 "install only (install/kubernetes/helm/istio/values.yaml, global.crds). From 1.24 the base chart "
                 "templates the CRDs, so `helm upgrade istio-base` upgrades them, but only after a one-time "
                 "adoption: a CRD installed by kubectl or from crds/ lacks Helm's ownership metadata, and Helm "
@@ -199,34 +200,36 @@ constinit const Rule helm_crds_not_upgraded{
                 "commands of the 1.24 upgrade notes), then `helm upgrade istio-base` upgrades them.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istiod\n"
-                           "  namespace: istio-system\n"
-                           "  labels:\n"
-                           "    app.kubernetes.io/managed-by: Helm\n"
-                           "    helm.sh/chart: istiod-1.20.3\n"
-                           "spec:\n"
-                           "  template:\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: discovery\n"
-                           "        image: docker.io/istio/pilot:1.20.3\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istiod\n"
-                            "  namespace: istio-system\n"
-                            "  labels:\n"
-                            "    install.operator.istio.io/owning-resource: unknown\n"
-                            "    operator.istio.io/component: Pilot\n"
-                            "spec:\n"
-                            "  template:\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: discovery\n"
-                            "        image: docker.io/istio/pilot:1.20.3\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: istio-system
+  labels:
+    app.kubernetes.io/managed-by: Helm
+    helm.sh/chart: istiod-1.20.3
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: istio-system
+  labels:
+    install.operator.istio.io/owning-resource: unknown
+    operator.istio.io/component: Pilot
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+)",
             .example_args = "--to 1.21",
             .needs_target = true,
         },

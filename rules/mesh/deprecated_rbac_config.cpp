@@ -266,23 +266,25 @@ constinit const Rule deprecated_rbac_config{
                            "as AuthorizationPolicy and delete them.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: rbac.istio.io/v1alpha1\n"
-                           "kind: RbacConfig\n"
-                           "metadata:\n"
-                           "  name: default\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  mode: ON_WITH_INCLUSION\n"
-                           "  inclusion:\n"
-                           "    namespaces: [default]\n",
-            .example_good = "apiVersion: rbac.istio.io/v1alpha1\n"
-                            "kind: ClusterRbacConfig\n"
-                            "metadata:\n"
-                            "  name: default\n"
-                            "spec:\n"
-                            "  mode: ON_WITH_INCLUSION\n"
-                            "  inclusion:\n"
-                            "    namespaces: [default]\n",
+            .example_bad = R"(apiVersion: rbac.istio.io/v1alpha1
+kind: RbacConfig
+metadata:
+  name: default
+  namespace: istio-system
+spec:
+  mode: ON_WITH_INCLUSION
+  inclusion:
+    namespaces: [default]
+)",
+            .example_good = R"(apiVersion: rbac.istio.io/v1alpha1
+kind: ClusterRbacConfig
+metadata:
+  name: default
+spec:
+  mode: ON_WITH_INCLUSION
+  inclusion:
+    namespaces: [default]
+)",
         },
     .check = check,
 };

@@ -5,7 +5,7 @@
 #include "all_rules.hpp"
 #include "common/mesh_config.hpp"
 #include "istio/ownership.hpp"
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -223,31 +223,34 @@ constinit const Rule mtls_excluded_services{
                 "tls.mode DISABLE, e.g. `kubernetes-master` in `default` for kubernetes.default.svc.cluster.local. "
                 "The rule goes in the service's namespace (derived from the FQDN); a DestinationRule that already "
                 "names the host is edited instead of duplicated, and an entry whose host already has such a rule that "
-                "every sidecar reads (in the host's namespace or the mesh config's) is migrated, so it stays silent. Both spellings of the option are read; the "
+                "every sidecar reads (in the host's namespace or the mesh config's) is migrated, so it stays silent. "
+                "Both spellings of the option are read; the "
                 "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`. An upgrade "
                 "that ends before 0.8 keeps sidecars that honour the list, so it reports nothing.",
             .remediation = "Add (or edit) a DestinationRule with trafficPolicy.tls.mode DISABLE for each listed host, "
                            "then delete the option from the mesh config.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: ConfigMap\n"
-                           "metadata:\n"
-                           "  name: istio\n"
-                           "  namespace: istio-system\n"
-                           "data:\n"
-                           "  mesh: |\n"
-                           "    authPolicy: MUTUAL_TLS\n"
-                           "    mtlsExcludedServices: [\"kubernetes.default.svc.cluster.local\"]\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: ConfigMap\n"
-                            "metadata:\n"
-                            "  name: istio\n"
-                            "  namespace: istio-system\n"
-                            "data:\n"
-                            "  mesh: |\n"
-                            "    authPolicy: MUTUAL_TLS\n"
-                            "    enableTracing: true\n",
+            .example_bad = R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+  namespace: istio-system
+data:
+  mesh: |
+    authPolicy: MUTUAL_TLS
+    mtlsExcludedServices: ["kubernetes.default.svc.cluster.local"]
+)",
+            .example_good = R"(apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio
+  namespace: istio-system
+data:
+  mesh: |
+    authPolicy: MUTUAL_TLS
+    enableTracing: true
+)",
             .example_args = "--from 1.1.7 --to 1.2",
         },
     .check = check,

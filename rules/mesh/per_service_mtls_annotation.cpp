@@ -6,7 +6,7 @@
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/service_workloads.hpp"
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 #include "model/tree_json.hpp"
 
 namespace upcheck::rules {
@@ -502,30 +502,32 @@ constinit const Rule per_service_mtls_annotation{
                 "or later the annotation is already ignored, so review the change: it alters live traffic.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: Service\n"
-                           "metadata:\n"
-                           "  name: foo\n"
-                           "  namespace: bar\n"
-                           "  annotations:\n"
-                           "    auth.istio.io/8000: NONE\n"
-                           "spec:\n"
-                           "  selector:\n"
-                           "    app: foo\n"
-                           "  ports:\n"
-                           "  - name: http\n"
-                           "    port: 8000\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: Service\n"
-                            "metadata:\n"
-                            "  name: foo\n"
-                            "  namespace: bar\n"
-                            "spec:\n"
-                            "  selector:\n"
-                            "    app: foo\n"
-                            "  ports:\n"
-                            "  - name: http\n"
-                            "    port: 8000\n",
+            .example_bad = R"(apiVersion: v1
+kind: Service
+metadata:
+  name: foo
+  namespace: bar
+  annotations:
+    auth.istio.io/8000: NONE
+spec:
+  selector:
+    app: foo
+  ports:
+  - name: http
+    port: 8000
+)",
+            .example_good = R"(apiVersion: v1
+kind: Service
+metadata:
+  name: foo
+  namespace: bar
+spec:
+  selector:
+    app: foo
+  ports:
+  - name: http
+    port: 8000
+)",
             .example_args = "--from 1.1.7 --to 1.2",
         },
     .check = check,

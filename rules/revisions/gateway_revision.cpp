@@ -81,40 +81,41 @@ constinit const Rule gateway_revision{
                 "so that each revision gets its own gateway and traffic moves when you choose.",
             .fix = FixAvailability::None,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istio-ingressgateway\n"
-                           "  namespace: istio-system\n"
-                           "  labels:\n"
-                           "    app: istio-ingressgateway\n"
-                           "    istio: ingressgateway\n"
-                           "    istio.io/rev: 1-20-3\n"
-                           "    operator.istio.io/component: IngressGateways\n"
-                           "spec:\n"
-                           "  template:\n"
-                           "    metadata:\n"
-                           "      labels: {app: istio-ingressgateway, istio: ingressgateway, istio.io/rev: 1-20-3}\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: istio-proxy\n"
-                           "        image: docker.io/istio/proxyv2:1.20.3\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istio-ingress\n"
-                            "  namespace: istio-ingress\n"
-                            "  labels: {app: istio-ingress, istio: ingress}\n"
-                            "spec:\n"
-                            "  template:\n"
-                            "    metadata:\n"
-                            "      annotations: {inject.istio.io/templates: gateway}\n"
-                            "      labels: {app: istio-ingress, istio: ingress, sidecar.istio.io/inject: \"true\", "
-                            "istio.io/rev: 1-20-3}\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: istio-proxy\n"
-                            "        image: auto\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-ingressgateway
+  namespace: istio-system
+  labels:
+    app: istio-ingressgateway
+    istio: ingressgateway
+    istio.io/rev: 1-20-3
+    operator.istio.io/component: IngressGateways
+spec:
+  template:
+    metadata:
+      labels: {app: istio-ingressgateway, istio: ingressgateway, istio.io/rev: 1-20-3}
+    spec:
+      containers:
+      - name: istio-proxy
+        image: docker.io/istio/proxyv2:1.20.3
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-ingress
+  namespace: istio-ingress
+  labels: {app: istio-ingress, istio: ingress}
+spec:
+  template:
+    metadata:
+      annotations: {inject.istio.io/templates: gateway}
+      labels: {app: istio-ingress, istio: ingress, sidecar.istio.io/inject: "true", istio.io/rev: 1-20-3}
+    spec:
+      containers:
+      - name: istio-proxy
+        image: auto
+)",
             .example_args = "--to 1.21 --method canary --revision 1-21-0",
         },
     .check = check,

@@ -4,8 +4,9 @@
 
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
+#include "model/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -176,52 +177,54 @@ constinit const Rule injection_continuity{
                 "left behind by uninstalled revisions, or point their tags at an installed revision.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: admissionregistration.k8s.io/v1\n"
-                           "kind: MutatingWebhookConfiguration\n"
-                           "metadata:\n"
-                           "  name: istio-sidecar-injector-1-19-5\n"
-                           "  labels: {app: sidecar-injector, istio.io/rev: 1-19-5}\n"
-                           "webhooks:\n"
-                           "- name: rev.namespace.sidecar-injector.istio.io\n"
-                           "  clientConfig:\n"
-                           "    service: {name: istiod-1-19-5, namespace: istio-system, path: /inject, port: 443}\n"
-                           "  failurePolicy: Fail\n"
-                           "  namespaceSelector:\n"
-                           "    matchExpressions:\n"
-                           "    - {key: istio.io/rev, operator: In, values: [1-19-5]}\n"
-                           "    - {key: istio-injection, operator: DoesNotExist}\n"
-                           "---\n"
-                           "apiVersion: v1\n"
-                           "kind: Service\n"
-                           "metadata:\n"
-                           "  name: istiod-1-20-3\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  ports:\n"
-                           "  - {name: https-webhook, port: 443, targetPort: 15017}\n",
-            .example_good = "apiVersion: admissionregistration.k8s.io/v1\n"
-                            "kind: MutatingWebhookConfiguration\n"
-                            "metadata:\n"
-                            "  name: istio-sidecar-injector-1-20-3\n"
-                            "  labels: {app: sidecar-injector, istio.io/rev: 1-20-3}\n"
-                            "webhooks:\n"
-                            "- name: rev.namespace.sidecar-injector.istio.io\n"
-                            "  clientConfig:\n"
-                            "    service: {name: istiod-1-20-3, namespace: istio-system, path: /inject, port: 443}\n"
-                            "  failurePolicy: Fail\n"
-                            "  namespaceSelector:\n"
-                            "    matchExpressions:\n"
-                            "    - {key: istio.io/rev, operator: In, values: [1-20-3]}\n"
-                            "    - {key: istio-injection, operator: DoesNotExist}\n"
-                            "---\n"
-                            "apiVersion: v1\n"
-                            "kind: Service\n"
-                            "metadata:\n"
-                            "  name: istiod-1-20-3\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  ports:\n"
-                            "  - {name: https-webhook, port: 443, targetPort: 15017}\n",
+            .example_bad = R"(apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: istio-sidecar-injector-1-19-5
+  labels: {app: sidecar-injector, istio.io/rev: 1-19-5}
+webhooks:
+- name: rev.namespace.sidecar-injector.istio.io
+  clientConfig:
+    service: {name: istiod-1-19-5, namespace: istio-system, path: /inject, port: 443}
+  failurePolicy: Fail
+  namespaceSelector:
+    matchExpressions:
+    - {key: istio.io/rev, operator: In, values: [1-19-5]}
+    - {key: istio-injection, operator: DoesNotExist}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: istiod-1-20-3
+  namespace: istio-system
+spec:
+  ports:
+  - {name: https-webhook, port: 443, targetPort: 15017}
+)",
+            .example_good = R"(apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata:
+  name: istio-sidecar-injector-1-20-3
+  labels: {app: sidecar-injector, istio.io/rev: 1-20-3}
+webhooks:
+- name: rev.namespace.sidecar-injector.istio.io
+  clientConfig:
+    service: {name: istiod-1-20-3, namespace: istio-system, path: /inject, port: 443}
+  failurePolicy: Fail
+  namespaceSelector:
+    matchExpressions:
+    - {key: istio.io/rev, operator: In, values: [1-20-3]}
+    - {key: istio-injection, operator: DoesNotExist}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: istiod-1-20-3
+  namespace: istio-system
+spec:
+  ports:
+  - {name: https-webhook, port: 443, targetPort: 15017}
+)",
         },
     .check = check,
 };

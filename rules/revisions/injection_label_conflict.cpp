@@ -2,8 +2,9 @@
 
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
+#include "model/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -110,19 +111,21 @@ constinit const Rule injection_label_conflict{
                 "not installed yet, install it first or remove istio.io/rev instead.",
             .fix = FixAvailability::Always,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: Namespace\n"
-                           "metadata:\n"
-                           "  name: test-ns\n"
-                           "  labels:\n"
-                           "    istio-injection: enabled\n"
-                           "    istio.io/rev: canary\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: Namespace\n"
-                            "metadata:\n"
-                            "  name: test-ns\n"
-                            "  labels:\n"
-                            "    istio.io/rev: canary\n",
+            .example_bad = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: test-ns
+  labels:
+    istio-injection: enabled
+    istio.io/rev: canary
+)",
+            .example_good = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: test-ns
+  labels:
+    istio.io/rev: canary
+)",
         },
     .check = check,
 };

@@ -5,8 +5,9 @@
 
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
+#include "model/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -181,18 +182,20 @@ constinit const Rule invalid_revision_name{
                            "namespaces and pod templates with the installed revision's name.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: Namespace\n"
-                           "metadata:\n"
-                           "  name: shop\n"
-                           "  labels:\n"
-                           "    istio.io/rev: 1.21.0\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: Namespace\n"
-                            "metadata:\n"
-                            "  name: shop\n"
-                            "  labels:\n"
-                            "    istio.io/rev: 1-21-0\n",
+            .example_bad = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1.21.0
+)",
+            .example_good = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1-21-0
+)",
         },
     .check = check,
 };

@@ -5,8 +5,9 @@
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
+#include "model/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -230,18 +231,20 @@ constinit const Rule revision_still_in_use{
                 "the default), restart their workloads, and check that no pod still reports the old revision.",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: v1\n"
-                           "kind: Namespace\n"
-                           "metadata:\n"
-                           "  name: shop\n"
-                           "  labels:\n"
-                           "    istio.io/rev: 1-20-3\n",
-            .example_good = "apiVersion: v1\n"
-                            "kind: Namespace\n"
-                            "metadata:\n"
-                            "  name: shop\n"
-                            "  labels:\n"
-                            "    istio.io/rev: 1-21-0\n",
+            .example_bad = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1-20-3
+)",
+            .example_good = R"(apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1-21-0
+)",
             .example_args = "--to 1.21 --method canary --revision 1-21-0 --remove-revision 1-20-3",
         },
     .check = check,

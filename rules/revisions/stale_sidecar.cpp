@@ -220,58 +220,60 @@ constinit const Rule stale_sidecar{
                 "matching istioctl (`kubectl apply -f <(istioctl kube-inject -f ORIGINAL.yaml)`).",
             .fix = FixAvailability::Sometimes,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istiod\n"
-                           "  namespace: istio-system\n"
-                           "  labels: {app: istiod, istio.io/rev: default}\n"
-                           "spec:\n"
-                           "  template:\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: discovery\n"
-                           "        image: docker.io/istio/pilot:1.20.3\n"
-                           "---\n"
-                           "apiVersion: v1\n"
-                           "kind: Pod\n"
-                           "metadata:\n"
-                           "  name: cart-7d4b9c-x2x8q\n"
-                           "  namespace: shop\n"
-                           "  annotations:\n"
-                           "    istio.io/rev: default\n"
-                           "spec:\n"
-                           "  containers:\n"
-                           "  - name: cart\n"
-                           "    image: shop/cart:2.4\n"
-                           "  - name: istio-proxy\n"
-                           "    image: docker.io/istio/proxyv2:1.19.5\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istiod\n"
-                            "  namespace: istio-system\n"
-                            "  labels: {app: istiod, istio.io/rev: default}\n"
-                            "spec:\n"
-                            "  template:\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: discovery\n"
-                            "        image: docker.io/istio/pilot:1.20.3\n"
-                            "---\n"
-                            "apiVersion: v1\n"
-                            "kind: Pod\n"
-                            "metadata:\n"
-                            "  name: cart-7d4b9c-x2x8q\n"
-                            "  namespace: shop\n"
-                            "  annotations:\n"
-                            "    istio.io/rev: default\n"
-                            "spec:\n"
-                            "  containers:\n"
-                            "  - name: cart\n"
-                            "    image: shop/cart:2.4\n"
-                            "  - name: istio-proxy\n"
-                            "    image: docker.io/istio/proxyv2:1.20.3\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: istio-system
+  labels: {app: istiod, istio.io/rev: default}
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: cart-7d4b9c-x2x8q
+  namespace: shop
+  annotations:
+    istio.io/rev: default
+spec:
+  containers:
+  - name: cart
+    image: shop/cart:2.4
+  - name: istio-proxy
+    image: docker.io/istio/proxyv2:1.19.5
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod
+  namespace: istio-system
+  labels: {app: istiod, istio.io/rev: default}
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: cart-7d4b9c-x2x8q
+  namespace: shop
+  annotations:
+    istio.io/rev: default
+spec:
+  containers:
+  - name: cart
+    image: shop/cart:2.4
+  - name: istio-proxy
+    image: docker.io/istio/proxyv2:1.20.3
+)",
         },
     .check = check,
 };

@@ -1,8 +1,9 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
+#include "model/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -97,44 +98,46 @@ constinit const Rule unknown_revision{
                 "restart.",
             .fix = FixAvailability::None,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istiod-1-20-3\n"
-                           "  namespace: istio-system\n"
-                           "  labels: {app: istiod, istio.io/rev: 1-20-3}\n"
-                           "spec:\n"
-                           "  template:\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: discovery\n"
-                           "        image: docker.io/istio/pilot:1.20.3\n"
-                           "---\n"
-                           "apiVersion: v1\n"
-                           "kind: Namespace\n"
-                           "metadata:\n"
-                           "  name: shop\n"
-                           "  labels:\n"
-                           "    istio.io/rev: canary\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istiod-1-20-3\n"
-                            "  namespace: istio-system\n"
-                            "  labels: {app: istiod, istio.io/rev: 1-20-3}\n"
-                            "spec:\n"
-                            "  template:\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: discovery\n"
-                            "        image: docker.io/istio/pilot:1.20.3\n"
-                            "---\n"
-                            "apiVersion: v1\n"
-                            "kind: Namespace\n"
-                            "metadata:\n"
-                            "  name: shop\n"
-                            "  labels:\n"
-                            "    istio.io/rev: 1-20-3\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod-1-20-3
+  namespace: istio-system
+  labels: {app: istiod, istio.io/rev: 1-20-3}
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: canary
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istiod-1-20-3
+  namespace: istio-system
+  labels: {app: istiod, istio.io/rev: 1-20-3}
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.20.3
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio.io/rev: 1-20-3
+)",
         },
     .check = check,
 };

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "upgrade/upgrade_path.hpp"
+#include "upgrade/support/upgrade_path.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -156,10 +156,12 @@ constinit const Rule skip_level_upgrade{
                 "across multiple minor versions in one step is not officially tested or recommended\", istio.io "
                 "docs/setup/upgrade, 1.6-1.10), and from the 1.11 docs on \"jumping across two minor versions is "
                 "supported (e.g. upgrading directly from version 1.8 to 1.10)\" (istio.io "
-                "docs/setup/upgrade/canary), which upcheck applies to targets 1.11 and later, the releases whose docs say so; a longer canary jump is reported as a warning, not an error. istioctl "
+                "docs/setup/upgrade/canary), which upcheck applies to targets 1.11 and later, the releases whose docs "
+                "say so; a longer canary jump is reported as a warning, not an error. istioctl "
                 "itself enforced this only for a while: 1.4-1.5 checked a versions map unless --force (istio/istio "
                 "release-1.4 operator/version/versions.yaml: 1.4.x accepts \">=1.3.3, <1.6\"; the 1.5 entry, as "
-                "operator/pkg/version's tests show it, \">=1.4.0, <1.6\"); 1.6-1.12 refused sources older than 1.6.0 and only warned on longer jumps (istio/istio "
+                "operator/pkg/version's tests show it, \">=1.4.0, <1.6\"); 1.6-1.12 refused sources older than 1.6.0 "
+                "and only warned on longer jumps (istio/istio "
                 "operator/cmd/mesh/upgrade.go, verifySupportedVersion); later releases check nothing. upcheck "
                 "applies the documented policy to every release, to each control plane (revision) it finds, and "
                 "counts 0.8 → 1.0 as one minor step. The installed version is the strongest evidence detect_istio "
@@ -168,28 +170,30 @@ constinit const Rule skip_level_upgrade{
                            "each), or, from 1.6 on, use a canary upgrade where it allows a longer jump.",
             .fix = FixAvailability::None,
             .kinds = kKinds,
-            .example_bad = "apiVersion: apps/v1\n"
-                           "kind: Deployment\n"
-                           "metadata:\n"
-                           "  name: istio-pilot\n"
-                           "  namespace: istio-system\n"
-                           "spec:\n"
-                           "  template:\n"
-                           "    spec:\n"
-                           "      containers:\n"
-                           "      - name: discovery\n"
-                           "        image: docker.io/istio/pilot:1.0.6\n",
-            .example_good = "apiVersion: apps/v1\n"
-                            "kind: Deployment\n"
-                            "metadata:\n"
-                            "  name: istio-pilot\n"
-                            "  namespace: istio-system\n"
-                            "spec:\n"
-                            "  template:\n"
-                            "    spec:\n"
-                            "      containers:\n"
-                            "      - name: discovery\n"
-                            "        image: docker.io/istio/pilot:1.1.7\n",
+            .example_bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-pilot
+  namespace: istio-system
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.0.6
+)",
+            .example_good = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: istio-pilot
+  namespace: istio-system
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        image: docker.io/istio/pilot:1.1.7
+)",
             .example_args = "--to 1.2",
             .needs_target = true,
         },

@@ -1,5 +1,5 @@
-// Running the command line in-process, as the scenario tests (e2e, plan) do: from inside a
-// scenario's directory, so paths in reports are the ones a user would see.
+// Running the command line in-process, the one way every test does: from inside a scenario's or
+// fixture case's directory, so paths in reports are the ones a user would see.
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,6 @@
 #include "support/rule_cases.hpp"
 
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -9,32 +8,14 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cli/app.hpp"
+#include "support/cli_run.hpp"
 #include "testing/golden.hpp"
+#include "testing/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace upcheck::testing {
 namespace {
-
-std::vector<std::string> split_args(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string word; in >> word;) out.push_back(word);
-  return out;
-}
-
-// Changes the working directory for one scope.
-class ScopedChdir {
- public:
-  explicit ScopedChdir(const fs::path& dir) : previous_(fs::current_path()) { fs::current_path(dir); }
-  ~ScopedChdir() { fs::current_path(previous_); }
-  ScopedChdir(const ScopedChdir&) = delete;
-  ScopedChdir& operator=(const ScopedChdir&) = delete;
-
- private:
-  fs::path previous_;
-};
 
 std::set<Expectation> findings_of(const std::string& json_text) {
   std::set<Expectation> out;
@@ -63,7 +44,7 @@ std::set<Expectation> markers_in(const fs::path& file, const std::string& displa
     if (!std::regex_search(line, m, kMarker)) continue;
     std::string codes = m[1].str();
     std::replace(codes.begin(), codes.end(), ',', ' ');
-    for (const std::string& code : split_args(codes)) out.insert({display_name, n, code});
+    for (const std::string& code : split_words(codes)) out.insert({display_name, n, code});
   }
   return out;
 }
@@ -81,8 +62,8 @@ std::vector<RuleCase> rule_cases(const fs::path& rule_dir) {
       if (name.rfind("input", 0) == 0) c.inputs.push_back(name);
     }
     std::sort(c.inputs.begin(), c.inputs.end());
-    if (auto args = read_file((c.dir / "args").string())) c.args = split_args(*args);
-    if (auto args = read_file((c.dir / "migrate-args").string())) c.migrate_args = split_args(*args);
+    if (auto args = read_file((c.dir / "args").string())) c.args = split_words(*args);
+    if (auto args = read_file((c.dir / "migrate-args").string())) c.migrate_args = split_words(*args);
     for (const std::string& input : c.inputs)
       if (input.find(".json") == std::string::npos && input.find(".gz") == std::string::npos)
         for (const Expectation& e : markers_in(c.dir / input, input)) c.expected.insert(e);
@@ -101,7 +82,6 @@ std::vector<RuleCase> rule_cases(const fs::path& rule_dir) {
 }
 
 CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
-  ScopedChdir here(c.dir);
   CaseRun run;
   run.load_errors_expected = c.load_errors_expected;
   auto invoke = [&](std::vector<std::string> command) {
@@ -109,10 +89,9 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
     args.insert(args.end(), command.begin() + 1, command.end());
     args.insert(args.end(), c.args.begin(), c.args.end());
     args.insert(args.end(), c.inputs.begin(), c.inputs.end());
-    std::ostringstream out, err;
-    int status = cli::run(args, out, err);
-    run.stderr_text += err.str();
-    return std::pair{status, out.str()};
+    CliRun r = run_cli_in(c.dir, args);
+    run.stderr_text += r.err;
+    return std::pair{r.status, r.out};
   };
   auto [status, json] = invoke({"check", "-o", "json"});
   if (json.empty()) throw std::runtime_error("no JSON report (exit " + std::to_string(status) + "): " + run.stderr_text);
@@ -131,17 +110,14 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
 }
 
 std::set<Expectation> run_text(const std::string& yaml, const RuleInfo& rule, const std::string& args) {
-  fs::path dir = fs::temp_directory_path() / ("upcheck-example-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  write_file((dir / "example.yaml").string(), yaml);
+  TempDir dir;
+  dir.write("example.yaml", yaml);
   std::vector<std::string> argv = {"check", "--no-config", "--jobs", "1", "--select", std::string(rule.code), "-o", "json"};
-  for (const std::string& a : split_args(args)) argv.push_back(a);
-  argv.push_back((dir / "example.yaml").string());
-  std::ostringstream out, err;
-  cli::run(argv, out, err);
-  fs::remove_all(dir);
-  if (out.str().empty()) throw std::runtime_error("no JSON report: " + err.str());
-  return findings_of(out.str());
+  for (const std::string& a : split_words(args)) argv.push_back(a);
+  argv.push_back("example.yaml");
+  CliRun r = run_cli_in(dir.path, argv);
+  if (r.out.empty()) throw std::runtime_error("no JSON report: " + r.err);
+  return findings_of(r.out);
 }
 
 }  // namespace upcheck::testing

@@ -1,4 +1,4 @@
-#include "upgrade/upgrade_path.hpp"
+#include "upgrade/support/upgrade_path.hpp"
 
 #include <fmt/format.h>
 

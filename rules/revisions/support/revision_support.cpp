@@ -1,4 +1,4 @@
-#include "revisions/revision_support.hpp"
+#include "revisions/support/revision_support.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -1,4 +1,4 @@
-#include "api/deprecated_apis.hpp"
+#include "api/support/deprecated_apis.hpp"
 
 #include <optional>
 

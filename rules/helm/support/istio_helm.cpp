@@ -1,4 +1,4 @@
-#include "helm/istio_helm.hpp"
+#include "helm/support/istio_helm.hpp"
 
 #include <fmt/format.h>
 

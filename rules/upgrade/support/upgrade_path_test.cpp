@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "upgrade/upgrade_path.hpp"
+#include "upgrade/support/upgrade_path.hpp"
 
 using namespace upcheck;
 using namespace upcheck::rules;

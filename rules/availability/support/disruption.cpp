@@ -1,4 +1,4 @@
-#include "availability/disruption.hpp"
+#include "availability/support/disruption.hpp"
 
 #include <charconv>
 

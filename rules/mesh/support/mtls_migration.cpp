@@ -1,4 +1,4 @@
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 
 #include <fmt/format.h>
 
