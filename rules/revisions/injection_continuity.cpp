@@ -4,9 +4,8 @@
 
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
-#include "model/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

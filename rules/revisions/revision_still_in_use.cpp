@@ -5,9 +5,8 @@
 #include "all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
-#include "model/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -1,9 +1,8 @@
 #include <fmt/format.h>
 
 #include "all_rules.hpp"
-#include "model/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
 #include "istio/revisions.hpp"
+#include "revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
