@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "all_rules.hpp"
+#include "engine/engine.hpp"
 #include "testing/golden.hpp"
 #include "support/rule_cases.hpp"
 
@@ -53,4 +54,27 @@ TEST_CASE("fixtures of one rule") {
       }
     }
   }
+}
+
+// Istio's CheckMetadataInputs: the kinds the rule asks of the snapshot while its fixtures run (and
+// its documented examples) are exactly the kinds it declares, so `explain` and the docs' "Reads:"
+// line say what the code reads. A kind read only on a path no fixture reaches is a missing fixture.
+TEST_CASE("the kinds a rule declares are the kinds it reads") {
+  const std::string rule_name = upcheck::testing::env_dir("UPCHECK_RULE");
+  const upcheck::Rule* rule = upcheck::find_rule(rule_name);
+  REQUIRE(rule != nullptr);
+  const fs::path rule_dir = fs::path(upcheck::testing::env_dir("UPCHECK_TESTDATA")) / "rules" / rule_name;
+
+  std::set<std::string, std::less<>> read;
+  upcheck::observe_kind_queries([&](const upcheck::RuleInfo& info, std::string_view kind) {
+    if (&info == &rule->info) read.emplace(kind);
+  });
+  for (const upcheck::testing::RuleCase& c : upcheck::testing::rule_cases(rule_dir)) upcheck::testing::run_case(c, rule->info);
+  upcheck::observe_kind_queries({});
+
+  const std::set<std::string, std::less<>> declared(rule->info.kinds.begin(), rule->info.kinds.end());
+  for (const std::string& kind : read)
+    CHECK_MESSAGE(declared.count(kind) != 0, rule_name << " reads " << kind << " but does not declare it in `kinds`");
+  for (const std::string& kind : declared)
+    CHECK_MESSAGE(read.count(kind) != 0, rule_name << " declares " << kind << " but no fixture makes it read one");
 }

@@ -8,7 +8,8 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Deployment", "PodDisruptionBudget", "HorizontalPodAutoscaler"};
+constexpr std::string_view kKinds[] = {"Deployment", "StatefulSet", "PodDisruptionBudget",
+                                       "HorizontalPodAutoscaler"};
 
 // A budget protects the workload when it keeps at least one of its pods running.
 bool protects(const Snapshot& snapshot, const Resource& pdb) {

@@ -8,7 +8,7 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"RbacConfig", "ClusterRbacConfig", "ServiceRole", "ServiceRoleBinding"};
+constexpr std::string_view kKinds[] = {"RbacConfig", "ClusterRbacConfig", "ServiceRole", "ServiceRoleBinding", "ConfigMap", "Deployment"};
 
 const Version k12{1, 2, std::nullopt, {}};
 const Version k16{1, 6, std::nullopt, {}};

@@ -10,7 +10,7 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"ConfigMap", "DestinationRule", "Service", "Namespace"};
+constexpr std::string_view kKinds[] = {"ConfigMap", "DestinationRule", "Service", "Namespace", "Deployment"};
 
 // Where the mesh config option stands on the installed release.
 struct OptionStatus {

@@ -12,8 +12,9 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Service",   "DestinationRule", "Policy", "PeerAuthentication",
-                                       "Deployment", "Pod",            "Namespace"};
+constexpr std::string_view kKinds[] = {"Service",     "DestinationRule", "Policy", "PeerAuthentication", "Deployment",
+                                       "StatefulSet", "DaemonSet",       "ReplicaSet", "ReplicationController",
+                                       "Job",         "CronJob",         "Pod",    "Namespace", "ConfigMap"};
 constexpr std::string_view kAnnotationPrefix = "auth.istio.io/";
 
 // What an annotation asked of its port, against the mesh-wide setting it overrode.

@@ -8,7 +8,7 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Deployment"};
+constexpr std::string_view kKinds[] = {"Deployment", "MutatingWebhookConfiguration", "ConfigMap"};
 
 // The revision a gateway Deployment was installed for: its pod template's istio.io/rev, else its own.
 std::string gateway_revision(const Resource& gateway) {

@@ -10,7 +10,9 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"MutatingWebhookConfiguration", "Service", "Namespace", "Deployment"};
+constexpr std::string_view kKinds[] = {"MutatingWebhookConfiguration", "Service", "Namespace", "Deployment",
+                                       "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+                                       "Job", "CronJob", "ConfigMap"};
 
 // The command that makes `target` the default revision, in the installer's own terms.
 std::string default_revision_command(const CheckContext& ctx, const InjectorWebhook* webhook, const std::string& target) {

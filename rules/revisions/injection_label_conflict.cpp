@@ -8,7 +8,7 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Namespace", "MutatingWebhookConfiguration", "Deployment"};
+constexpr std::string_view kKinds[] = {"Namespace", "MutatingWebhookConfiguration", "Deployment", "ConfigMap"};
 
 std::string injected_by(const Injection& injection) {
   if (!injection.served()) return "no revision";

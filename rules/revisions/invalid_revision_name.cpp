@@ -11,9 +11,9 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Namespace",  "Deployment",    "StatefulSet",
-                                       "DaemonSet",  "IstioOperator", "ConfigMap",
-                                       "MutatingWebhookConfiguration"};
+constexpr std::string_view kKinds[] = {kEveryKind, "Deployment", "StatefulSet", "DaemonSet",
+                                       "ReplicaSet", "ReplicationController", "Job", "CronJob",
+                                       "IstioOperator", "ConfigMap", "MutatingWebhookConfiguration"};
 
 constexpr std::string_view kWhy =
     "revision names must be DNS-1123 labels (lowercase letters, digits and inner '-', at most 63 characters), and "

@@ -12,7 +12,8 @@ namespace upcheck::rules {
 namespace {
 
 constexpr std::string_view kKinds[] = {"Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet",
-                                       "MutatingWebhookConfiguration"};
+                                       "ReplicaSet", "ReplicationController", "Job", "CronJob",
+                                       "MutatingWebhookConfiguration", "ConfigMap"};
 
 // A workload still on the removed revision: running pods bound to it, a pod template that selects
 // it, or both.

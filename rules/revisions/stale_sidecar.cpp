@@ -13,7 +13,7 @@ namespace upcheck::rules {
 namespace {
 
 constexpr std::string_view kKinds[] = {"Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet",
-                                       "MutatingWebhookConfiguration"};
+                                       "MutatingWebhookConfiguration", "Namespace", "ConfigMap"};
 
 // What is wrong with a proxy's version, least to most urgent.
 enum class Skew : uint8_t {

@@ -8,7 +8,8 @@ namespace upcheck::rules {
 namespace {
 
 constexpr std::string_view kKinds[] = {"Namespace", "Deployment", "StatefulSet", "DaemonSet", "CronJob",
-                                       "MutatingWebhookConfiguration"};
+                                       "ReplicaSet", "ReplicationController", "Job",
+                                       "MutatingWebhookConfiguration", "ConfigMap"};
 
 void check(const CheckContext& ctx, FindingSink& out) {
   const Snapshot& snapshot = ctx.snapshot();

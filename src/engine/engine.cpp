@@ -39,7 +39,24 @@ bool suppressed(const Finding& f) {
   return false;
 }
 
+KindQueryObserver& kind_query_observer() {
+  static KindQueryObserver observer;
+  return observer;
+}
+
+// Hands the kinds one rule asks for to the test's observer.
+class RuleKindQueries final : public KindQueryLog {
+ public:
+  explicit RuleKindQueries(const RuleInfo& rule) : rule_(rule) {}
+  void queried(std::string_view kind) override { kind_query_observer()(rule_, kind); }
+
+ private:
+  const RuleInfo& rule_;
+};
+
 }  // namespace
+
+void observe_kind_queries(KindQueryObserver observer) { kind_query_observer() = std::move(observer); }
 
 bool RuleSelection::selects(const RuleInfo& rule) const {
   auto matches = [&](const std::vector<std::string>& entries) {
@@ -71,6 +88,8 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
     result.rules_run.push_back(&rule->info);
     CheckContext context(snapshot, plan, istio, rule->info);
     FindingSink sink(rule->info, findings, result.notices);
+    RuleKindQueries kind_queries(rule->info);
+    ScopedKindQueryLog kind_query_scope(kind_query_observer() ? &kind_queries : nullptr);
     rule->check(context, sink);
   }
   if (!skipped_for_target.empty())

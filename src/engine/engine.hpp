@@ -1,6 +1,7 @@
 // Runs rules over a snapshot: selection, suppression, ordering and de-duplication.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ struct EngineResult {
 
 EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const IstioInstallation& istio,
                        std::span<const Rule* const> rules);
+
+// For the test that holds each rule's declared `kinds` to what it reads: while set, `observer` hears
+// every kind a rule's check asks of the snapshot (Snapshot::all() is kEveryKind). Empty: off.
+using KindQueryObserver = std::function<void(const RuleInfo& rule, std::string_view kind)>;
+void observe_kind_queries(KindQueryObserver observer);
 
 // The annotation that silences rules on one object: `upcheck.io/ignore: "name-or-code[,...]"`.
 inline constexpr std::string_view kIgnoreAnnotation = "upcheck.io/ignore";

@@ -53,7 +53,11 @@ class CheckContext {
       : snapshot_(snapshot), plan_(plan), istio_(istio), rule_(rule) {}
   const Snapshot& snapshot() const { return snapshot_; }
   const UpgradePlan& plan() const { return plan_; }
-  const IstioInstallation& istio() const { return istio_; }
+  // The detected installation: a rule that uses it reads what detection read.
+  const IstioInstallation& istio() const {
+    for (std::string_view kind : kInstallDetectionKinds) note_kind_query(kind);
+    return istio_;
+  }
   const RuleInfo& rule() const { return rule_; }
   // A rule option: the value from .upcheck.yaml, else its declared default.
   std::string option(std::string_view name) const;

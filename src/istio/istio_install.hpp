@@ -11,6 +11,10 @@
 
 namespace upcheck {
 
+// The kinds detect_istio() reads: control-plane Deployments, and the ConfigMaps of Helm 2 release
+// records and IstioOperator installed-state.
+inline constexpr std::string_view kInstallDetectionKinds[] = {"Deployment", "ConfigMap"};
+
 // One piece of evidence for a control plane's version.
 struct VersionEvidence {
   Version version;

@@ -48,12 +48,14 @@ size_t Snapshot::slot_of(std::string_view kind, std::string_view ns, std::string
 }
 
 std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const {
+  note_kind_query(kind);
   auto it = by_kind_.find(std::string(kind));
   if (it == by_kind_.end()) return {};
   return it->second;
 }
 
 const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
+  note_kind_query(kind);
   if (by_key_.empty()) return nullptr;   // a default-constructed snapshot
   return by_key_[slot_of(kind, ns, name)];
 }
@@ -63,6 +65,7 @@ const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::
 namespace upcheck {
 
 std::span<const Resource* const> Snapshot::of_kind_in(std::string_view kind, std::string_view ns) const {
+  note_kind_query(kind);
   auto it = by_kind_and_namespace_.find(kind_namespace_key(kind, ns));
   if (it == by_kind_and_namespace_.end()) return {};
   return it->second;

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/kind_queries.hpp"
 #include "model/resource.hpp"
 
 namespace upcheck {
@@ -31,7 +32,10 @@ class Snapshot {
 
   const std::vector<SourceFile>& files() const { return files_; }
   const std::string& file_path(uint32_t file) const { return files_.at(file).path; }
-  const std::deque<Resource>& all() const { return resources_; }
+  const std::deque<Resource>& all() const {
+    note_kind_query(kEveryKind);
+    return resources_;
+  }
   // Objects of a kind, in input order.
   std::span<const Resource* const> of_kind(std::string_view kind) const;
   // Objects of a kind in one namespace, in input order: what keeps per-object joins (a Service's
@@ -43,7 +47,7 @@ class Snapshot {
   const std::set<std::string, std::less<>>& collected_kinds() const { return collected_kinds_; }
   // True when the input shows the kind: objects of it, or a collector that gathered it.
   bool covers_kind(std::string_view kind) const {
-    return has_kind(kind) || collected_kinds_.count(kind) != 0;
+    return has_kind(kind) || collected_kinds_.count(kind) != 0;   // has_kind notes the query
   }
 
  private:
