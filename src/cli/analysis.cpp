@@ -70,11 +70,14 @@ UpgradePlan build_plan(const Settings& settings, const std::optional<ConfigFile>
   for (const auto& [rule_name, rule_options] : plan.rule_options) {
     const Rule* rule = find_rule(rule_name);
     if (rule == nullptr) throw UsageError(fmt::format("{}: no rule named '{}'", config->path, rule_name));
-    for (const auto& entry : rule_options) {
-      const std::string& option = entry.first;   // a named variable: lambdas cannot capture bindings (clang 14)
-      if (std::none_of(rule->info.options.begin(), rule->info.options.end(),
-                       [&](const RuleOption& o) { return o.name == option; }))
+    for (const auto& [option, value] : rule_options) {
+      auto declared = std::find_if(rule->info.options.begin(), rule->info.options.end(),
+                                   [&, &option = option](const RuleOption& o) { return o.name == option; });
+      if (declared == rule->info.options.end())
         throw UsageError(fmt::format("{}: rule {} has no option '{}'", config->path, rule_name, option));
+      if (!declared->accepts(value))
+        throw UsageError(fmt::format("{}: option {} of rule {} must be {}, not '{}'", config->path, option, rule_name,
+                                     declared->wants(), value));
     }
   }
   return plan;
@@ -237,6 +240,7 @@ std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<
   report.errors = std::move(loaded.errors);
   report.notices = std::move(loaded.notices);
   for (Diagnostic& d : result.notices) report.notices.push_back(std::move(d));
+  for (Diagnostic& d : result.errors) report.errors.push_back(std::move(d));
   describe_installation(analysis->istio, plan, report.notices);
   sort_diagnostics(analysis->snapshot, report.errors);
   sort_diagnostics(analysis->snapshot, report.notices);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <set>
 #include <tuple>
 
@@ -71,7 +72,21 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
     result.rules_run.push_back(&rule->info);
     CheckContext context(snapshot, plan, istio, rule->info);
     FindingSink sink(rule->info, findings, result.notices);
-    rule->check(context, sink);
+    const size_t findings_before = findings.size(), notices_before = result.notices.size();
+    try {
+      rule->check(context, sink);
+    } catch (const std::exception& e) {
+      // A rule that throws stopped part way: what it reported may be a fraction of what it would
+      // have, and a partial answer read as a whole one is worse than none. Its findings and notices
+      // go; the error says so and makes the exit status 2. The other rules still run (as Ruff turns
+      // a panicking rule into a diagnostic).
+      findings.resize(findings_before);
+      result.notices.resize(notices_before);
+      result.errors.push_back({Diagnostic::kNoFile, {}, "internal-error",
+                               fmt::format("rule {} ({}) failed, so its findings are left out: {}; this is a bug in "
+                                           "upcheck, please report it",
+                                           rule->info.name, rule->info.code, e.what())});
+    }
   }
   if (!skipped_for_target.empty())
     result.notices.push_back({Diagnostic::kNoFile, {}, "rules-skipped",

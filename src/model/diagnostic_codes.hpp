@@ -19,6 +19,7 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     {"cluster-unauthorized", true, "collect: the cluster rejected kubectl's credentials (401); collection stopped"},
     {"cluster-unreachable", true, "collect: kubectl could not reach the API server; collection stopped"},
     {"directory-loop", true, "a symlink makes a directory contain itself; that branch is skipped"},
+    {"internal-error", true, "a rule failed (a bug in upcheck): its findings are left out, the other rules still report"},
     {"json-syntax", true, "malformed JSON; the other items and documents are still read"},
     {"kind-forbidden", true, "collect: RBAC forbids listing a kind; it was skipped and left out of collected-kinds"},
     {"kubectl-failed", true, "collect: a kubectl run failed; what it was gathering was skipped"},

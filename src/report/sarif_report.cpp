@@ -66,7 +66,7 @@ nlohmann::json rule_json(const RuleInfo& rule, const SarifOptions& options) {
       {"help", {{"text", rule.remediation}, {"markdown", render_rule_markdown(rule)}}},
       {"helpUri", fmt::format("{}/{}.md", options.docs_base_url, rule.name)},
       {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}}},
+      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}, {"severities", severity_names(rule)}}},
   };
 }
 
