@@ -246,12 +246,12 @@ class Checker {
 
   void notices() {
     if (kubernetes_assumed_used_)
-      out_.notice(nullptr, "api-target-assumed",
+      out_.notice(nullptr, &kApiTargetAssumed,
                   fmt::format("deprecated-api-version judged Kubernetes API versions against Kubernetes {}, the newest "
                               "release in its table, as --to-kubernetes was not given",
                               targets_.kubernetes.str()));
     if (istio_assumed_used_)
-      out_.notice(nullptr, "api-target-assumed",
+      out_.notice(nullptr, &kApiTargetAssumed,
                   fmt::format("deprecated-api-version judged Istio API versions against Istio {}, the newest release "
                               "upcheck knows, as --to was not given",
                               targets_.istio.str()));

@@ -135,11 +135,12 @@ void check_fail_closed(const CheckContext& ctx, const RevisionIndex& index, Find
     out.missing_kind("Service", "kubectl get services -A -o yaml");
   } else {
     for (const std::string& ns : not_dumped)
-      out.notice(nullptr, "input-lacks-kind",
+      out.notice(nullptr, &kInputLacksKind,
                  fmt::format("the input has no Services in namespace {}, which injection-continuity needs to check "
                              "the injector webhooks that call it: if the namespace has some, dump them too (`kubectl "
                              "get services -n {} -o yaml`)",
-                             ns, ns));
+                             ns, ns),
+                 "Service in namespace " + ns);
   }
 }
 

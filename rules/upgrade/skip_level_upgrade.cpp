@@ -96,7 +96,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
   } else {
     for (const ControlPlane& plane : istio.control_planes) {
       if (plane.evidence.empty()) {
-        out.notice(plane.deployments.front(), "installed-version-unknown",
+        out.notice(plane.deployments.front(), &kInstalledVersionUnknown,
                    fmt::format("the {} control plane (revision {}) shows no version (no tagged control-plane image, "
                                "operator label or injector tag): skip-level-upgrade cannot judge its jump to {}; "
                                "pass --from",
@@ -106,7 +106,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
       installed.push_back({plane.evidence.front().version, &plane.evidence.front(), &plane});
     }
     if (istio.empty())
-      out.notice(nullptr, "installed-version-unknown",
+      out.notice(nullptr, &kInstalledVersionUnknown,
                  fmt::format("the input shows no Istio control plane and no --from was given: skip-level-upgrade "
                              "cannot judge the upgrade to {}; pass --from with the installed version",
                              to.str()));

@@ -22,7 +22,7 @@ namespace {
 void sort_diagnostics(const Snapshot& snapshot, std::vector<Diagnostic>& list) {
   auto key = [&](const Diagnostic& d) {
     std::string_view path = d.file == Diagnostic::kNoFile ? std::string_view{} : snapshot.file_path(d.file);
-    return std::tuple(d.file != Diagnostic::kNoFile, path, d.mark.line, d.mark.column, std::string_view(d.code),
+    return std::tuple(d.file != Diagnostic::kNoFile, path, d.mark.line, d.mark.column, d.code->name,
                       std::string_view(d.message));
   };
   std::stable_sort(list.begin(), list.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
@@ -41,7 +41,7 @@ void describe_installation(const IstioInstallation& istio, const UpgradePlan& pl
         found += fmt::format("{}{} ({} of {})", found.empty() ? "" : "; ", e.version.str(), e.how,
                              e.source->display_name());
       const VersionEvidence& first = plane.evidence.front();
-      notices.push_back({first.source->file(), first.source->locate(first.field_path), "version-disagreement",
+      notices.push_back({first.source->file(), first.source->locate(first.field_path), &kVersionDisagreement,
                          fmt::format("the sources for the {} control plane (revision {}) disagree: {}; upcheck uses "
                                      "{}, the strongest{}",
                                      plane.ns, plane.revision, found, first.version.str(),
@@ -252,7 +252,7 @@ bool refuse_partial_input(const Report& report, std::ostream& err, std::string_v
   for (const Diagnostic& e : report.errors)
     err << "upcheck: error: "
         << (e.file == Diagnostic::kNoFile ? std::string() : terminal_safe(report.file_path(e.file)) + ":" + std::to_string(e.mark.line) + ": ")
-        << terminal_safe(e.message) << " [" << e.code << "]\n";
+        << terminal_safe(e.message) << " [" << e.code->name << "]\n";
   err << "upcheck: error: the input has errors; no " << what << " written\n";
   return true;
 }

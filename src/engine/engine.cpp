@@ -82,14 +82,14 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
       // a panicking rule into a diagnostic).
       findings.resize(findings_before);
       result.notices.resize(notices_before);
-      result.errors.push_back({Diagnostic::kNoFile, {}, "internal-error",
+      result.errors.push_back({Diagnostic::kNoFile, {}, &kInternalError,
                                fmt::format("rule {} ({}) failed, so its findings are left out: {}; this is a bug in "
                                            "upcheck, please report it",
                                            rule->info.name, rule->info.code, e.what())});
     }
   }
   if (!skipped_for_target.empty())
-    result.notices.push_back({Diagnostic::kNoFile, {}, "rules-skipped",
+    result.notices.push_back({Diagnostic::kNoFile, {}, &kRulesSkipped,
                               fmt::format("no target version (--to): skipped {}",
                                           fmt::join(skipped_for_target, ", "))});
 
@@ -119,10 +119,11 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
     result.findings.push_back(std::move(f));
   }
 
-  // Each missing kind once, however many rules needed it.
-  std::set<std::string> seen_notices;
+  // A notice with a subject once per code and subject: each missing kind once, however many rules
+  // needed it (their messages differ: each names its rule).
+  std::set<std::pair<std::string_view, std::string_view>> seen_notices;
   std::erase_if(result.notices, [&](const Diagnostic& d) {
-    return d.code == "input-lacks-kind" && !seen_notices.insert(d.message.substr(0, d.message.find(','))).second;
+    return !d.subject.empty() && !seen_notices.emplace(d.code->name, d.subject).second;
   });
   return result;
 }

@@ -63,7 +63,7 @@ TEST_CASE("a rule that throws becomes an internal error; the other rules still r
   CHECK(result.notices.empty());               // and so is its notice
   REQUIRE(result.errors.size() == 1);
   const Diagnostic& error = result.errors[0];
-  CHECK(error.code == "internal-error");
+  CHECK(error.code == &kInternalError);
   CHECK(error.message.find("rule throws (TST003)") != std::string::npos);
   CHECK(error.message.find("boom") != std::string::npos);
 }
@@ -84,6 +84,27 @@ TEST_CASE("a missing kind is said once, however many rules needed it") {
   REQUIRE(result.notices.size() == 2);
   CHECK(result.notices[0].message.find("no Pod objects, which needs-pods needs") != std::string::npos);
   CHECK(result.notices[1].message.find("no Service objects") != std::string::npos);
+}
+
+const Rule kSaysPodsOneWay{
+    .info = {.code = "TST006", .name = "one-way", .title = "t", .rationale = "r", .remediation = "m"},
+    .check = [](const CheckContext&, FindingSink& out) {
+      out.notice(nullptr, &kInputLacksKind, "no Pods here, so one-way cannot judge", "Pod");
+      out.notice(nullptr, &kApiTargetAssumed, "without a subject: never merged");
+    }};
+const Rule kSaysPodsAnother{
+    .info = {.code = "TST007", .name = "another", .title = "t", .rationale = "r", .remediation = "m"},
+    .check = [](const CheckContext&, FindingSink& out) {
+      out.notice(nullptr, &kInputLacksKind, "another wording, with a comma elsewhere: Pods missing", "Pod");
+      out.notice(nullptr, &kApiTargetAssumed, "without a subject: never merged");
+    }};
+
+TEST_CASE("notices are de-duplicated on code and subject, not on their wording") {
+  EngineResult result = run({&kSaysPodsOneWay, &kSaysPodsAnother});
+  REQUIRE(result.notices.size() == 3);
+  CHECK(result.notices[0].message == "no Pods here, so one-way cannot judge");
+  CHECK(result.notices[1].code == &kApiTargetAssumed);
+  CHECK(result.notices[2].code == &kApiTargetAssumed);
 }
 
 }  // namespace

@@ -105,14 +105,14 @@ void FindingSink::add(Finding finding, ReportOptions options) {
 }
 
 void FindingSink::missing_kind(std::string_view kind, std::string_view how_to_get) {
-  notices_.push_back({Diagnostic::kNoFile, {}, "input-lacks-kind",
-                      fmt::format("the input has no {} objects, which {} needs: if the cluster has some, dump "
-                                  "them too (`{}`)",
-                                  kind, rule_.name, how_to_get)});
+  notice(nullptr, &kInputLacksKind,
+         fmt::format("the input has no {} objects, which {} needs: if the cluster has some, dump them too (`{}`)", kind,
+                     rule_.name, how_to_get),
+         std::string(kind));
 }
 
-void FindingSink::notice(const Resource* object, std::string code, std::string message) {
-  Diagnostic d{Diagnostic::kNoFile, {}, std::move(code), std::move(message)};
+void FindingSink::notice(const Resource* object, const DiagnosticCode* code, std::string message, std::string subject) {
+  Diagnostic d{Diagnostic::kNoFile, {}, code, std::move(message), std::move(subject)};
   if (object != nullptr) {
     d.file = object->file();
     d.mark = object->position();

@@ -134,7 +134,9 @@ class FindingSink {
   // The input holds no objects of a kind this rule needed: says so once, so a partial dump is
   // never mistaken for a clean one. `how_to_get` is the kubectl command that dumps them.
   void missing_kind(std::string_view kind, std::string_view how_to_get);
-  void notice(const Resource* object, std::string code, std::string message);
+  // A notice (a code of the catalog whose is_error is false). One with a `subject` is said once
+  // per code and subject, however many rules give it.
+  void notice(const Resource* object, const DiagnosticCode* code, std::string message, std::string subject = {});
 
  private:
   // Throws std::logic_error for a severity the rule does not declare: a bug in the rule, which the
