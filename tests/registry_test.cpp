@@ -57,6 +57,10 @@ TEST_CASE("metadata is complete") {
     CHECK(!r->info.example_bad.empty());
     CHECK(!r->info.example_good.empty());
     CHECK(!r->info.kinds.empty());
+    for (const RuleOption& o : r->info.options) {
+      INFO(o.name);
+      CHECK(o.accepts(o.default_value));   // the value a user gets without .upcheck.yaml
+    }
   }
 }
 

@@ -48,6 +48,17 @@ TEST_CASE("a rule may not report a severity it does not declare") {
   CHECK(findings.empty());
 }
 
+TEST_CASE("an integer option accepts integers only, so a bad value is refused when the config is read") {
+  const RuleOption replicas{"min-replicas", "2", "d", RuleOptionType::Integer};
+  CHECK(replicas.accepts("3"));
+  CHECK(replicas.accepts("-1"));
+  CHECK_FALSE(replicas.accepts("two"));
+  CHECK_FALSE(replicas.accepts("3x"));
+  CHECK_FALSE(replicas.accepts(""));
+  CHECK(replicas.wants() == "an integer");
+  CHECK(RuleOption{"mode", "strict", "d"}.accepts("anything"));
+}
+
 const Rule kReportsOne{.info = kWarns, .check = [](const CheckContext&, FindingSink& out) { out.report_plan("one"); }};
 const Rule kThrows{.info = {.code = "TST003", .name = "throws", .title = "t", .rationale = "r", .remediation = "m"},
                    .check = [](const CheckContext&, FindingSink& out) {
@@ -66,6 +77,28 @@ TEST_CASE("a rule that throws becomes an internal error; the other rules still r
   CHECK(error.code == &kInternalError);
   CHECK(error.message.find("rule throws (TST003)") != std::string::npos);
   CHECK(error.message.find("boom") != std::string::npos);
+}
+
+const Rule kMislabels{.info = {.code = "TST008", .name = "mislabels", .title = "t", .rationale = "r", .remediation = "m"},
+                      .check = [](const CheckContext&, FindingSink& out) {
+                        out.report_plan("an error it does not declare", {}, {.severity = Severity::Error});
+                      }};
+
+TEST_CASE("an undeclared severity fails the rule, as an internal error the fixture tests would show") {
+  EngineResult result = run({&kMislabels});
+  CHECK(result.findings.empty());
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].code == &kInternalError);
+  CHECK(result.errors[0].code->is_error);   // so the exit status is 2
+  CHECK(result.errors[0].message.find("mislabels reported a finding of severity error") != std::string::npos);
+}
+
+TEST_CASE("a rule's notice must carry a notice code") {
+  std::vector<Finding> findings;
+  std::vector<Diagnostic> notices;
+  FindingSink sink(kWarns, findings, notices);
+  CHECK_THROWS_AS(sink.notice(nullptr, &kYamlSyntax, "not the rule's to say"), std::logic_error);
+  CHECK(notices.empty());
 }
 
 const Rule kNeedsPods{.info = {.code = "TST004", .name = "needs-pods", .title = "t", .rationale = "r", .remediation = "m"},

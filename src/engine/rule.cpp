@@ -112,6 +112,8 @@ void FindingSink::missing_kind(std::string_view kind, std::string_view how_to_ge
 }
 
 void FindingSink::notice(const Resource* object, const DiagnosticCode* code, std::string message, std::string subject) {
+  // An error code would make the exit status 2 from the notices list, where nothing looks for it.
+  if (code->is_error) throw std::logic_error(fmt::format("{} gave {} as a notice: it is an error code", rule_.name, code->name));
   Diagnostic d{Diagnostic::kNoFile, {}, code, std::move(message), std::move(subject)};
   if (object != nullptr) {
     d.file = object->file();
