@@ -16,7 +16,7 @@ struct DiagnosticCode {
 // Producers name these constants (`{file, mark, &kYamlSyntax, message}`), so a misspelt code fails
 // to compile; a Diagnostic points at its entry.
 
-// Errors: an input (or part of one) could not be read.
+// Errors: an input (or part of one) could not be read, or a rule failed.
 inline constexpr DiagnosticCode kBinaryInput{"binary-input", true,
     "a NUL byte in the file's first KiB: an image, archive or program, not a YAML or JSON manifest"};
 inline constexpr DiagnosticCode kClusterUnauthorized{"cluster-unauthorized", true,
