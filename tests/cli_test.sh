@@ -80,6 +80,11 @@ printf 'to: "1.2"\nfail-on: error\n' >"$tmp/repo/.upcheck.yaml"
 printf 'bogus: 1\n' >"$tmp/bad.yaml"
 expect_status 2 "bad config" "$up" check --config "$tmp/bad.yaml" "$pilot"
 contains "$tmp/err" "unknown setting 'bogus'" "bad config names the setting"
+# A rule option's value is checked against its type when the config is read (it used to become 0).
+printf 'rules:\n  single-replica-control-plane:\n    min-replicas: two\n' >"$tmp/bad-option.yaml"
+expect_status 2 "bad rule option value" "$up" check --config "$tmp/bad-option.yaml" --to 1.2 "$pilot"
+contains "$tmp/err" "option min-replicas of rule single-replica-control-plane must be an integer, not 'two'" \
+  "a bad option value names the option, the rule and the type it wants"
 
 # Suppression by annotation.
 python3 - "$pilot" "$tmp/suppressed.yaml" <<'PY'

@@ -226,9 +226,6 @@ class Checker {
               : "after the Kubernetes upgrade `helm upgrade` fails (\"current release manifest contains removed "
                 "kubernetes api(s)\") until the chart renders the new version and the stored release is rewritten",
           what_to_use(row, k.kind, targets_, nullptr));
-      Finding& f = out_.report(*release.record, "metadata.name", std::move(message));
-      f.discriminator = k.api_version + " " + k.kind;
-      severity(f, j.verdict, Source::HelmRelease);
       Fix fix;
       fix.title = fmt::format("upgrade Helm release {} to a chart that renders {}", release.name(),
                               replacement_of(row, k.kind));
@@ -240,18 +237,21 @@ class Checker {
       else if (j.verdict == Verdict::Removed && row.component == ApiComponent::Kubernetes)
         fix.commands.push_back(fmt::format("helm mapkubeapis {} --namespace {}", release.name(),
                                            release.ns().empty() ? release.record->ns() : std::string_view(release.ns())));
-      f.fix = std::move(fix);
+      out_.report(*release.record, "metadata.name", std::move(message),
+                  {.severity = severity(j.verdict, Source::HelmRelease),
+                   .discriminator = k.api_version + " " + k.kind,
+                   .fix = std::move(fix)});
     }
   }
 
   void notices() {
     if (kubernetes_assumed_used_)
-      out_.notice(nullptr, "api-target-assumed",
+      out_.notice(nullptr, &kApiTargetAssumed,
                   fmt::format("deprecated-api-version judged Kubernetes API versions against Kubernetes {}, the newest "
                               "release in its table, as --to-kubernetes was not given",
                               targets_.kubernetes.str()));
     if (istio_assumed_used_)
-      out_.notice(nullptr, "api-target-assumed",
+      out_.notice(nullptr, &kApiTargetAssumed,
                   fmt::format("deprecated-api-version judged Istio API versions against Istio {}, the newest release "
                               "upcheck knows, as --to was not given",
                               targets_.istio.str()));
@@ -268,14 +268,12 @@ class Checker {
     return {row, verdict};
   }
 
-  static void severity(Finding& f, Verdict verdict, Source source) {
+  static Severity severity(Verdict verdict, Source source) {
     // Removed: the upgrade breaks it (the rule's error). Deprecated: a warning. The
     // last-applied annotation goes stale (FairwindsOps/pluto#495, #461; doitintl/kube-no-trouble#528):
     // never more than information.
-    if (source == Source::LastApplied)
-      f.severity = Severity::Info;
-    else if (verdict == Verdict::Deprecated)
-      f.severity = Severity::Warning;
+    if (source == Source::LastApplied) return Severity::Info;
+    return verdict == Verdict::Deprecated ? Severity::Warning : Severity::Error;
   }
 
   void report(const Resource& r, const Evidence& e, const Judged& j) {
@@ -315,18 +313,17 @@ class Checker {
       case Source::HelmRelease:
         break;
     }
-    Finding& f = out_.report(r, e.field_path, std::move(message));
-    f.discriminator = e.api_version;
-    severity(f, j.verdict, e.source);
-    if (row.replacement.empty()) return;
-    if (e.source == Source::Manifest)
-      f.fix = manifest_fix(r, row);
-    else if (e.source == Source::LiveObject)
-      f.fix = replacement_fix(r, row);
-    else if (e.source == Source::FieldManager)
-      f.fix = source_fix(r, row, fmt::format("what field manager {} applies", e.manager));
-    else
-      f.fix = source_fix(r, row, "the manifest applied with kubectl");
+    out_.report(r, e.field_path, std::move(message),
+                {.severity = severity(j.verdict, e.source), .discriminator = e.api_version, .fix = fix_for(r, e, row)});
+  }
+
+  static std::optional<Fix> fix_for(const Resource& r, const Evidence& e, const DeprecatedApi& row) {
+    if (row.replacement.empty()) return std::nullopt;
+    if (e.source == Source::Manifest) return manifest_fix(r, row);
+    if (e.source == Source::LiveObject) return replacement_fix(r, row);
+    if (e.source == Source::FieldManager)
+      return source_fix(r, row, fmt::format("what field manager {} applies", e.manager));
+    return source_fix(r, row, "the manifest applied with kubectl");
   }
 
   FindingSink& out_;
@@ -371,6 +368,7 @@ constinit const Rule deprecated_api_version{
             .code = "API001",
             .name = "deprecated-api-version",
             .severity = Severity::Error,
+            .other_severities = {Severity::Warning, Severity::Info},
             .title = "Object uses an API version the target deprecates or removes",
             .rationale =
                 "A Kubernetes upgrade stops serving removed API versions: applying a manifest that still names one "

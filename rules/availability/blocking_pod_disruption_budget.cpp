@@ -42,14 +42,6 @@ void check(const CheckContext& ctx, FindingSink& out) {
     const bool by_min = pdb->spec()["minAvailable"].valid() && !pdb->spec()["minAvailable"].is_null();
     const std::string field = by_min ? "spec.minAvailable" : "spec.maxUnavailable";
     const ControlPlaneWorkload& first = *covered.front();
-    Finding& f = out.report(
-        *pdb, field,
-        fmt::format("PodDisruptionBudget {} allows no eviction: {} {} while {} runs {} pod{}, so draining its node "
-                    "hangs the upgrade (istio/istio#12602)",
-                    pdb->name(), by_min ? "minAvailable is" : "maxUnavailable leaves",
-                    by_min ? std::string(pdb->spec()["minAvailable"].text())
-                           : fmt::format("{} of them required", budget->desired_healthy),
-                    first.workload->display_name(), budget->expected_pods, budget->expected_pods == 1 ? "" : "s"));
     Fix fix;
     if (first.component == IstioComponent::Citadel) {
       // Citadel must stay at one replica, so the budget itself must give way.
@@ -87,7 +79,15 @@ void check(const CheckContext& ctx, FindingSink& out) {
         fix.manual_note = change_at_source_note(*m, "the replica count");
       }
     }
-    f.fix = std::move(fix);
+    out.report(
+        *pdb, field,
+        fmt::format("PodDisruptionBudget {} allows no eviction: {} {} while {} runs {} pod{}, so draining its node "
+                    "hangs the upgrade (istio/istio#12602)",
+                    pdb->name(), by_min ? "minAvailable is" : "maxUnavailable leaves",
+                    by_min ? std::string(pdb->spec()["minAvailable"].text())
+                           : fmt::format("{} of them required", budget->desired_healthy),
+                    first.workload->display_name(), budget->expected_pods, budget->expected_pods == 1 ? "" : "s"),
+        {.fix = std::move(fix)});
   }
 }
 

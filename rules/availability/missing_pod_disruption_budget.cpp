@@ -48,12 +48,6 @@ void check(const CheckContext& ctx, FindingSink& out) {
     if (std::any_of(budgets.begin(), budgets.end(), [&](const Resource* p) { return protects(snapshot, *p); }))
       continue;
     int64_t replicas = effective_replicas(snapshot, workload);
-    Finding& f = out.report(workload, "metadata.name",
-                            fmt::format("{} ({}) has no PodDisruptionBudget that keeps a pod running: a node drain "
-                                        "during the upgrade can evict {} at once",
-                                        workload.display_name(), component_name(cp.component),
-                                        replicas == 1 ? std::string("its only pod")
-                                                      : fmt::format("all {} of its pods", replicas)));
     Fix fix;
     fix.title = "add a PodDisruptionBudget with minAvailable: 1";
     fix.apply.push_back(budget_for(snapshot, workload));
@@ -67,7 +61,13 @@ void check(const CheckContext& ctx, FindingSink& out) {
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = change_at_source_note(*m, "the PodDisruptionBudget settings");
     }
-    f.fix = std::move(fix);
+    out.report(workload, "metadata.name",
+               fmt::format("{} ({}) has no PodDisruptionBudget that keeps a pod running: a node drain "
+                           "during the upgrade can evict {} at once",
+                           workload.display_name(), component_name(cp.component),
+                           replicas == 1 ? std::string("its only pod")
+                                         : fmt::format("all {} of its pods", replicas)),
+               {.fix = std::move(fix)});
     reported = true;
   }
   if (reported && !snapshot.covers_kind("PodDisruptionBudget"))

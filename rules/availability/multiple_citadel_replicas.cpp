@@ -18,12 +18,6 @@ void check(const CheckContext& ctx, FindingSink& out) {
     const int64_t replicas = declared_replicas(citadel);
     const int64_t hpa_min = hpa != nullptr ? autoscaler_min_replicas(*hpa) : 0;
     if (replicas <= 1 && hpa_min <= 1) continue;
-    Finding& f = out.report(citadel, "spec.replicas",
-                            fmt::format("{} runs {} replicas{}: multiple Citadel instances race and can cause an "
-                                        "outage",
-                                        citadel.display_name(), std::max(replicas, hpa_min),
-                                        hpa_min > 1 ? fmt::format(" (HorizontalPodAutoscaler {} minReplicas)", hpa->name())
-                                                    : std::string()));
     Fix fix;
     fix.title = "run exactly one Citadel replica";
     fix.patches.push_back({citadel.ref(), {{"spec", {{"replicas", 1}}}}});
@@ -32,7 +26,13 @@ void check(const CheckContext& ctx, FindingSink& out) {
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = change_at_source_note(*m, "Citadel's replica count");
     }
-    f.fix = std::move(fix);
+    out.report(citadel, "spec.replicas",
+               fmt::format("{} runs {} replicas{}: multiple Citadel instances race and can cause an "
+                           "outage",
+                           citadel.display_name(), std::max(replicas, hpa_min),
+                           hpa_min > 1 ? fmt::format(" (HorizontalPodAutoscaler {} minReplicas)", hpa->name())
+                                       : std::string()),
+               {.fix = std::move(fix)});
   }
 }
 

@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::string_view kKinds[] = {"Deployment", "HorizontalPodAutoscaler"};
 constexpr RuleOption kOptions[] = {
-    {"min-replicas", "2", "Fewest replicas a control-plane component may run to survive a node drain."},
+    {"min-replicas", "2", "Fewest replicas a control-plane component may run to survive a node drain.",
+     RuleOptionType::Integer},
 };
 
 void check(const CheckContext& ctx, FindingSink& out) {
@@ -41,12 +42,11 @@ void check(const CheckContext& ctx, FindingSink& out) {
                             workload.spec()["replicas"].valid() ? "" : " (spec.replicas is unset)");
       fix.patches.push_back({workload.ref(), {{"spec", {{"replicas", minimum}}}}});
     }
-    Finding& f = out.report(workload, hpa != nullptr ? "metadata.name" : "spec.replicas", std::move(message));
     if (std::optional<Manager> m = managing_tool(hpa != nullptr ? *hpa : workload)) {
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = change_at_source_note(*m, fmt::format("the {} replica count", component_name(cp.component)));
     }
-    f.fix = std::move(fix);
+    out.report(workload, hpa != nullptr ? "metadata.name" : "spec.replicas", std::move(message), {.fix = std::move(fix)});
     reported = true;
   }
   if (reported && !snapshot.covers_kind("HorizontalPodAutoscaler"))

@@ -74,17 +74,18 @@ void report_manual_crds(const CheckContext& ctx, FindingSink& out, const IstioHe
                                  to.str())
                    : std::string("; Helm 2 is unsupported since November 2020 and Istio 1.6 drops its charts: plan "
                                  "the move (`helm 2to3` converts Tiller's releases in place, or reinstall)");
-  Finding& f = helm.evidence != nullptr ? out.report(*helm.evidence, helm.evidence_path, std::move(message))
-                                        : out.report_plan(std::move(message));
-  // A step every Helm upgrade needs, not a failure of the upgrade itself: a warning.
-  f.severity = Severity::Warning;
   Fix fix;
   fix.title = fmt::format("apply the CRDs of Istio {} before upgrading the charts", to.str());
   fix.applicability = Applicability::DisplayOnly;
   fix.manual_note = fmt::format("run it in the directory of the downloaded Istio {} release", to.str());
   fix.commands.push_back(command);
   fix.stage = to.minor_only().str();
-  f.fix = std::move(fix);
+  // A step every Helm upgrade needs, not a failure of the upgrade itself: a warning.
+  ReportOptions options{.severity = Severity::Warning, .fix = std::move(fix)};
+  if (helm.evidence != nullptr)
+    out.report(*helm.evidence, helm.evidence_path, std::move(message), std::move(options));
+  else
+    out.report_plan(std::move(message), {}, std::move(options));
 }
 
 // From 1.24 the base chart templates the CRDs: `helm upgrade` adopts each only if Helm's ownership
@@ -114,7 +115,6 @@ void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const Isti
         "first, as the Istio 1.24 upgrade notes say{}",
         crd->display_name(), fmt::join(missing, ", "), release, to.str(), release, ns,
         known_release ? "" : " (no base release record in the input: istio-base in istio-system is assumed)");
-    Finding& f = out.report(*crd, "metadata.name", std::move(message));
     Fix fix;
     fix.title = fmt::format("adopt {} into Helm release {}", crd->name(), release);
     fix.patches.push_back({crd->ref(),
@@ -126,7 +126,7 @@ void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const Isti
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = "use your base release's name and namespace: the input has no release record to read them from";
     }
-    f.fix = std::move(fix);
+    out.report(*crd, "metadata.name", std::move(message), {.fix = std::move(fix)});
   }
   if (!any_live && !ctx.snapshot().covers_kind("CustomResourceDefinition"))
     out.missing_kind("CustomResourceDefinition", "kubectl get crd -o yaml");
@@ -166,6 +166,7 @@ constinit const Rule helm_crds_not_upgraded{
             .code = "HELM001",
             .name = "helm-crds-not-upgraded",
             .severity = Severity::Error,
+            .other_severities = {Severity::Warning},
             .title = "Helm upgrade leaves Istio's CRDs behind, or fails on CRDs it does not own",
             .rationale =
                 "Helm installs the CRDs in a chart's crds/ directory once and never upgrades them: \"Helm does not "

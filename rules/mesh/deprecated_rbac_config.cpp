@@ -108,9 +108,6 @@ void report_ignored(const CheckContext& ctx, FindingSink& out, const Resource& c
                                                              roles, bindings)
                                                : std::string());
   }
-  Finding& f = out.report(config, "apiVersion", std::move(message));
-  f.severity = Severity::Error;   // access control silently off is worse than a deprecation
-  f.discriminator = "ignored-from-1.6";
   Fix fix;
   fix.stage = installed && *installed >= k16 ? "" : "1.6";
   // What the 1.2 step created replaces this object by then.
@@ -142,7 +139,10 @@ void report_ignored(const CheckContext& ctx, FindingSink& out, const Resource& c
         deny_by_default, fmt::format("{} {}", target.kind, target.ns.empty() ? target.name : target.ns + "/" + target.name));
   }
   if (fix.applicability != Applicability::DisplayOnly) owned_elsewhere(config, fix, fmt::format("the {}", config.kind()));
-  f.fix = std::move(fix);
+  out.report(config, "apiVersion", std::move(message),
+             {.severity = Severity::Error,   // access control silently off is worse than a deprecation
+              .discriminator = "ignored-from-1.6",
+              .fix = std::move(fix)});
 }
 
 void check(const CheckContext& ctx, FindingSink& out) {
@@ -164,21 +164,21 @@ void check(const CheckContext& ctx, FindingSink& out) {
 
   for (const Resource* r : snapshot.of_kind("RbacConfig")) {
     if (r->name() != kHonouredName) {
-      Finding& f = out.report(*r, "metadata.name",
-                              fmt::format("RbacConfig {} ({}) was never honoured: Pilot reads only the RbacConfig or "
-                                          "ClusterRbacConfig named default",
-                                          where(*r), scope(*r)));
-      f.fix = delete_fix(*r, "delete it: it never took effect", "");
+      out.report(*r, "metadata.name",
+                 fmt::format("RbacConfig {} ({}) was never honoured: Pilot reads only the RbacConfig or "
+                             "ClusterRbacConfig named default",
+                             where(*r), scope(*r)),
+                 {.fix = delete_fix(*r, "delete it: it never took effect", "")});
       continue;
     }
     if (cluster_default != nullptr) {
       bool same = to_json(cluster_default->spec()) == to_json(r->spec());
-      Finding& f = out.report(
+      out.report(
           *r, "kind",
           fmt::format("RbacConfig {} is deprecated and has no effect: ClusterRbacConfig default exists, and Pilot reads "
                       "it first{}; delete the RbacConfig",
-                      where(*r), same ? " (their specs are the same)" : fmt::format(" (its {} is what is enforced, not this {})", scope(*cluster_default), scope(*r))));
-      f.fix = delete_fix(*r, "delete the RbacConfig: the ClusterRbacConfig already replaces it", crosses_12 ? "1.2" : "");
+                      where(*r), same ? " (their specs are the same)" : fmt::format(" (its {} is what is enforced, not this {})", scope(*cluster_default), scope(*r))),
+          {.fix = delete_fix(*r, "delete the RbacConfig: the ClusterRbacConfig already replaces it", crosses_12 ? "1.2" : "")});
       continue;
     }
     const bool first = r == rbac_defaults.front();
@@ -195,7 +195,6 @@ void check(const CheckContext& ctx, FindingSink& out) {
     // With a target that ignores the API, no ClusterRbacConfig is written unless a hop before
     // 1.6 still reads it.
     if (!ignored_by_target || crosses_12) {
-      Finding& f = out.report(*r, "kind", std::move(message));
       Fix fix;
       fix.stage = stage;
       if (!defaults_agree) {
@@ -215,18 +214,18 @@ void check(const CheckContext& ctx, FindingSink& out) {
         fix.remove.push_back(r->ref());
         owned_elsewhere(*r, fix, "the RbacConfig");
       }
-      f.fix = std::move(fix);
+      out.report(*r, "kind", std::move(message), {.fix = std::move(fix)});
     }
     if (ignored_by_target && first) report_ignored(ctx, out, *r, installed, crosses_12);
   }
 
   for (const Resource* c : snapshot.of_kind("ClusterRbacConfig")) {
     if (c->name() != kHonouredName) {
-      Finding& f = out.report(*c, "metadata.name",
-                              fmt::format("ClusterRbacConfig {} ({}) was never honoured: Pilot reads only the "
-                                          "ClusterRbacConfig or RbacConfig named default",
-                                          c->name(), scope(*c)));
-      f.fix = delete_fix(*c, "delete it: it never took effect", "");
+      out.report(*c, "metadata.name",
+                 fmt::format("ClusterRbacConfig {} ({}) was never honoured: Pilot reads only the "
+                             "ClusterRbacConfig or RbacConfig named default",
+                             c->name(), scope(*c)),
+                 {.fix = delete_fix(*c, "delete it: it never took effect", "")});
       continue;
     }
     if (ignored_by_target) report_ignored(ctx, out, *c, installed, false);
@@ -241,6 +240,7 @@ constinit const Rule deprecated_rbac_config{
             .code = "MESH001",
             .name = "deprecated-rbac-config",
             .severity = Severity::Warning,
+            .other_severities = {Severity::Error},
             .title = "RbacConfig is deprecated, and the v1alpha1 RBAC API ends in Istio 1.6",
             .rationale =
                 "RbacConfig (rbac.istio.io/v1alpha1) turns Istio authorization on. A bug could make it "

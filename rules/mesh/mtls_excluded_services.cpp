@@ -126,10 +126,8 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
   const OptionStatus status = option_status(installed);
   const std::string listed = fmt::format("ConfigMap {}/{} lists {} in the mesh config's {}", config_map.ns(),
                                          config_map.name(), host, key);
-  auto place = [&](std::string message) -> Finding& {
-    Finding& f = out.report_at(config_map, mesh.position(entry), std::move(message));
-    f.discriminator = host;
-    return f;
+  auto place = [&](std::string message, std::optional<Fix> fix = std::nullopt) {
+    out.report_at(config_map, mesh.position(entry), std::move(message), {.discriminator = host, .fix = std::move(fix)});
   };
 
   std::optional<HostTarget> target = host_target(snapshot, host, config_map.ns());
@@ -184,8 +182,7 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
       snapshot.find("Namespace", "", target->rule_namespace) == nullptr)
     message += fmt::format("; namespace {} is not in the input: create it or put the rule in {}", target->rule_namespace,
                            config_map.ns());
-  Finding& f = place(std::move(message));
-  f.fix = std::move(fix);
+  place(std::move(message), std::move(fix));
 }
 
 void check(const CheckContext& ctx, FindingSink& out) {

@@ -249,9 +249,8 @@ class Migration {
       std::optional<Fix> fix = i == 0 ? first_hop_fix(stages[i], installed) : later_hop_fix(stages[i], stages[0]);
       if (!fix) continue;
       std::string message = i == 0 ? first_message(installed) : later_message(stages[i], stages[0]);
-      Finding& f = out.report(service_, fmt::format("metadata.annotations[\"{}\"]", ports_.front().key), std::move(message));
-      f.discriminator = stages[i].release;
-      f.fix = std::move(fix);
+      out.report(service_, fmt::format("metadata.annotations[\"{}\"]", ports_.front().key), std::move(message),
+                 {.discriminator = stages[i].release, .fix = std::move(fix)});
     }
   }
 

@@ -59,19 +59,20 @@ void check_default_removal(const CheckContext& ctx, const RevisionIndex& index, 
                          : std::string{},
       reliers);
 
-  Finding* f = nullptr;
+  ReportOptions options;
+  if (!target.empty()) {
+    Fix fix;
+    fix.title = fmt::format("make {} the default revision before removing {}", target, removed);
+    fix.applicability = Applicability::Unsafe;   // new pods of those namespaces get the new revision's proxy
+    fix.commands.push_back(default_revision_command(ctx, webhook, target));
+    options.fix = std::move(fix);
+  }
   if (webhook != nullptr)
-    f = &out.report(*webhook->configuration, webhook->field_path() + ".name", message);
+    out.report(*webhook->configuration, webhook->field_path() + ".name", message, std::move(options));
   else if (const ControlPlane* plane = index.control_plane(removed); plane != nullptr && !plane->deployments.empty())
-    f = &out.report(*plane->deployments.front(), "metadata.name", message);
+    out.report(*plane->deployments.front(), "metadata.name", message, std::move(options));
   else
-    f = &out.report_plan(message);
-  if (target.empty()) return;
-  Fix fix;
-  fix.title = fmt::format("make {} the default revision before removing {}", target, removed);
-  fix.applicability = Applicability::Unsafe;   // new pods of those namespaces get the new revision's proxy
-  fix.commands.push_back(default_revision_command(ctx, webhook, target));
-  f->fix = std::move(fix);
+    out.report_plan(message, {}, std::move(options));
 }
 
 // An injector webhook that fails closed and calls a Service that is not there rejects the pods it
@@ -108,7 +109,20 @@ void check_fail_closed(const CheckContext& ctx, const RevisionIndex& index, Find
         blocked.empty()
             ? "every pod it selects"
             : fmt::format("every new pod in namespace{} {}", blocked.size() == 1 ? "" : "s", name_list(blocked, 5));
-    Finding& f = out.report(
+    std::optional<Fix> fix;
+    if (leftover) {
+      fix.emplace();
+      fix->title = fmt::format("delete MutatingWebhookConfiguration {}, left behind by revision {}",
+                               w.configuration->name(), w.revision);
+      fix->applicability = Applicability::Unsafe;   // pods it would have injected start without a sidecar
+      fix->remove.push_back(w.configuration->ref());
+      // istioctl does not reconcile what it installed; the other managers would put it back.
+      if (std::optional<Manager> m = managing_tool(*w.configuration); m && m->tool != "istioctl") {
+        fix->applicability = Applicability::DisplayOnly;
+        fix->manual_note = change_at_source_note(*m, "the injector configuration");
+      }
+    }
+    out.report(
         *w.configuration, w.field_path() + ".clientConfig.service.name",
         fmt::format("webhook {} of MutatingWebhookConfiguration {} calls Service {}/{}, which does not exist, with "
                     "failurePolicy: Fail: the API server rejects {}{}",
@@ -116,30 +130,19 @@ void check_fail_closed(const CheckContext& ctx, const RevisionIndex& index, Find
                     leftover ? fmt::format(" (the input has no control plane of revision {}: a leftover of an "
                                            "uninstalled revision?)",
                                            w.revision)
-                             : std::string{}));
-    if (leftover) {
-      Fix fix;
-      fix.title = fmt::format("delete MutatingWebhookConfiguration {}, left behind by revision {}",
-                              w.configuration->name(), w.revision);
-      fix.applicability = Applicability::Unsafe;   // pods it would have injected start without a sidecar
-      fix.remove.push_back(w.configuration->ref());
-      // istioctl does not reconcile what it installed; the other managers would put it back.
-      if (std::optional<Manager> m = managing_tool(*w.configuration); m && m->tool != "istioctl") {
-        fix.applicability = Applicability::DisplayOnly;
-        fix.manual_note = change_at_source_note(*m, "the injector configuration");
-      }
-      f.fix = std::move(fix);
-    }
+                             : std::string{}),
+        {.fix = std::move(fix)});
   }
   if (!not_dumped.empty() && !snapshot.covers_kind("Service")) {
     out.missing_kind("Service", "kubectl get services -A -o yaml");
   } else {
     for (const std::string& ns : not_dumped)
-      out.notice(nullptr, "input-lacks-kind",
+      out.notice(nullptr, &kInputLacksKind,
                  fmt::format("the input has no Services in namespace {}, which injection-continuity needs to check "
                              "the injector webhooks that call it: if the namespace has some, dump them too (`kubectl "
                              "get services -n {} -o yaml`)",
-                             ns, ns));
+                             ns, ns),
+                 "Service in namespace " + ns);
   }
 }
 

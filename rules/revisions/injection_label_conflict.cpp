@@ -47,7 +47,6 @@ void check(const CheckContext& ctx, FindingSink& out) {
           "without istio-injection, so istio.io/rev has no effect and {} injects its pods",
           name, *legacy, wanted, injected_by(actual));
 
-    Finding& f = out.report(*ns, label_path("istio-injection"), std::move(message));
     Fix fix;
     // Unserved is certain only when the input shows every revision and tag.
     if (!index.empty() && index.knows_tags() && !wanted_revision) {
@@ -78,7 +77,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = change_at_source_note(*m, "the namespace's injection labels");
     }
-    f.fix = std::move(fix);
+    out.report(*ns, label_path("istio-injection"), std::move(message), {.fix = std::move(fix)});
   }
 }
 

@@ -35,10 +35,10 @@ nlohmann::json nested(std::string_view dotted_path, nlohmann::json leaf) {
 
 // Relabelling to the suggested name is a fix only when that revision exists; then restarted pods
 // move onto it.
-void relabel_fix(Finding& f, const Resource& object, const RevisionIndex& index, std::string_view bad,
-                 std::string_view labels_path, bool is_namespace) {
+std::optional<Fix> relabel_fix(const Resource& object, const RevisionIndex& index, std::string_view bad,
+                               std::string_view labels_path, bool is_namespace) {
   std::string good = suggest_revision_name(bad);
-  if (good.empty() || !index.resolve(good)) return;
+  if (good.empty() || !index.resolve(good)) return std::nullopt;
   Fix fix;
   fix.title = fmt::format("label it istio.io/rev={}", good);
   fix.applicability = Applicability::Unsafe;   // its pods get a sidecar from that revision when they restart
@@ -51,7 +51,7 @@ void relabel_fix(Finding& f, const Resource& object, const RevisionIndex& index,
     fix.applicability = Applicability::DisplayOnly;
     fix.manual_note = change_at_source_note(*m, "the istio.io/rev label");
   }
-  f.fix = std::move(fix);
+  return fix;
 }
 
 // The revision in the injector ConfigMap's values (Helm's `revision` value, rendered as JSON).
@@ -77,7 +77,7 @@ void check_plan(const CheckContext& ctx, FindingSink& out) {
     if (value.empty() || is_valid_revision_name(value)) return;
     out.report_plan(fmt::format("{} {} is not a valid revision name: {}; {}{}", flag, value, kWhy, consequence,
                                 write_as(value)),
-                    revealed_by, field_path);
+                    {.revealed_by = revealed_by, .field_path = field_path});
   };
   check_flag("--revision", ctx.plan().revision,
              "`istioctl install --revision` and the charts cannot create a control plane by that name");
@@ -99,11 +99,11 @@ void check(const CheckContext& ctx, FindingSink& out) {
     if (!rev || rev->empty() || is_valid_revision_name(*rev)) continue;
     reported.insert(&r);
     if (r.kind() == "Namespace") {
-      Finding& f = out.report(r, label_path("istio.io/rev"),
-                              fmt::format("namespace {} is labelled istio.io/rev={}, which no revision can be "
-                                          "called: {}; so the label selects no revision for {}{}",
-                                          r.name(), *rev, kWhy, r.name(), write_as(*rev)));
-      relabel_fix(f, r, index, *rev, "metadata.labels", true);
+      out.report(r, label_path("istio.io/rev"),
+                 fmt::format("namespace {} is labelled istio.io/rev={}, which no revision can be "
+                             "called: {}; so the label selects no revision for {}{}",
+                             r.name(), *rev, kWhy, r.name(), write_as(*rev)),
+                 {.fix = relabel_fix(r, index, *rev, "metadata.labels", true)});
     } else {
       out.report(r, label_path("istio.io/rev"),
                  fmt::format("{} is labelled istio.io/rev={}, which no revision can be called: {}; the charts also "
@@ -117,28 +117,29 @@ void check(const CheckContext& ctx, FindingSink& out) {
     std::string_view rev = w.labels()["istio.io/rev"].text();
     // One finding per object: a Deployment rendered with the bad revision carries it twice.
     if (rev.empty() || is_valid_revision_name(rev) || reported.count(w.object) != 0) continue;
-    Finding& f = out.report(*w.object, w.label_path("istio.io/rev"),
-                            fmt::format("{}'s pod template is labelled istio.io/rev={}, which no revision can be "
-                                        "called: {}; so the label selects no revision for its pods{}",
-                                        w.object->display_name(), rev, kWhy, write_as(rev)));
-    relabel_fix(f, *w.object, index, rev, w.template_path + ".metadata.labels", false);
+    out.report(*w.object, w.label_path("istio.io/rev"),
+               fmt::format("{}'s pod template is labelled istio.io/rev={}, which no revision can be "
+                           "called: {}; so the label selects no revision for its pods{}",
+                           w.object->display_name(), rev, kWhy, write_as(rev)),
+               {.fix = relabel_fix(*w.object, index, rev, w.template_path + ".metadata.labels", false)});
   }
 
   for (const Resource* iop : snapshot.of_kind("IstioOperator")) {
     std::string_view rev = iop->spec()["revision"].text();
     if (rev.empty() || is_valid_revision_name(rev)) continue;
-    Finding& f = out.report(*iop, "spec.revision",
-                            fmt::format("IstioOperator {}/{} sets spec.revision: {}: {}, so installing it fails with "
-                                        "\"invalid revision specified: {}\"{}",
-                                        iop->ns(), iop->name(), rev, kWhy, rev, write_as(rev)));
+    std::optional<Fix> fix;
     if (std::string good = suggest_revision_name(rev); !good.empty()) {
-      Fix fix;
-      fix.title = fmt::format("set spec.revision: {}", good);
-      fix.applicability = Applicability::DisplayOnly;
-      fix.patches.push_back({iop->ref(), {{"spec", {{"revision", good}}}}});
-      fix.manual_note = "change it in the IstioOperator file that istioctl installs";
-      f.fix = std::move(fix);
+      fix.emplace();
+      fix->title = fmt::format("set spec.revision: {}", good);
+      fix->applicability = Applicability::DisplayOnly;
+      fix->patches.push_back({iop->ref(), {{"spec", {{"revision", good}}}}});
+      fix->manual_note = "change it in the IstioOperator file that istioctl installs";
     }
+    out.report(*iop, "spec.revision",
+               fmt::format("IstioOperator {}/{} sets spec.revision: {}: {}, so installing it fails with "
+                           "\"invalid revision specified: {}\"{}",
+                           iop->ns(), iop->name(), rev, kWhy, rev, write_as(rev)),
+               {.fix = std::move(fix)});
   }
 
   for (const Resource* cm : snapshot.of_kind("ConfigMap")) {

@@ -38,12 +38,15 @@ void report_namespaces(const CheckContext& ctx, const RevisionIndex& index, Find
     if (!injection || injection.revision != removed) continue;
     const bool by_legacy_label = ns->label("istio-injection").has_value();
     const std::string rev_label(ns->label("istio.io/rev").value_or(""));
-    Finding& f = out.report(*ns, label_path(by_legacy_label ? "istio-injection" : "istio.io/rev"),
-                            fmt::format("namespace {} selects revision {} through {}: once {} is removed, pods created "
-                                        "there (restarts, scale-ups, the upgrade's own node drains) start without a "
-                                        "sidecar",
-                                        ns->name(), removed, injection.requested, removed));
-    if (target.empty()) continue;   // nowhere to move it: the plan names no new revision
+    std::string message = fmt::format("namespace {} selects revision {} through {}: once {} is removed, pods "
+                                      "created there (restarts, scale-ups, the upgrade's own node drains) start "
+                                      "without a sidecar",
+                                      ns->name(), removed, injection.requested, removed);
+    const std::string path = label_path(by_legacy_label ? "istio-injection" : "istio.io/rev");
+    if (target.empty()) {   // nowhere to move it: the plan names no new revision
+      out.report(*ns, path, std::move(message));
+      continue;
+    }
     Fix fix;
     fix.applicability = Applicability::Unsafe;   // restarted pods move to another control plane
     if (by_legacy_label || rev_label == "default" || (injection.webhook != nullptr && injection.webhook->tag == "default")) {
@@ -62,15 +65,50 @@ void report_namespaces(const CheckContext& ctx, const RevisionIndex& index, Find
       }
     }
     fix.commands.push_back(fmt::format("kubectl rollout restart deployment -n {}", ns->name()));
-    f.fix = std::move(fix);
+    out.report(*ns, path, std::move(message), {.fix = std::move(fix)});
   }
+}
+
+// Moves a workload off the removed revision: its template selects the target, or a restart
+// re-injects it once its namespace selects another revision.
+std::optional<Fix> move_off_fix(const CheckContext& ctx, const RevisionIndex& index, const InUse& u) {
+  const std::string& removed = ctx.plan().remove_revision;
+  const std::string& target = ctx.plan().revision;
+  Fix fix;
+  fix.applicability = Applicability::Unsafe;
+  if (u.pinned != nullptr && !target.empty()) {
+    // Changing the template rolls the workload out by itself.
+    fix.title = fmt::format("select revision {} in {}'s pod template", target, u.owner.display());
+    std::string labels_path = u.pinned->template_path + ".metadata.labels";
+    nlohmann::json patch = {{"istio.io/rev", target}};
+    std::vector<PathSegment> segments = parse_field_path(labels_path);
+    for (auto it = segments.rbegin(); it != segments.rend(); ++it) patch = nlohmann::json{{it->key, patch}};
+    fix.patches.push_back({u.pinned->object->ref(), patch});
+    if (std::optional<Manager> m = managing_tool(*u.pinned->object)) {
+      fix.applicability = Applicability::DisplayOnly;
+      fix.manual_note = change_at_source_note(*m, "the pod template's istio.io/rev label");
+    }
+    return fix;
+  }
+  if (u.pinned == nullptr) {
+    std::string restart = restart_command(u.owner);
+    if (restart.empty()) return std::nullopt;
+    const Resource* ns = ctx.snapshot().find("Namespace", "", u.owner.ns);
+    const Injection now = index.injection(ns != nullptr ? ns->labels() : NodeRef{}, NodeRef{}, NodeRef{});
+    fix.title = now.served() && now.revision != removed
+                    ? fmt::format("restart {} to re-inject it with revision {}", u.owner.display(), now.revision)
+                    : fmt::format("restart {} once namespace {} selects another revision", u.owner.display(),
+                                  u.owner.ns);
+    fix.commands.push_back(restart);
+    return fix;
+  }
+  return std::nullopt;
 }
 
 void report_workloads(const CheckContext& ctx, const RevisionIndex& index, FindingSink& out,
                       const std::vector<TemplatedWorkload>& workloads) {
   const Snapshot& snapshot = ctx.snapshot();
   const std::string& removed = ctx.plan().remove_revision;
-  const std::string& target = ctx.plan().revision;
   std::map<std::tuple<std::string, std::string, std::string>, InUse> in_use;
   const PodOwners owners(snapshot);
 
@@ -118,41 +156,13 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
       message += fmt::format("{} its new pods start without a sidecar once {} is removed", u.pods > 0 ? ", and" : ":",
                              removed);
 
-    Finding* f = nullptr;
+    std::optional<Fix> fix = move_off_fix(ctx, index, u);
     if (u.pinned != nullptr)
-      f = &out.report(*u.pinned->object, u.pinned->label_path("istio.io/rev"), std::move(message));
+      out.report(*u.pinned->object, u.pinned->label_path("istio.io/rev"), std::move(message), {.fix = std::move(fix)});
     else if (u.owner.object != nullptr && u.owner.kind != "Pod")
-      f = &out.report(*u.owner.object, "metadata.name", std::move(message));
+      out.report(*u.owner.object, "metadata.name", std::move(message), {.fix = std::move(fix)});
     else
-      f = &out.report(*u.first_pod, u.proxy_field, std::move(message));
-
-    Fix fix;
-    fix.applicability = Applicability::Unsafe;
-    if (u.pinned != nullptr && !target.empty()) {
-      // Changing the template rolls the workload out by itself.
-      fix.title = fmt::format("select revision {} in {}'s pod template", target, u.owner.display());
-      std::string labels_path = u.pinned->template_path + ".metadata.labels";
-      nlohmann::json patch = {{"istio.io/rev", target}};
-      std::vector<PathSegment> segments = parse_field_path(labels_path);
-      for (auto it = segments.rbegin(); it != segments.rend(); ++it) patch = nlohmann::json{{it->key, patch}};
-      fix.patches.push_back({u.pinned->object->ref(), patch});
-      if (std::optional<Manager> m = managing_tool(*u.pinned->object)) {
-        fix.applicability = Applicability::DisplayOnly;
-        fix.manual_note = change_at_source_note(*m, "the pod template's istio.io/rev label");
-      }
-      f->fix = std::move(fix);
-    } else if (u.pinned == nullptr) {
-      std::string restart = restart_command(u.owner);
-      if (restart.empty()) continue;
-      const Resource* ns = snapshot.find("Namespace", "", u.owner.ns);
-      const Injection now = index.injection(ns != nullptr ? ns->labels() : NodeRef{}, NodeRef{}, NodeRef{});
-      fix.title = now.served() && now.revision != removed
-                      ? fmt::format("restart {} to re-inject it with revision {}", u.owner.display(), now.revision)
-                      : fmt::format("restart {} once namespace {} selects another revision", u.owner.display(),
-                                    u.owner.ns);
-      fix.commands.push_back(restart);
-      f->fix = std::move(fix);
-    }
+      out.report(*u.first_pod, u.proxy_field, std::move(message), {.fix = std::move(fix)});
   }
 }
 
@@ -172,18 +182,19 @@ void report_tags(const CheckContext& ctx, const RevisionIndex& index, FindingSin
     std::vector<std::string> users;
     for (const Resource* ns : ctx.snapshot().of_kind("Namespace"))
       if (ns->label("istio.io/rev") == tag && !ns->label("istio-injection")) users.emplace_back(ns->name());
-    Finding& f = out.report(
-        *webhook->configuration, label_path("istio.io/rev"),
-        fmt::format("revision tag {} (MutatingWebhookConfiguration {}) still points at revision {}: namespaces and "
-                    "pods labelled istio.io/rev={}{} lose injection when {} is removed",
-                    tag, webhook->configuration->name(), removed, tag,
-                    users.empty() ? "" : fmt::format(" ({})", name_list(users)), removed));
-    if (target.empty()) continue;
-    Fix fix;
-    fix.title = fmt::format("point revision tag {} at {}", tag, target);
-    fix.applicability = Applicability::Unsafe;
-    fix.commands.push_back(fmt::format("istioctl tag set {} --revision {} --overwrite", tag, target));
-    f.fix = std::move(fix);
+    std::optional<Fix> fix;
+    if (!target.empty()) {
+      fix.emplace();
+      fix->title = fmt::format("point revision tag {} at {}", tag, target);
+      fix->applicability = Applicability::Unsafe;
+      fix->commands.push_back(fmt::format("istioctl tag set {} --revision {} --overwrite", tag, target));
+    }
+    out.report(*webhook->configuration, label_path("istio.io/rev"),
+               fmt::format("revision tag {} (MutatingWebhookConfiguration {}) still points at revision {}: namespaces "
+                           "and pods labelled istio.io/rev={}{} lose injection when {} is removed",
+                           tag, webhook->configuration->name(), removed, tag,
+                           users.empty() ? "" : fmt::format(" ({})", name_list(users)), removed),
+               {.fix = std::move(fix)});
   }
 }
 

@@ -130,14 +130,14 @@ void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
   if (g.owner.matched_by_selector) message += " (its pods name no owner: matched by the workload's selector)";
 
   const bool on_workload = g.owner.object != nullptr && g.owner.kind != "Pod";
-  Finding& f = on_workload ? out.report(*g.owner.object, "metadata.name", std::move(message))
-                           : out.report(*g.first_pod, g.proxy_field, std::move(message));
-  if (has_fix) {
-    if (on_workload && injected == Injected::Manually)
-      if (std::optional<Manager> m = managing_tool(*g.owner.object))
-        fix.manual_note = change_at_source_note(*m, "the injected manifest");
-    f.fix = std::move(fix);
-  }
+  if (has_fix && on_workload && injected == Injected::Manually)
+    if (std::optional<Manager> m = managing_tool(*g.owner.object))
+      fix.manual_note = change_at_source_note(*m, "the injected manifest");
+  ReportOptions options{.fix = has_fix ? std::optional<Fix>(std::move(fix)) : std::nullopt};
+  if (on_workload)
+    out.report(*g.owner.object, "metadata.name", std::move(message), std::move(options));
+  else
+    out.report(*g.first_pod, g.proxy_field, std::move(message), std::move(options));
 }
 
 void check(const CheckContext& ctx, FindingSink& out) {

@@ -96,7 +96,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
   } else {
     for (const ControlPlane& plane : istio.control_planes) {
       if (plane.evidence.empty()) {
-        out.notice(plane.deployments.front(), "installed-version-unknown",
+        out.notice(plane.deployments.front(), &kInstalledVersionUnknown,
                    fmt::format("the {} control plane (revision {}) shows no version (no tagged control-plane image, "
                                "operator label or injector tag): skip-level-upgrade cannot judge its jump to {}; "
                                "pass --from",
@@ -106,7 +106,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
       installed.push_back({plane.evidence.front().version, &plane.evidence.front(), &plane});
     }
     if (istio.empty())
-      out.notice(nullptr, "installed-version-unknown",
+      out.notice(nullptr, &kInstalledVersionUnknown,
                  fmt::format("the input shows no Istio control plane and no --from was given: skip-level-upgrade "
                              "cannot judge the upgrade to {}; pass --from with the installed version",
                              to.str()));
@@ -124,12 +124,13 @@ void check(const CheckContext& ctx, FindingSink& out) {
     if (verdict->severity == Severity::Warning)
       message = fmt::format("{} to {} (canary) jumps {} minor versions: {}. {} {}.", describe(i), to.str(),
                             i.version.minors_to(to), verdict->reason, verdict->lead, path);
-    Finding& f = i.evidence != nullptr ? out.report_plan(std::move(message), i.evidence->source, i.evidence->field_path)
-                                       : out.report_plan(std::move(message));
+    PlanEvidence evidence;
+    if (i.evidence != nullptr)
+      evidence = {.revealed_by = i.evidence->source, .field_path = i.evidence->field_path, .ignorable = true};
     // Not recommended is not unsupported: the guides warn rather than forbid.
-    f.severity = verdict->severity;
-    f.discriminator = i.plane != nullptr ? i.plane->ns + "/" + i.plane->revision : "--from";
-    if (i.evidence != nullptr) f.subject = i.evidence->source;   // so upcheck.io/ignore on it silences this
+    out.report_plan(std::move(message), evidence,
+                    {.severity = verdict->severity,
+                     .discriminator = i.plane != nullptr ? i.plane->ns + "/" + i.plane->revision : "--from"});
   }
 }
 
@@ -141,6 +142,7 @@ constinit const Rule skip_level_upgrade{
             .code = "UPG001",
             .name = "skip-level-upgrade",
             .severity = Severity::Error,
+            .other_severities = {Severity::Warning},
             .title = "The jump from the installed Istio to the target is not a supported upgrade",
             .rationale =
                 "Istio supports upgrades across a limited number of minor versions, and a control plane upgraded "

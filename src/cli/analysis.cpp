@@ -22,7 +22,7 @@ namespace {
 void sort_diagnostics(const Snapshot& snapshot, std::vector<Diagnostic>& list) {
   auto key = [&](const Diagnostic& d) {
     std::string_view path = d.file == Diagnostic::kNoFile ? std::string_view{} : snapshot.file_path(d.file);
-    return std::tuple(d.file != Diagnostic::kNoFile, path, d.mark.line, d.mark.column, std::string_view(d.code),
+    return std::tuple(d.file != Diagnostic::kNoFile, path, d.mark.line, d.mark.column, d.code->name,
                       std::string_view(d.message));
   };
   std::stable_sort(list.begin(), list.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
@@ -41,7 +41,7 @@ void describe_installation(const IstioInstallation& istio, const UpgradePlan& pl
         found += fmt::format("{}{} ({} of {})", found.empty() ? "" : "; ", e.version.str(), e.how,
                              e.source->display_name());
       const VersionEvidence& first = plane.evidence.front();
-      notices.push_back({first.source->file(), first.source->locate(first.field_path), "version-disagreement",
+      notices.push_back({first.source->file(), first.source->locate(first.field_path), &kVersionDisagreement,
                          fmt::format("the sources for the {} control plane (revision {}) disagree: {}; upcheck uses "
                                      "{}, the strongest{}",
                                      plane.ns, plane.revision, found, first.version.str(),
@@ -70,11 +70,14 @@ UpgradePlan build_plan(const Settings& settings, const std::optional<ConfigFile>
   for (const auto& [rule_name, rule_options] : plan.rule_options) {
     const Rule* rule = find_rule(rule_name);
     if (rule == nullptr) throw UsageError(fmt::format("{}: no rule named '{}'", config->path, rule_name));
-    for (const auto& entry : rule_options) {
-      const std::string& option = entry.first;   // a named variable: lambdas cannot capture bindings (clang 14)
-      if (std::none_of(rule->info.options.begin(), rule->info.options.end(),
-                       [&](const RuleOption& o) { return o.name == option; }))
+    for (const auto& [option, value] : rule_options) {
+      auto declared = std::find_if(rule->info.options.begin(), rule->info.options.end(),
+                                   [&, &option = option](const RuleOption& o) { return o.name == option; });
+      if (declared == rule->info.options.end())
         throw UsageError(fmt::format("{}: rule {} has no option '{}'", config->path, rule_name, option));
+      if (!declared->accepts(value))
+        throw UsageError(fmt::format("{}: option {} of rule {} must be {}, not '{}'", config->path, option, rule_name,
+                                     declared->wants(), value));
     }
   }
   return plan;
@@ -237,6 +240,7 @@ std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<
   report.errors = std::move(loaded.errors);
   report.notices = std::move(loaded.notices);
   for (Diagnostic& d : result.notices) report.notices.push_back(std::move(d));
+  for (Diagnostic& d : result.errors) report.errors.push_back(std::move(d));
   describe_installation(analysis->istio, plan, report.notices);
   sort_diagnostics(analysis->snapshot, report.errors);
   sort_diagnostics(analysis->snapshot, report.notices);
@@ -248,7 +252,7 @@ bool refuse_partial_input(const Report& report, std::ostream& err, std::string_v
   for (const Diagnostic& e : report.errors)
     err << "upcheck: error: "
         << (e.file == Diagnostic::kNoFile ? std::string() : terminal_safe(report.file_path(e.file)) + ":" + std::to_string(e.mark.line) + ": ")
-        << terminal_safe(e.message) << " [" << e.code << "]\n";
+        << terminal_safe(e.message) << " [" << e.code->name << "]\n";
   err << "upcheck: error: the input has errors; no " << what << " written\n";
   return true;
 }

@@ -64,6 +64,7 @@ int rules_command(const std::vector<std::string>& args, std::ostream& out) {
                       {"name", r->info.name},
                       {"category", r->info.category()},
                       {"severity", severity_name(r->info.severity)},
+                      {"severities", severity_names(r->info)},
                       {"title", r->info.title},
                       {"fix", fix_availability_name(r->info.fix)},
                       {"needsTarget", r->info.needs_target}});
@@ -96,6 +97,7 @@ int explain_command(const std::vector<std::string>& args, std::ostream& out) {
       out << nlohmann::json{{"code", r.code},
                             {"name", r.name},
                             {"severity", severity_name(r.severity)},
+                            {"severities", severity_names(r)},
                             {"title", r.title},
                             {"rationale", r.rationale},
                             {"remediation", r.remediation},
@@ -144,6 +146,14 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return 2;
   } catch (const cxxopts::exceptions::exception& e) {
     err << "upcheck: error: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    // A bug (a rule's failure is caught in the engine; this is anything else): say so and exit
+    // like any other error rather than end in std::terminate with no message.
+    err << "upcheck: internal error: " << e.what() << '\n';
+    return 2;
+  } catch (...) {
+    err << "upcheck: internal error: unknown exception\n";
     return 2;
   }
 }

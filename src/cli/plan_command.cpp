@@ -29,7 +29,7 @@ cxxopts::Options plan_options() {
 // Notices that say the runbook may be incomplete: the input lacked objects a rule needed, or its
 // sources disagreed on the installed release.
 bool concerns_the_runbook(const Diagnostic& d) {
-  return d.code == "input-lacks-kind" || d.code == "version-disagreement" || d.code == "installed-version-unknown";
+  return d.code == &kInputLacksKind || d.code == &kVersionDisagreement || d.code == &kInstalledVersionUnknown;
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ int plan_command(const std::vector<std::string>& raw_args, std::ostream& out, st
     throw UsageError(e.what());
   }
   for (const Diagnostic& d : report.notices)
-    if (concerns_the_runbook(d)) runbook.notes.push_back(fmt::format("{} [{}]", d.message, d.code));
+    if (concerns_the_runbook(d)) runbook.notes.push_back(fmt::format("{} [{}]", d.message, d.code->name));
 
   std::ofstream file;
   std::ostream* sink = &out;

@@ -90,32 +90,32 @@ void ClusterCollector::report_failure(const KubectlResult& r, const std::string&
     case KubectlFailure::None:
       return;
     case KubectlFailure::NotStarted:
-      error("kubectl-not-found",
+      error(&kKubectlNotFound,
             fmt::format("cannot run kubectl '{}': {}; install kubectl, or name it with --kubectl PATH",
                         kubectl_.options().program, r.reason));
       stopped_ = true;
       return;
     case KubectlFailure::Unreachable:
-      error("cluster-unreachable", fmt::format("{}: kubectl cannot reach the cluster: {}", what, reason));
+      error(&kClusterUnreachable, fmt::format("{}: kubectl cannot reach the cluster: {}", what, reason));
       stopped_ = true;
       return;
     case KubectlFailure::Unauthorized:
-      error("cluster-unauthorized",
+      error(&kClusterUnauthorized,
             fmt::format("{}: the cluster rejected kubectl's credentials: {}; log in again (or check --context and "
                         "--kubeconfig)",
                         what, reason));
       stopped_ = true;
       return;
     case KubectlFailure::TimedOut:
-      error("kubectl-timeout", fmt::format("{}: {}; raise --timeout for a slow cluster", what, reason));
+      error(&kKubectlTimeout, fmt::format("{}: {}; raise --timeout for a slow cluster", what, reason));
       stopped_ = true;   // a kubectl that hangs once (a login prompt, a stuck plugin) hangs every time
       return;
     case KubectlFailure::Forbidden:
-      error("kind-forbidden", fmt::format("{}: forbidden: {}", what, reason));
+      error(&kKindForbidden, fmt::format("{}: forbidden: {}", what, reason));
       return;
     case KubectlFailure::BadOutput:
     case KubectlFailure::Other:
-      error("kubectl-failed", fmt::format("{}: {}", what, reason));
+      error(&kKubectlFailed, fmt::format("{}: {}", what, reason));
       return;
   }
 }
@@ -143,7 +143,7 @@ bool ClusterCollector::probe() {
   if (parsed.is_object() && parsed.contains("groups") && parsed["groups"].is_array()) {
     api_groups_ = std::move(parsed["groups"]);
   } else {
-    error("kubectl-failed", "the cluster's API group list could not be read; Istio resources are skipped");
+    error(&kKubectlFailed, "the cluster's API group list could not be read; Istio resources are skipped");
     skipped_other_.push_back("Istio resources (API discovery failed)");
   }
   return true;
@@ -182,7 +182,7 @@ ClusterCollector::Access ClusterCollector::can_list(const std::string& kind, con
   if (answer == "no") {
     std::string why = r.output.find(" - ") != std::string::npos ? r.output.substr(r.output.find(" - ") + 3) : "";
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    error("kind-forbidden",
+    error(&kKindForbidden,
           fmt::format("{}: your credentials may not list {} {}{}; skipped, and left out of collected-kinds so that "
                       "check reports it missing",
                       kind, resource, where, why.empty() ? "" : " (" + why + ")"));

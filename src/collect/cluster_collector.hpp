@@ -16,6 +16,7 @@
 
 #include "collect/kubectl.hpp"
 #include "collect/snapshot_file.hpp"
+#include "model/diagnostic_codes.hpp"
 
 namespace upcheck::collect {
 
@@ -51,8 +52,8 @@ class ClusterCollector {
 
   enum class Access { Allowed, Denied, Unknown, Stop };
 
-  void error(std::string_view code, const std::string& message) {
-    err_ << "upcheck collect: error[" << code << "]: " << message << '\n';
+  void error(const DiagnosticCode* code, const std::string& message) {
+    err_ << "upcheck collect: error[" << code->name << "]: " << message << '\n';
     errors_ = true;
   }
   void note(const std::string& message) { err_ << "upcheck collect: " << message << '\n'; }

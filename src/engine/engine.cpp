@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <set>
 #include <tuple>
 
@@ -90,10 +91,24 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
     FindingSink sink(rule->info, findings, result.notices);
     RuleKindQueries kind_queries(rule->info);
     ScopedKindQueryLog kind_query_scope(kind_query_observer() ? &kind_queries : nullptr);
-    rule->check(context, sink);
+    const size_t findings_before = findings.size(), notices_before = result.notices.size();
+    try {
+      rule->check(context, sink);
+    } catch (const std::exception& e) {
+      // A rule that throws stopped part way: what it reported may be a fraction of what it would
+      // have, and a partial answer read as a whole one is worse than none. Its findings and notices
+      // go; the error says so and makes the exit status 2. The other rules still run (as Ruff turns
+      // a panicking rule into a diagnostic).
+      findings.resize(findings_before);
+      result.notices.resize(notices_before);
+      result.errors.push_back({Diagnostic::kNoFile, {}, &kInternalError,
+                               fmt::format("rule {} ({}) failed, so its findings are left out: {}; this is a bug in "
+                                           "upcheck, please report it",
+                                           rule->info.name, rule->info.code, e.what())});
+    }
   }
   if (!skipped_for_target.empty())
-    result.notices.push_back({Diagnostic::kNoFile, {}, "rules-skipped",
+    result.notices.push_back({Diagnostic::kNoFile, {}, &kRulesSkipped,
                               fmt::format("no target version (--to): skipped {}",
                                           fmt::join(skipped_for_target, ", "))});
 
@@ -123,10 +138,11 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
     result.findings.push_back(std::move(f));
   }
 
-  // Each missing kind once, however many rules needed it.
-  std::set<std::string> seen_notices;
+  // A notice with a subject once per code and subject: each missing kind once, however many rules
+  // needed it (their messages differ: each names its rule).
+  std::set<std::pair<std::string_view, std::string_view>> seen_notices;
   std::erase_if(result.notices, [&](const Diagnostic& d) {
-    return d.code == "input-lacks-kind" && !seen_notices.insert(d.message.substr(0, d.message.find(','))).second;
+    return !d.subject.empty() && !seen_notices.emplace(d.code->name, d.subject).second;
   });
   return result;
 }

@@ -23,6 +23,7 @@ struct RuleSelection {
 struct EngineResult {
   std::vector<Finding> findings;    // sorted by file, line, column, code; de-duplicated
   std::vector<Diagnostic> notices;  // from rules: missing kinds, skipped rules
+  std::vector<Diagnostic> errors;   // rules that failed (internal-error): the exit status is 2
   std::vector<const RuleInfo*> rules_run;
 };
 

@@ -184,7 +184,7 @@ class LimitedSource : public ByteSource {
       throw InputError(fmt::format("this input holds more than {} bytes (after decompression); the rest is not "
                                    "read (raise the limit with --max-input-bytes)",
                                    max_),
-                       "limit-input");
+                       &kLimitInput);
     }
     size_t n = inner_->read(buffer, static_cast<size_t>(std::min<uint64_t>(capacity, room)));
     read_ += n;

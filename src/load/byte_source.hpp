@@ -9,18 +9,20 @@
 #include <string>
 #include <string_view>
 
+#include "model/diagnostic_codes.hpp"
+
 namespace upcheck::load {
 
 // An input that cannot be read (or no longer may be): the message says what and why (it names no
 // path; the caller knows which input it opened), the code is the diagnostic's.
 class InputError : public std::runtime_error {
  public:
-  explicit InputError(const std::string& message, std::string code = "unreadable-input")
-      : std::runtime_error(message), code_(std::move(code)) {}
-  const std::string& code() const noexcept { return code_; }
+  explicit InputError(const std::string& message, const DiagnosticCode* code = &kUnreadableInput)
+      : std::runtime_error(message), code_(code) {}
+  const DiagnosticCode* code() const noexcept { return code_; }
 
  private:
-  std::string code_;
+  const DiagnosticCode* code_;
 };
 
 class ByteSource {
@@ -44,7 +46,7 @@ std::unique_ptr<ByteSource> open_byte_source(const std::string& path, bool regul
 std::unique_ptr<ByteSource> memory_byte_source(std::string_view bytes);
 
 // Passes `inner` through until more than `max_bytes` have been read from it, then throws
-// InputError with the code "limit-input": what a gzip bomb or an endless stream costs is bounded.
+// InputError with the code limit-input: what a gzip bomb or an endless stream costs is bounded.
 std::unique_ptr<ByteSource> limit_byte_source(std::unique_ptr<ByteSource> inner, uint64_t max_bytes);
 
 }  // namespace upcheck::load

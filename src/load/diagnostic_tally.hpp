@@ -5,8 +5,6 @@
 
 #include <cstddef>
 #include <map>
-#include <string>
-#include <string_view>
 #include <vector>
 
 #include "load/limits.hpp"
@@ -26,7 +24,7 @@ class DiagnosticTally {
       ++counts.unlisted;
     }
   }
-  void count_unlisted(const std::string& code, size_t n) {
+  void count_unlisted(const DiagnosticCode* code, size_t n) {
     if (n != 0) by_code_[code].unlisted += n;
   }
   // Calls f(code, count) for each code with diagnostics left out, in code order.
@@ -43,7 +41,11 @@ class DiagnosticTally {
     size_t listed = 0;
     size_t unlisted = 0;
   };
-  std::map<std::string, Counts, std::less<>> by_code_;
+  // In the order of the codes' names, as the report lists what was left out.
+  struct ByName {
+    bool operator()(const DiagnosticCode* a, const DiagnosticCode* b) const { return a->name < b->name; }
+  };
+  std::map<const DiagnosticCode*, Counts, ByName> by_code_;
 };
 
 }  // namespace upcheck::load

@@ -48,9 +48,9 @@ std::string describe(const LoadResult& r) {
     out += res.name();
   }
   out += "\n";
-  for (const Diagnostic& d : r.errors) out += fmt::format("error {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+  for (const Diagnostic& d : r.errors) out += fmt::format("error {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   for (const Diagnostic& d : r.notices)
-    out += fmt::format("notice {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+    out += fmt::format("notice {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   return out;
 }
 
@@ -133,7 +133,7 @@ TEST_CASE("NUL bytes in the middle of a file are an error where they are; a NUL 
   LoadResult binary =
       load_inputs({dir.write("early.yaml", std::string("apiVersion: v1\0kind: Namespace\n", 31))}, one_job());
   REQUIRE(binary.errors.size() == 1);
-  CHECK(binary.errors[0].code == "binary-input");
+  CHECK(binary.errors[0].code == &kBinaryInput);
   CHECK(binary.resources.empty());
 }
 
@@ -204,11 +204,11 @@ TEST_CASE("a truncated gzip keeps the documents before the cut; gzip of binary i
   LoadResult binary = load_inputs({dir.write("logo.png.yaml", gzip(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)))},
                                   one_job());
   REQUIRE(binary.errors.size() == 1);
-  CHECK(binary.errors[0].code == "binary-input");
+  CHECK(binary.errors[0].code == &kBinaryInput);
 
   LoadResult garbage = load_inputs({dir.write("garbage.yaml.gz", "\x1f\x8b not gzip at all")}, one_job());
   REQUIRE(garbage.errors.size() == 1);
-  CHECK(garbage.errors[0].code == "unreadable-input");
+  CHECK(garbage.errors[0].code == &kUnreadableInput);
   CHECK(has(garbage.errors[0].message, "invalid gzip data"));
 }
 
@@ -267,7 +267,7 @@ TEST_CASE("10,000-deep nesting, flow and block, stops at --max-depth with its po
     INFO(what);
     CHECK(has(what, "objects: after\n"));
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].code == "limit-depth");
+    CHECK(r.errors[0].code == &kLimitDepth);
     CHECK(r.errors[0].mark.line == (text == &block ? 6u : 5u));
     CHECK(has(r.errors[0].message, "--max-depth"));
   }
@@ -343,12 +343,12 @@ TEST_CASE("a mapping of 200,000 keys, each given twice, is read in linear time w
   CHECK(r.resources[0].spec()["k99999"].text() == "1");   // the last value wins
   CHECK(r.resources[0].spec().size() == 100'000);
   size_t listed = 0;
-  for (const Diagnostic& d : r.notices) listed += d.code == "duplicate-key";
+  for (const Diagnostic& d : r.notices) listed += d.code == &kDuplicateKey;
   CHECK(listed == kListedDiagnosticsPerCode);
   REQUIRE(!r.notices.empty());
   CHECK(r.notices[0].mark == Mark{100'006, 3});
   CHECK(has(r.notices[0].message, "(first at line 6, column 3)"));
-  CHECK(r.notices.back().code == "diagnostics-capped");
+  CHECK(r.notices.back().code == &kDiagnosticsCapped);
   CHECK(r.notices.back().message ==
         "99000 more notices 'duplicate-key' in this input are not listed: upcheck lists the first 1000 of each code per "
         "input");

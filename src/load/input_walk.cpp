@@ -46,27 +46,26 @@ class Walker {
   size_t walk_directory(const std::string& display, const std::string& open, std::set<DirId>& ancestors) {
     struct stat st {};
     if (::stat(open.c_str(), &st) != 0) {
-      out_.issues.push_back({display, "unreadable-input", std::string("cannot read: ") + std::strerror(errno), true});
+      out_.issues.push_back({display, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
       return 0;
     }
     DirId id{st.st_dev, st.st_ino};
     if (ancestors.count(id) != 0) {
       out_.issues.push_back(
-          {display, "directory-loop", "directory loop through symlinks: this directory contains itself; skipped", true});
+          {display, &kDirectoryLoop, "directory loop through symlinks: this directory contains itself; skipped"});
       return 0;
     }
     // Symlinks can lead to one directory along many paths: a few dozen of them, each pointing
     // twice at the next, make millions. Each directory is read once.
     auto [walked, first_time] = walked_.emplace(id, Walked{display, 0});
     if (!first_time) {
-      out_.issues.push_back({display, "duplicate-directory",
-                             "the same directory as " + walked->second.display + " (through a symlink), already read; skipped",
-                             false});
+      out_.issues.push_back({display, &kDuplicateDirectory,
+                             "the same directory as " + walked->second.display + " (through a symlink), already read; skipped"});
       return walked->second.found;   // found already, under the other path
     }
     DIR* dir = ::opendir(open.c_str());
     if (dir == nullptr) {
-      out_.issues.push_back({display, "unreadable-input", std::string("cannot read: ") + std::strerror(errno), true});
+      out_.issues.push_back({display, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
       return 0;
     }
     std::vector<std::string> names;
@@ -78,10 +77,9 @@ class Walker {
     ::closedir(dir);
     std::sort(names.begin(), names.end());
     if (std::binary_search(names.begin(), names.end(), std::string("Chart.yaml"))) {
-      out_.issues.push_back({display, "skipped-chart-source",
+      out_.issues.push_back({display, &kSkippedChartSource,
                              "a Helm chart's source, not rendered manifests; skipped (check the output of "
-                             "`helm template` instead)",
-                             false});
+                             "`helm template` instead)"});
       return 0;
     }
     ancestors.insert(id);
@@ -93,16 +91,15 @@ class Walker {
       if (::stat(child_open.c_str(), &cst) != 0) {
         // A dangling symlink or an entry that vanished since the listing.
         out_.issues.push_back(
-            {child_display, "unreadable-input", std::string("cannot read: ") + std::strerror(errno), true});
+            {child_display, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
         continue;
       }
       if (S_ISDIR(cst.st_mode)) {
         found += walk_directory(child_display, child_open, ancestors);
       } else if (S_ISREG(cst.st_mode) && is_manifest_name(name)) {
         if (is_known_non_manifest(name)) {
-          out_.issues.push_back({child_display, "skipped-non-manifest",
-                                 "Helm values, chart metadata or kustomize configuration, not a manifest; skipped",
-                                 false});
+          out_.issues.push_back({child_display, &kSkippedNonManifest,
+                                 "Helm values, chart metadata or kustomize configuration, not a manifest; skipped"});
           continue;
         }
         out_.files.push_back({child_display, child_open, true});
@@ -140,7 +137,7 @@ WalkResult expand_inputs(const std::vector<std::string>& paths, const std::strin
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-      out.issues.push_back({path, "unreadable-input", std::string("cannot read: ") + std::strerror(errno), true});
+      out.issues.push_back({path, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
       continue;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -150,7 +147,7 @@ WalkResult expand_inputs(const std::vector<std::string>& paths, const std::strin
       bool skipped_whole = out.issues.size() > before && out.issues[before].path == path;
       if (found == 0 && !skipped_whole)
         out.issues.push_back(
-            {path, "no-manifests", "no manifests (*.yaml, *.yml, *.json, optionally .gz) in this directory", true});
+            {path, &kNoManifests, "no manifests (*.yaml, *.yml, *.json, optionally .gz) in this directory"});
       continue;
     }
     out.files.push_back({path, path, false});  // a file named explicitly is read whatever its name

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "model/diagnostic_codes.hpp"
+
 namespace upcheck::load {
 
 struct InputFile {
@@ -16,9 +18,8 @@ struct InputFile {
 // Something about a path that is not a file to read.
 struct WalkIssue {
   std::string path;
-  std::string code;
+  const DiagnosticCode* code;   // its is_error says whether the exit status is 2
   std::string message;
-  bool is_error = false;   // errors make the exit status 2; notices do not
 };
 
 struct WalkResult {

@@ -156,7 +156,7 @@ class JsonChunkParse {
   bool items_open_ = false;
 };
 
-bool has_code(const std::vector<Diagnostic>& diagnostics, size_t from, std::string_view code) {
+bool has_code(const std::vector<Diagnostic>& diagnostics, size_t from, const DiagnosticCode* code) {
   return std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(std::min(from, diagnostics.size())),
                      diagnostics.end(), [&](const Diagnostic& d) { return d.code == code; });
 }
@@ -189,11 +189,11 @@ ParseOutput parse_json_chunk(const Chunk& chunk, const LoadLimits& limits, std::
   // upcheck read before it had a JSON parser: keep that reading rather than JSON's error. libyaml
   // counts columns from the chunk's start, so only a chunk that starts a line can be retried.
   const bool starts_a_line = !chunk.boundaries.empty() && chunk.boundaries.front().column == 1;
-  if (chunk.kind != ChunkKind::Documents || !starts_a_line || !has_code(out.errors, chunk.errors.size(), "json-syntax"))
+  if (chunk.kind != ChunkKind::Documents || !starts_a_line || !has_code(out.errors, chunk.errors.size(), &kJsonSyntax))
     return out;
   ParseOutput yaml = parse_yaml_chunk(chunk, limits, nullptr);
-  if (has_code(yaml.errors, chunk.errors.size(), "yaml-syntax") ||
-      has_code(yaml.errors, chunk.errors.size(), "yaml-encoding"))
+  if (has_code(yaml.errors, chunk.errors.size(), &kYamlSyntax) ||
+      has_code(yaml.errors, chunk.errors.size(), &kYamlEncoding))
     return out;
   if (object_count != nullptr) {
     object_count->fetch_sub(out.resources.size());

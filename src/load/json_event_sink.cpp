@@ -153,13 +153,13 @@ bool JsonEventSink::reads_alike_in_both_kernels(const char* begin, const char* e
 }
 
 void JsonEventSink::syntax_error(const char* at, std::string_view reason) {
-  out_.errors.push_back({file_, mark(at), "json-syntax", std::string(reason)});
+  out_.errors.push_back({file_, mark(at), &kJsonSyntax, std::string(reason)});
 }
 
 void JsonEventSink::invalid_text(const char* begin, const char* end, std::string_view reason, bool bad_utf8) {
   if (bad_utf8) {
     if (const char* bad = first_invalid_utf8(begin, end)) {
-      out_.errors.push_back({file_, mark(bad), "json-syntax",
+      out_.errors.push_back({file_, mark(bad), &kJsonSyntax,
                              fmt::format("{} (byte 0x{:02x}): the input must be UTF-8 text", reason,
                                          static_cast<unsigned char>(*bad))});
       return;

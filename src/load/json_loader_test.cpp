@@ -49,7 +49,7 @@ std::vector<std::string_view> names(const LoadResult& r) {
 
 std::vector<std::string> codes(const std::vector<Diagnostic>& diagnostics) {
   std::vector<std::string> out;
-  for (const Diagnostic& d : diagnostics) out.push_back(d.code);
+  for (const Diagnostic& d : diagnostics) out.emplace_back(d.code->name);
   return out;
 }
 
@@ -85,9 +85,9 @@ std::string describe(const LoadResult& r) {
     describe_node(res.root(), out);
   }
   for (const Diagnostic& d : r.errors)
-    out += fmt::format("error {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+    out += fmt::format("error {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   for (const Diagnostic& d : r.notices)
-    out += fmt::format("notice {} {}:{} {}\n", d.code, d.mark.line, d.mark.column, d.message);
+    out += fmt::format("notice {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   for (const std::string& k : r.collected_kinds) out += "collected " + k + "\n";
   return out;
 }
@@ -316,7 +316,7 @@ TEST_CASE("a syntax error in one List item loses only that item") {
     text.replace(text.find("\"replicas\": 1"), 13, "\"replicas\": tru");
     LoadResult r = load_json(text);
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].code == "json-syntax");
+    CHECK(r.errors[0].code == &kJsonSyntax);
     CHECK(r.errors[0].mark == Mark{18, 29});
     CHECK(r.errors[0].message.find("'tru'") != std::string::npos);
     CHECK(names(r) == std::vector<std::string_view>{"foo"});
@@ -326,7 +326,7 @@ TEST_CASE("a syntax error in one List item loses only that item") {
     text.replace(text.find("\"name\": \"istio-pilot\","), 22, "\"name\": \"istio-pilot\"");
     LoadResult r = load_json(text);
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].code == "json-syntax");
+    CHECK(r.errors[0].code == &kJsonSyntax);
     CHECK(r.errors[0].mark == Mark{15, 17});  // the key after the missing comma
     CHECK(names(r) == std::vector<std::string_view>{"foo"});
   }
@@ -335,7 +335,7 @@ TEST_CASE("a syntax error in one List item loses only that item") {
     text.replace(text.find("        },\n        {"), 10, "        }");
     LoadResult r = load_json(text);
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].code == "json-syntax");
+    CHECK(r.errors[0].code == &kJsonSyntax);
     CHECK(r.errors[0].mark == Mark{34, 9});
     CHECK(r.resources.size() == 2);
   }
@@ -344,7 +344,7 @@ TEST_CASE("a syntax error in one List item loses only that item") {
     text.replace(text.find("                ]\n            }\n        }\n    ]"), 17, "                }");
     LoadResult r = load_json(text);
     REQUIRE(r.errors.size() == 1);
-    CHECK(r.errors[0].code == "json-syntax");
+    CHECK(r.errors[0].code == &kJsonSyntax);
     CHECK(r.errors[0].mark == Mark{50, 17});
     CHECK(names(r) == std::vector<std::string_view>{"istio-pilot"});
   }
@@ -356,7 +356,7 @@ TEST_CASE("invalid UTF-8 is an error at its byte, even where nothing is kept") {
       "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"},\"status\":{\"x\":\"caf\xe9\"}},\n"
       "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"b\"}}]}\n");
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].code == "json-syntax");
+  CHECK(r.errors[0].code == &kJsonSyntax);
   CHECK(r.errors[0].mark == Mark{2, 75});
   CHECK(r.errors[0].message.find("UTF-8") != std::string::npos);
   CHECK(names(r) == std::vector<std::string_view>{"b"});
@@ -393,14 +393,14 @@ TEST_CASE("truncated JSON is an error at its end; what came before still loads")
   text.resize(text.find("\"ns-2\""));
   LoadResult r = load_json(text);
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].code == "json-syntax");
+  CHECK(r.errors[0].code == &kJsonSyntax);
   CHECK(r.errors[0].message.find("truncated") != std::string::npos);
   CHECK(r.errors[0].mark == Mark{22, 25});
   CHECK(names(r) == std::vector<std::string_view>{"ns-0", "ns-1"});
 
   LoadResult object = load_json(R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": )");
   REQUIRE(object.errors.size() == 1);
-  CHECK(object.errors[0].code == "json-syntax");
+  CHECK(object.errors[0].code == &kJsonSyntax);
   CHECK(object.errors[0].mark == Mark{1, 64});
   CHECK(object.resources.empty());
 }
@@ -415,7 +415,7 @@ TEST_CASE("an item larger than --max-document-bytes is skipped, the rest loads")
   options.chunk_bytes = 256;
   LoadResult r = load_json(text, options);
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].code == "limit-document");
+  CHECK(r.errors[0].code == &kLimitDocument);
   CHECK(r.errors[0].mark == Mark{11, 9});
   CHECK(r.errors[0].message.find("List item") != std::string::npos);
   CHECK(names(r) == std::vector<std::string_view>{"ns-0", "ns-2"});
@@ -427,7 +427,7 @@ TEST_CASE("an item larger than --max-document-bytes is skipped, the rest loads")
   line += R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}],"kind":"List"})";
   LoadResult huge = load_json(line, options);
   REQUIRE(huge.errors.size() == 1);
-  CHECK(huge.errors[0].code == "limit-document");
+  CHECK(huge.errors[0].code == &kLimitDocument);
   CHECK(huge.errors[0].mark == Mark{1, 92});
   CHECK(names(huge) == std::vector<std::string_view>{"a", "b"});
   CHECK(huge.resources[1].position() == Mark{1, 3145903});
@@ -437,7 +437,7 @@ TEST_CASE("deep nesting is refused at the depth limit, kept or not") {
   LoadResult kept = load_json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"x":)" +
                               std::string(10000, '[') + std::string(10000, ']') + "}}\n");
   REQUIRE(kept.errors.size() == 1);
-  CHECK(kept.errors[0].code == "limit-depth");
+  CHECK(kept.errors[0].code == &kLimitDepth);
   CHECK(kept.errors[0].mark == Mark{1, 588});
   CHECK(kept.resources.empty());
 
@@ -445,7 +445,7 @@ TEST_CASE("deep nesting is refused at the depth limit, kept or not") {
   LoadResult dropped = load_json(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"status":{"x":)" +
                                  std::string(600, '[') + std::string(600, ']') + "}}\n");
   REQUIRE(dropped.errors.size() == 1);
-  CHECK(dropped.errors[0].code == "limit-depth");
+  CHECK(dropped.errors[0].code == &kLimitDepth);
   CHECK(dropped.errors[0].mark == Mark{1, 581});
 
   // In a List, an item is level 2 (as in YAML, under the items sequence): the item survives up
@@ -457,7 +457,7 @@ TEST_CASE("deep nesting is refused at the depth limit, kept or not") {
                      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":{"x":[[]]}}]})";
   LoadResult items = load_json(list, options);
   REQUIRE(items.errors.size() == 1);
-  CHECK(items.errors[0].code == "limit-depth");
+  CHECK(items.errors[0].code == &kLimitDepth);
   CHECK(names(items) == std::vector<std::string_view>{"ok"});
 }
 

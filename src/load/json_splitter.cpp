@@ -134,7 +134,7 @@ void JsonSplitter::open_bracket(char bracket, unsigned index) {
   // items array (its items are level 2).
   const size_t level = mode_ == Mode::Items ? depth_ - 1 : depth_;
   if (!discarding_ && level > limits_.max_depth)
-    drop_unit({file_, mark_in_block(index), "limit-depth",
+    drop_unit({file_, mark_in_block(index), &kLimitDepth,
                fmt::format("nesting deeper than {} levels; raise the limit with --max-depth", limits_.max_depth)});
 }
 
@@ -147,7 +147,7 @@ void JsonSplitter::close_bracket(char bracket, unsigned index) {
   }
   --depth_;
   if (opened != 0 && (opened == '{') != (bracket == '}') && !discarding_)
-    drop_unit({file_, mark_in_block(index), "json-syntax",
+    drop_unit({file_, mark_in_block(index), &kJsonSyntax,
                fmt::format("'{}' closes the '{}' opened before it", bracket, opened)});
   if (mode_ == Mode::Items && depth_ == 1)
     items_end(index);
@@ -220,7 +220,7 @@ void JsonSplitter::item_starts(unsigned index) {
     offset = unit_start_;
     discarding_ = false;
   } else if (char before = last_significant_before(offset); before != 0 && before != ',') {
-    pending_.errors.push_back({file_, mark, "json-syntax", "a ',' is missing before this List item"});
+    pending_.errors.push_back({file_, mark, &kJsonSyntax, "a ',' is missing before this List item"});
   }
   items_seen_ = true;
   start_unit(offset, mark);
@@ -234,7 +234,7 @@ void JsonSplitter::items_end(unsigned index) {
     offset = unit_start_;
     discarding_ = false;
   } else if (items_seen_ && last_significant_before(offset) == ',') {
-    pending_.errors.push_back({file_, mark, "json-syntax", "a ',' after the last List item"});
+    pending_.errors.push_back({file_, mark, &kJsonSyntax, "a ',' after the last List item"});
   }
   emit(split_front(offset));
   shell_.cuts.push_back({static_cast<uint32_t>(shell_.bytes.size()), mark.line, mark.column});
@@ -280,7 +280,7 @@ void JsonSplitter::check_unit_size() {
   const Mark where = mode_ == Mode::ListTail && !shell_.boundaries.empty()
                          ? Mark{shell_.boundaries.front().line, shell_.boundaries.front().column}
                          : unit_mark_;
-  drop_unit({file_, where, "limit-document",
+  drop_unit({file_, where, &kLimitDocument,
              fmt::format("{} larger than {} bytes; skipped (raise the limit with --max-document-bytes)", what,
                          limits_.max_document_bytes)});
   erase_discarded(scanned_);
@@ -362,7 +362,7 @@ void JsonSplitter::finish() {
   }
   if (discarding_) erase_discarded(scanned_);
   if (depth_ > 0) {
-    Diagnostic truncated{file_, end, "json-syntax",
+    Diagnostic truncated{file_, end, &kJsonSyntax,
                          fmt::format("the input ends inside {} unclosed object(s) or array(s): is it truncated?",
                                      depth_)};
     const bool inside_unit = mode_ == Mode::Documents || (mode_ == Mode::Items && depth_ >= 3);

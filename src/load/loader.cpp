@@ -166,7 +166,7 @@ class Loader {
     const auto file = static_cast<uint32_t>(result_.files.size());
     result_.files.push_back({issue.path, false});
     Diagnostic d{file, {}, issue.code, issue.message};
-    (issue.is_error ? result_.errors : result_.notices).push_back(std::move(d));
+    (issue.code->is_error ? result_.errors : result_.notices).push_back(std::move(d));
   }
 
  private:
@@ -181,7 +181,7 @@ class Loader {
     try {
       std::string prefix = read_prefix(*source);
       if (looks_binary(prefix)) {
-        error_only(file, "binary-input", "a binary file (NUL bytes in its first KiB), not a YAML or JSON manifest");
+        error_only(file, &kBinaryInput, "a binary file (NUL bytes in its first KiB), not a YAML or JSON manifest");
         return;
       }
       if (looks_like_json(prefix)) {
@@ -206,9 +206,9 @@ class Loader {
     }
   }
 
-  void error_only(uint32_t file, std::string code, std::string message) {
+  void error_only(uint32_t file, const DiagnosticCode* code, std::string message) {
     ParseOutput out;
-    out.errors.push_back({file, {}, std::move(code), std::move(message)});
+    out.errors.push_back({file, {}, code, std::move(message)});
     enqueue({file, ready(std::move(out)), false});
   }
 
@@ -242,11 +242,11 @@ class Loader {
     ParseOutput out = pending.output.get();
     if (pending.unrendered_template &&
         std::any_of(out.errors.begin(), out.errors.end(),
-                    [](const Diagnostic& d) { return d.code == "yaml-syntax" || d.code == "json-syntax"; })) {
+                    [](const Diagnostic& d) { return d.code == &kYamlSyntax || d.code == &kJsonSyntax; })) {
       // Whatever parsed of a template is not what the chart renders: keep none of it.
       ParseOutput skipped;
       skipped.notices.push_back(
-          {pending.file, {}, "skipped-template",
+          {pending.file, {}, &kSkippedTemplate,
            "an unrendered Helm template ({{ }}), not a manifest; skipped (check the output of `helm template` "
            "instead)"});
       merger_.add(pending.file, std::move(skipped));

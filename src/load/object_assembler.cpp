@@ -306,12 +306,12 @@ ObjectAssembler::ObjectAssembler(uint32_t file, const LoadLimits& limits, ParseO
                                  std::atomic<size_t>* object_count)
     : file_(file), limits_(limits), out_(out), object_count_(object_count) {}
 
-void ObjectAssembler::error(Mark mark, std::string code, std::string message) {
-  out_.add_error({file_, mark, std::move(code), std::move(message)});
+void ObjectAssembler::error(Mark mark, const DiagnosticCode* code, std::string message) {
+  out_.add_error({file_, mark, code, std::move(message)});
 }
 
-void ObjectAssembler::notice(Mark mark, std::string code, std::string message) {
-  out_.add_notice({file_, mark, std::move(code), std::move(message)});
+void ObjectAssembler::notice(Mark mark, const DiagnosticCode* code, std::string message) {
+  out_.add_notice({file_, mark, code, std::move(message)});
 }
 
 bool ObjectAssembler::building() const {
@@ -366,7 +366,7 @@ void ObjectAssembler::rollback(const Checkpoint& checkpoint) {
 
 bool ObjectAssembler::check_depth(Mark mark) {
   if (frames_.size() + skip_depth_ + 1 <= limits_.max_depth) return true;
-  error(mark, "limit-depth",
+  error(mark, &kLimitDepth,
         fmt::format("nesting deeper than {} levels; raise the limit with --max-depth", limits_.max_depth));
   stopped_ = true;
   return false;
@@ -442,12 +442,12 @@ bool ObjectAssembler::open_container(NodeType type, Mark mark, std::string_view 
   Frame& top = frames_.back();
   if (top.role == Role::Items) {
     if (type == NodeType::Map) return start_object(mark, anchor);
-    notice(mark, "not-an-object", "a sequence inside a list of objects is not a Kubernetes object; skipped");
+    notice(mark, &kNotAnObject, "a sequence inside a list of objects is not a Kubernetes object; skipped");
     skip_depth_ = 1;
     return true;
   }
   if (top.type == NodeType::Map && top.expecting_key) {
-    notice(mark, "complex-key", "a mapping key that is not a scalar is not valid in Kubernetes objects; skipped");
+    notice(mark, &kComplexKey, "a mapping key that is not a scalar is not valid in Kubernetes objects; skipped");
     skipped_key_ = true;
     skip_depth_ = 1;
     return true;
@@ -523,7 +523,7 @@ bool ObjectAssembler::end_container() {
 bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark, std::string_view anchor) {
   if (stopped_) return false;
   if (text.size() > limits_.max_scalar_bytes) {
-    error(mark, "limit-scalar",
+    error(mark, &kLimitScalar,
           fmt::format("a scalar of {} bytes exceeds the limit of {} bytes; raise it with --max-scalar-bytes",
                       text.size(), limits_.max_scalar_bytes));
     stopped_ = true;
@@ -536,14 +536,14 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
   if (frames_.empty()) {  // a document that is a single scalar
     if (!is_null_scalar(text, style)) {
       note_document_start(mark);
-      notice(mark, "not-an-object", "this document is a scalar, not a Kubernetes object; skipped");
+      notice(mark, &kNotAnObject, "this document is a scalar, not a Kubernetes object; skipped");
     }
     return true;
   }
   Frame& top = frames_.back();
   if (top.role == Role::Items) {
     if (!is_null_scalar(text, style))
-      notice(mark, "not-an-object", "a scalar inside a list of objects is not a Kubernetes object; skipped");
+      notice(mark, &kNotAnObject, "a scalar inside a list of objects is not a Kubernetes object; skipped");
     return true;
   }
   if (top.type == NodeType::Map && top.expecting_key) {
@@ -618,7 +618,7 @@ bool ObjectAssembler::alias(std::string_view anchor, Mark mark) {
   bool is_key = top.type == NodeType::Map && top.expecting_key;
   if (it == ctx.anchors.end()) {
     if (dropped_anchors_.count(std::string(anchor)) == 0)
-      notice(mark, "unresolved-alias",
+      notice(mark, &kUnresolvedAlias,
              fmt::format("alias *{} refers to no anchor in this object; read as null", anchor));
     if (is_key) {
       top.expecting_key = false;
@@ -653,7 +653,7 @@ bool ObjectAssembler::alias(std::string_view anchor, Mark mark) {
   }
   ctx.alias_nodes += target.subtree_size();
   if (ctx.alias_nodes > limits_.max_alias_nodes) {
-    error(mark, "limit-alias",
+    error(mark, &kLimitAlias,
           fmt::format("alias expansion exceeds {} nodes (a \"billion laughs\" document?); raise the limit "
                       "with --max-alias-nodes",
                       limits_.max_alias_nodes));
@@ -695,7 +695,7 @@ void ObjectAssembler::finish_object() {
     return;
   }
   if (final_kind.empty() || final_api_version.empty()) {
-    notice(position, "missing-kind",
+    notice(position, &kMissingKind,
            fmt::format("an object without {} is not a Kubernetes object; skipped",
                        final_kind.empty() && final_api_version.empty() ? "apiVersion and kind"
                        : final_kind.empty()                            ? "kind"
@@ -703,13 +703,13 @@ void ObjectAssembler::finish_object() {
     return;
   }
   if (has_items)
-    notice(position, "items-read-as-objects",
+    notice(position, &kItemsReadAsObjects,
            fmt::format("the items of this {} were read as objects of their own", final_kind));
 
   std::vector<std::pair<NodeRef, NodeRef>> duplicates;
   find_duplicate_keys(scratch, duplicates);
   for (auto& [first, second] : duplicates)
-    notice(second.mark(), "duplicate-key",
+    notice(second.mark(), &kDuplicateKey,
            fmt::format("duplicate key '{}' (first at line {}, column {}): kubectl apply will fail, as strict field "
                        "validation (the default since Kubernetes 1.27) rejects duplicate keys; upcheck reads the "
                        "last value",
@@ -722,7 +722,7 @@ void ObjectAssembler::finish_object() {
                                  : keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
                                                root["metadata"]["namespace"].text());
   if (!release_error.empty())
-    notice(position, "helm-release-undecodable",
+    notice(position, &kHelmReleaseUndecodable,
            fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
                        final_kind, root["metadata"]["namespace"].text(), root["metadata"]["name"].text(),
                        release_error));

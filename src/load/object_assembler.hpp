@@ -119,8 +119,8 @@ class ObjectAssembler {
   void emit_pending_key();
   void finish_object();
   void remember_anchor(std::string_view anchor, uint32_t index);
-  void error(Mark mark, std::string code, std::string message);
-  void notice(Mark mark, std::string code, std::string message);
+  void error(Mark mark, const DiagnosticCode* code, std::string message);
+  void notice(Mark mark, const DiagnosticCode* code, std::string message);
   ObjectContext& object() { return objects_[active_objects_ - 1]; }
   bool building() const;
 

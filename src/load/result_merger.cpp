@@ -4,8 +4,6 @@
 
 #include <optional>
 
-#include "model/diagnostic_codes.hpp"
-
 namespace upcheck::load {
 
 void ResultMerger::add(uint32_t file, ParseOutput out) {
@@ -15,7 +13,7 @@ void ResultMerger::add(uint32_t file, ParseOutput out) {
   for (Resource& r : out.resources) {
     if (result_.resources.size() == max_objects_) {
       result_.errors.push_back(
-          {r.file(), r.position(), "limit-objects",
+          {r.file(), r.position(), &kLimitObjects,
            fmt::format("more than {} objects: this one and the rest are not read (raise the limit with "
                        "--max-objects)",
                        max_objects_)});
@@ -32,7 +30,8 @@ void ResultMerger::add(uint32_t file, ParseOutput out) {
   for (Diagnostic& d : out.notices)
     if (before_cut(d)) tally_.add(result_.notices, std::move(d));
   // What the chunk only counted cannot be placed before or after the cut: counted only without one.
-  if (!cut) out.tally.for_each_unlisted([this](const std::string& code, size_t n) { tally_.count_unlisted(code, n); });
+  if (!cut)
+    out.tally.for_each_unlisted([this](const DiagnosticCode* code, size_t n) { tally_.count_unlisted(code, n); });
   for (std::string& k : out.collected_kinds) result_.collected_kinds.insert(std::move(k));
 }
 
@@ -45,13 +44,12 @@ void ResultMerger::start_file(uint32_t file) {
 
 void ResultMerger::end_file() {
   if (!has_file_) return;
-  tally_.for_each_unlisted([this](const std::string& code, size_t n) {
-    const DiagnosticCode* known = find_diagnostic_code(code);
+  tally_.for_each_unlisted([this](const DiagnosticCode* code, size_t n) {
     result_.notices.push_back(
-        {file_, {}, "diagnostics-capped",
+        {file_, {}, &kDiagnosticsCapped,
          fmt::format("{} more {} '{}' in this input are not listed: upcheck lists the first {} of each code per "
                      "input",
-                     n, known != nullptr && known->is_error ? "errors" : "notices", code,
+                     n, code->is_error ? "errors" : "notices", code->name,
                      kListedDiagnosticsPerCode)});
   });
   tally_.clear();

@@ -69,19 +69,19 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
     if (!yaml_parser_parse(&parser, &ev)) {
       Mark where;
       std::string message = parser.problem != nullptr ? parser.problem : "syntax error";
-      std::string code = "yaml-syntax";
+      const DiagnosticCode* code = &kYamlSyntax;
       stop.reason = RunStop::Reason::Syntax;
       if (parser.error == YAML_READER_ERROR) {
         size_t offset = std::min(parser.problem_offset, input.size());
         if (message == "invalid trailing UTF-8 octet") offset = start_of_sequence(input, offset);
         where = mark_at_offset(input, offset, first_line);
-        code = "yaml-encoding";
+        code = &kYamlEncoding;
         if (parser.problem_value >= 0) message += fmt::format(" (byte 0x{:02x})", parser.problem_value);
         message += ": the input must be UTF-8 text";
         stop.reason = RunStop::Reason::Reader;
         stop.offset = begin + offset;
       } else if (parser.error == YAML_MEMORY_ERROR) {
-        code = "yaml-memory";
+        code = &kYamlMemory;
         message = "out of memory while parsing";
       } else {
         where = error_mark(parser.problem_mark);
@@ -91,7 +91,7 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
         }
       }
       if (where.line == 0) where = Mark{first_line, 1};
-      stop.error = Diagnostic{chunk.file, where, std::move(code), std::move(message)};
+      stop.error = Diagnostic{chunk.file, where, code, std::move(message)};
       stop.line = where.line;
       break;
     }

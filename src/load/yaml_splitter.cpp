@@ -143,7 +143,7 @@ void YamlSplitter::begin_unit() {
 
 void YamlSplitter::oversized() {
   pending_.errors.push_back(
-      {file_, Mark{unit_line_, 1}, "limit-document",
+      {file_, Mark{unit_line_, 1}, &kLimitDocument,
        fmt::format("{} larger than {} bytes; skipped (raise the limit with --max-document-bytes)",
                    mode_ == Mode::Items ? "this List item is" : "this document is", limits_.max_document_bytes)});
   pending_.bytes.resize(unit_offset_);

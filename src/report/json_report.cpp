@@ -20,7 +20,7 @@ nlohmann::json diagnostic_json(const Report& report, const Diagnostic& d) {
   j["file"] = has_file ? nlohmann::json(report.file_path(d.file)) : nlohmann::json(nullptr);
   j["line"] = d.mark.known() ? nlohmann::json(d.mark.line) : nlohmann::json(nullptr);
   j["column"] = d.mark.known() ? nlohmann::json(d.mark.column) : nlohmann::json(nullptr);
-  j["code"] = d.code;
+  j["code"] = std::string(d.code->name);
   j["message"] = d.message;
   return j;
 }

@@ -16,7 +16,7 @@ TEST_CASE("JSON and SARIF reports write bytes that are not UTF-8 as U+FFFD inste
   Report report;
   report.tool_version = "0.0.0";
   report.snapshot = &snapshot;
-  report.errors.push_back({0, {1, 1}, "json-syntax", "'\xf6' is not a JSON value"});
+  report.errors.push_back({0, {1, 1}, &kJsonSyntax, "'\xf6' is not a JSON value"});
   std::ostringstream json;
   CHECK_NOTHROW(write_json(report, json));
   const nlohmann::json parsed = nlohmann::json::parse(json.str());
@@ -48,7 +48,7 @@ TEST_CASE("the text report writes no control character of the input to the termi
   report.tool_version = "0.0.0";
   report.snapshot = &snapshot;
   report.rules = {&kTerminalRule};
-  report.errors.push_back({0, {3, 1}, "yaml-syntax", "found \x1b]0;pwned\x07 here"});
+  report.errors.push_back({0, {3, 1}, &kYamlSyntax, "found \x1b]0;pwned\x07 here"});
   Finding f;
   f.rule = &kTerminalRule;
   f.message = "Service \x1b[8mhidden\x1b[0m\r";

@@ -66,7 +66,7 @@ nlohmann::json rule_json(const RuleInfo& rule, const SarifOptions& options) {
       {"help", {{"text", rule.remediation}, {"markdown", render_rule_markdown(rule)}}},
       {"helpUri", fmt::format("{}/{}.md", options.docs_base_url, rule.name)},
       {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}}},
+      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}, {"severities", severity_names(rule)}}},
   };
 }
 
@@ -126,7 +126,7 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
 
   nlohmann::json notifications = nlohmann::json::array();
   auto notify = [&](const Diagnostic& d, std::string_view level) {
-    nlohmann::json n = {{"level", level}, {"message", {{"text", d.message}}}, {"descriptor", {{"id", d.code}}}};
+    nlohmann::json n = {{"level", level}, {"message", {{"text", d.message}}}, {"descriptor", {{"id", std::string(d.code->name)}}}};
     if (d.file != Diagnostic::kNoFile) n["locations"] = nlohmann::json::array({physical_location(uri_of(d.file), d.mark)});
     notifications.push_back(std::move(n));
   };
@@ -153,7 +153,7 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
     nlohmann::json all_notifications = notifications;
     if (!capped.empty())
       all_notifications.push_back(
-          {{"level", "warning"}, {"message", {{"text", capped}}}, {"descriptor", {{"id", "results-capped"}}}});
+          {{"level", "warning"}, {"message", {{"text", capped}}}, {"descriptor", {{"id", std::string(kResultsCapped.name)}}}});
     run["invocations"] = nlohmann::json::array(
         {{{"executionSuccessful", report.errors.empty()}, {"toolExecutionNotifications", all_notifications}}});
     nlohmann::json sarif;

@@ -93,7 +93,7 @@ void write_text(const Report& report, const TextOptions& options, std::ostream& 
   Style style{options.color};
   for (const Diagnostic& e : report.errors) {
     out << style.paint(where(report, e.file, e.mark) + ":", "1") << ' ' << style.paint("error", "1;31") << '['
-        << e.code << "] " << terminal_safe(e.message) << '\n';
+        << e.code->name << "] " << terminal_safe(e.message) << '\n';
   }
   size_t counts[3] = {0, 0, 0};
   for (const Finding& f : report.findings) {
@@ -129,7 +129,7 @@ void write_text(const Report& report, const TextOptions& options, std::ostream& 
   }
   for (const Diagnostic& n : report.notices) {
     out << style.paint(where(report, n.file, n.mark) + ":", "1") << ' ' << style.paint("note", "1;36") << '['
-        << n.code << "] " << terminal_safe(n.message) << '\n';
+        << n.code->name << "] " << terminal_safe(n.message) << '\n';
   }
   auto plural = [](size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); };
   out << fmt::format("{} ({}, {}, {} info); {}; {} read\n", plural(report.findings.size(), "finding"),
