@@ -40,9 +40,9 @@ bool keeps_whole_object(std::string_view api_group, std::string_view kind);
 const KeepNode& keep_everything();
 
 // Annotation values longer than this are dropped (the key stays, with an empty value) unless
-// the key names Istio, Helm or upcheck: nothing else long is ever read. `sidecar.istio.io/status`
-// is cut to `{"revision":"<rev>"}` (empty when it names none): its `version` is a template hash,
-// the revision is all rules read. last-applied-configuration keeps only its apiVersion.
+// the key names Istio, Helm or upcheck: nothing else long is ever read. An object's own
+// `sidecar.istio.io/status` and last-applied-configuration are never kept: what is read of them
+// is in annotation_digest.hpp.
 inline constexpr size_t kMaxKeptAnnotationValue = 256;
 bool keeps_long_annotation(std::string_view key);
 
