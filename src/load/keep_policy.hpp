@@ -11,6 +11,12 @@
 
 namespace upcheck::load {
 
+// The API group policies are chosen by: "apps" for "apps/v1", "" for the core group ("v1").
+inline std::string_view api_group_of(std::string_view api_version) {
+  const size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
 // A node of the keep trie. `keep_all` keeps the whole subtree except children marked `skip`.
 // A child named "*" matches any key or sequence element.
 struct KeepNode {

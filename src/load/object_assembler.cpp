@@ -12,11 +12,6 @@
 namespace upcheck::load {
 namespace {
 
-std::string_view group_of(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
-}
-
 // A kept container's position is its first kept entry's: the same whether or not the dropped
 // entries before it were ever parsed (the List-item prefilter blanks them).
 void place_at_first_child(TreeBuilder& out, uint32_t container) {
@@ -404,10 +399,12 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
     // `istio-<revision>` only), which may come after `data`; it is chosen once the object ends.
     if ((pending_key_ == "apiVersion" || pending_key_ == "kind") && !ctx.api_version.empty() && !ctx.kind.empty() &&
         ctx.kind != "ConfigMap") {
-      top.keep = &reading_keep_policy(group_of(ctx.api_version), ctx.kind);
+      top.keep = &reading_keep_policy(api_group_of(ctx.api_version), ctx.kind);
     }
   }
   if (top.section == Section::Annotations && has_pending_key_) {
+    // Two annotations are read, not kept (annotation_digest.hpp); long values rules never read are
+    // dropped. The key stays either way.
     if (pending_key_ == kLastAppliedAnnotation) {
       ctx.last_applied_api_version.assign(last_applied_api_version(text));
       kept = {};
@@ -520,8 +517,9 @@ void ObjectAssembler::finish_object() {
     notice(ctx.position, "helm-release-undecodable",
            fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
                        identity.kind, metadata["namespace"].text(), metadata["name"].text(), release_error));
+  const std::string_view group = api_group_of(identity.api_version);
   const KeepNode& keep = release ? release_record_keep_policy()
-                                 : keep_policy(identity.group(), identity.kind, metadata["name"].text(),
+                                 : keep_policy(group, identity.kind, metadata["name"].text(),
                                                metadata["namespace"].text());
 
   const auto object_node = static_cast<uint32_t>(final_builder_.node_count());
@@ -529,10 +527,10 @@ void ObjectAssembler::finish_object() {
   prune_entries(root, keep, final_builder_, duplicates.empty());
   place_at_first_child(final_builder_, object_node);
   final_builder_.end();
-  Resource resource(final_builder_, file_, ctx.position, {ctx.last_applied_api_version, ctx.injected_revision});
-  resource.set_provenance(document_provenance_);
+  Resource resource(final_builder_, file_, ctx.position, {ctx.last_applied_api_version, ctx.injected_revision},
+                    document_provenance_);
   resource.set_from_cluster(ctx.has_uid);
-  resource.set_kept_whole(keeps_whole_object(identity.group(), identity.kind));
+  resource.set_kept_whole(keeps_whole_object(group, identity.kind));
   if (release) {
     // Reports place the summary at the record's name: never at its data, whose line a report could quote.
     NodeRef name_key = metadata.key_node("name");

@@ -96,11 +96,6 @@ bool ObjectIdentity::may_be_list() const {
   return kind.empty() || (kind.size() >= 4 && kind.substr(kind.size() - 4) == "List");
 }
 
-std::string_view ObjectIdentity::group() const {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
-}
-
 void read_collected_kinds(NodeRef list_root, std::vector<std::string>& out) {
   std::string_view kinds = list_root["metadata"]["annotations"]["upcheck.io/collected-kinds"].text();
   while (!kinds.empty()) {

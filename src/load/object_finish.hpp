@@ -28,8 +28,6 @@ struct ObjectIdentity {
   // A List (`kind: List`, `PodList`...) or a mapping without a kind: with `items`, it is only their
   // shell.
   bool may_be_list() const;
-  // "apps" for "apps/v1"; "" for the core group.
-  std::string_view group() const;
 };
 
 // The kinds in `upcheck.io/collected-kinds` (comma-separated, on the List `collect` writes),

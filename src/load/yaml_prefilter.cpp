@@ -69,11 +69,6 @@ std::string_view trim_line_end(std::string_view s) {
   return s;
 }
 
-std::string_view group_of(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
-}
-
 class Prefilter {
  public:
   Prefilter(std::string_view in, std::string& out, std::vector<size_t>& item_offsets)
@@ -201,7 +196,7 @@ class Prefilter {
       // The kind decides what is kept of the keys still to come. A ConfigMap's `data` comes
       // before its name: those stay whole, for the assembler to decide.
       if (!api_version_.empty() && !kind_.empty() && kind_ != "ConfigMap")
-        frames_.front().keep = &reading_keep_policy(group_of(api_version_), kind_);
+        frames_.front().keep = &reading_keep_policy(api_group_of(api_version_), kind_);
     }
     if (k.key == kLastAppliedAnnotation && frames_.size() == 3 && frames_[1].key == "metadata" && frames_[2].key == "annotations" &&
         !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))

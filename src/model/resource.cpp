@@ -14,7 +14,8 @@ Resource::Resource(Tree tree, uint32_t file, Mark position)
   name_ = index_of(r["metadata"]["name"]);
 }
 
-Resource::Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested) {
+Resource::Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested,
+                   std::string_view provenance) {
   // Scalars after the root's subtree: their text goes into the tree's one allocation.
   auto store = [&document](std::string_view text) -> uint32_t {
     if (text.empty()) return 0;
@@ -23,9 +24,11 @@ Resource::Resource(TreeBuilder& document, uint32_t file, Mark position, const Di
   };
   const uint32_t last_applied = store(digested.last_applied_api_version);
   const uint32_t injected_revision = store(digested.injected_revision);
+  const uint32_t source = store(provenance);
   *this = Resource(document.finish(), file, position);
   last_applied_api_version_ = last_applied;
   injected_revision_ = injected_revision;
+  provenance_ = source;
 }
 
 void Resource::set_helm_release(HelmReleaseSummary summary, Mark position) {
@@ -94,8 +97,7 @@ Mark Resource::locate(std::string_view field_path) const {
 }
 
 size_t Resource::memory_bytes() const {
-  return sizeof(Resource) + tree_.memory_bytes() + (provenance_.size() > 15 ? provenance_.capacity() : 0) +
-         (helm_release_ ? sizeof(DecodedRelease) : 0);
+  return sizeof(Resource) + tree_.memory_bytes() + (helm_release_ ? sizeof(DecodedRelease) : 0);
 }
 
 }  // namespace upcheck

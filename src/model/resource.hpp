@@ -36,9 +36,10 @@ class Resource {
  public:
   Resource() = default;
   Resource(Tree tree, uint32_t file, Mark position);
-  // `document` holds the object, its root mapping closed. The digested values are stored with its
-  // text, so they cost an object no allocation of its own.
-  Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested);
+  // `document` holds the object, its root mapping closed. The digested values and the provenance
+  // are stored with its text, so they cost an object no allocation of its own.
+  Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested,
+           std::string_view provenance = {});
   Resource(Resource&&) = default;
   Resource& operator=(Resource&&) = default;
 
@@ -71,8 +72,7 @@ class Resource {
   const Tree& tree() const { return tree_; }
 
   // `# Source: chart/templates/x.yaml` above the document in `helm template` output.
-  const std::string& provenance() const { return provenance_; }
-  void set_provenance(std::string source) { provenance_ = std::move(source); }
+  std::string_view provenance() const { return text_at(provenance_); }
   // DigestedAnnotations: the apiVersion kubectl last applied, and the revision that injected the
   // pod's sidecar.
   std::string_view last_applied_api_version() const { return text_at(last_applied_api_version_); }
@@ -105,12 +105,11 @@ class Resource {
   Mark position_;
   // Scalar nodes of the identity fields (0: absent; node 0 is the root mapping).
   uint32_t api_version_ = 0, kind_ = 0, ns_ = 0, name_ = 0;
-  // Scalar nodes of the digested annotations (0: absent). They follow the root's subtree, where no
-  // navigation from the root reaches them.
-  uint32_t last_applied_api_version_ = 0, injected_revision_ = 0;
+  // Scalar nodes of the digested annotations and the provenance (0: absent). They follow the
+  // root's subtree, where no navigation from the root reaches them.
+  uint32_t last_applied_api_version_ = 0, injected_revision_ = 0, provenance_ = 0;
   bool from_cluster_ = false;
   bool kept_whole_ = false;
-  std::string provenance_;
   std::unique_ptr<const DecodedRelease> helm_release_;   // only release records pay for it
 };
 
