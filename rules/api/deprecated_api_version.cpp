@@ -53,7 +53,8 @@ std::vector<Evidence> evidence_of(const Resource& r) {
     ++index;
   }
   if (std::string_view applied = r.last_applied_api_version(); !applied.empty())
-    out.push_back({Source::LastApplied, std::string(applied), fmt::format("metadata.annotations[\"{}\"]", kLastApplied), {}});
+    out.push_back(
+        {Source::LastApplied, std::string(applied), fmt::format("metadata.annotations[\"{}\"]", kLastApplied), {}});
   return out;
 }
 

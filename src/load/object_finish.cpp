@@ -105,7 +105,8 @@ void read_collected_kinds(NodeRef list_root, std::vector<std::string>& out) {
   }
 }
 
-std::string_view provenance_between(std::span<const SourceComment> comments, uint32_t previous_end_line, uint32_t line) {
+std::string_view provenance_between(std::span<const SourceComment> comments, uint32_t previous_end_line,
+                                    uint32_t line) {
   std::string_view source;
   for (const SourceComment& c : comments)
     if (c.line > previous_end_line && c.line <= line) source = c.path;

@@ -198,8 +198,8 @@ class Prefilter {
       if (!api_version_.empty() && !kind_.empty() && kind_ != "ConfigMap")
         frames_.front().keep = &reading_keep_policy(api_group_of(api_version_), kind_);
     }
-    if (k.key == kLastAppliedAnnotation && frames_.size() == 3 && frames_[1].key == "metadata" && frames_[2].key == "annotations" &&
-        !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))
+    if (k.key == kLastAppliedAnnotation && frames_.size() == 3 && frames_[1].key == "metadata" &&
+        frames_[2].key == "annotations" && !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))
       return last_applied(pos, text, indent);
     if (at_root && k.key == "items") {
       // A List nested in the List: its items are objects with kinds of their own.

@@ -10,7 +10,8 @@ namespace upcheck::load {
 // YAML 1.1's nulls as Kubernetes' reader takes them: empty, `~` and three spellings of `null`;
 // quoted or block, they are strings.
 inline bool is_null_scalar(std::string_view text, ScalarStyle style) {
-  return style == ScalarStyle::Plain && (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL");
+  return style == ScalarStyle::Plain &&
+         (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL");
 }
 
 }  // namespace upcheck::load

@@ -480,7 +480,8 @@ std::optional<HelmReleaseSummary> read_release_record(NodeRef root, std::string_
 }
 
 HelmDecodeResult decode_release(std::string_view data_release, HelmStorage storage) {
-  return is_tiller(storage) ? decode_tiller_release(data_release, storage) : decode_helm3_release(data_release, storage);
+  return is_tiller(storage) ? decode_tiller_release(data_release, storage)
+                            : decode_helm3_release(data_release, storage);
 }
 
 HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage) {
