@@ -38,8 +38,9 @@ std::string error_codes(const load::LoadResult& result) {
 std::string summarize(const load::LoadResult& result, bool with_errors) {
   std::string out;
   for (const Resource& r : result.resources) {
-    out += fmt::format("--- {} at {}:{} from '{}' last-applied '{}'\n", r.display_name(), r.position().line,
-                       r.position().column, r.provenance(), r.last_applied_api_version());
+    out += fmt::format("--- {} at {}:{} from '{}' last-applied '{}' injected by '{}'\n", r.display_name(),
+                       r.position().line, r.position().column, r.provenance(), r.last_applied_api_version(),
+                       r.injected_revision());
     flatten(r.root(), out);
   }
   if (with_errors)

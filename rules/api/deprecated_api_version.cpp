@@ -5,10 +5,9 @@
 
 #include "all_rules.hpp"
 #include "api/support/deprecated_apis.hpp"
-#include "istio/ownership.hpp"
-#include "load/keep_policy.hpp"
 #include "istio/helm_release.hpp"
 #include "istio/istio_releases.hpp"
+#include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
 
 namespace upcheck::rules {
@@ -53,8 +52,9 @@ std::vector<Evidence> evidence_of(const Resource& r) {
                      fmt::format("metadata.managedFields[{}].apiVersion", index), std::string(manager)});
     ++index;
   }
-  if (std::string applied = r.last_applied_api_version(); !applied.empty())
-    out.push_back({Source::LastApplied, applied, fmt::format("metadata.annotations[\"{}\"]", kLastApplied), {}});
+  if (std::string_view applied = r.last_applied_api_version(); !applied.empty())
+    out.push_back(
+        {Source::LastApplied, std::string(applied), fmt::format("metadata.annotations[\"{}\"]", kLastApplied), {}});
   return out;
 }
 
@@ -136,7 +136,7 @@ Fix manifest_fix(const Resource& r, const DeprecatedApi& row) {
     fix.manual_note = fmt::format("not a rewrite of apiVersion alone: {}", row.changes);
     return fix;
   }
-  if (!load::keeps_whole_object(r.group(), r.kind())) {
+  if (!r.kept_whole()) {
     // The loader keeps only part of this kind, so upcheck cannot write the whole object.
     fix.applicability = Applicability::DisplayOnly;
     fix.manual_note = fmt::format("edit the manifest: set apiVersion: {} (the schema is the same)", row.replacement);

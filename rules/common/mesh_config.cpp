@@ -1,6 +1,7 @@
 #include "common/mesh_config.hpp"
 
 #include "common/embedded_yaml.hpp"
+#include "load/yaml_text.hpp"
 
 namespace upcheck::rules {
 
@@ -15,7 +16,7 @@ std::vector<MeshConfig> mesh_configs(const Snapshot& snapshot) {
     if (name != "istio" && name.substr(0, 6) != "istio-") continue;
     NodeRef text = config_map->root()["data"]["mesh"];
     if (!text.is_scalar()) continue;
-    std::optional<Tree> tree = parse_embedded_yaml(text.text());
+    std::optional<Tree> tree = load::parse_yaml_text(text.text());
     if (!tree || !tree->root().is_map()) continue;
     MeshConfig config;
     config.config_map = config_map;

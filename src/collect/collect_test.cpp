@@ -5,19 +5,21 @@
 #include <fmt/format.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
-#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "codec/base64.hpp"
+#include "codec/gzip.hpp"
 #include "collect/child_process.hpp"
 #include "collect/helm_release_stub.hpp"
 #include "collect/kubectl.hpp"
 #include "collect/snapshot_file.hpp"
 #include "collect/yaml_list_writer.hpp"
 #include "load/loader.hpp"
+#include "istio/helm_release.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -26,49 +28,11 @@ using namespace upcheck::collect;
 
 namespace {
 
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
-                 static_cast<uint8_t>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string gzip(std::string_view bytes) {
-  z_stream s{};
-  REQUIRE(deflateInit2(&s, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-  std::string out(deflateBound(&s, static_cast<uLong>(bytes.size())) + 32, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  s.avail_in = static_cast<uInt>(bytes.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  REQUIRE(deflate(&s, Z_FINISH) == Z_STREAM_END);
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
-
 // What `kubectl get secret -o json` shows of a release Helm 3 stored: base64 (Kubernetes) of
 // base64 (Helm) of gzip of the release JSON.
 json helm_secret(const json& release, bool compressed = true) {
   std::string payload = release.dump();
-  std::string helm = base64_encode(compressed ? gzip(payload) : payload);
+  std::string helm = codec::encode_base64(compressed ? codec::gzip_best(payload) : payload);
   return {{"apiVersion", "v1"},
           {"kind", "Secret"},
           {"type", "helm.sh/release.v1"},
@@ -77,7 +41,7 @@ json helm_secret(const json& release, bool compressed = true) {
             {"namespace", "istio-system"},
             {"labels", {{"name", "istiod"}, {"owner", "helm"}, {"status", "deployed"}, {"version", "3"}}},
             {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{\"data\":\"leak\"}"}}}}},
-          {"data", {{"release", base64_encode(helm)}}}};
+          {"data", {{"release", codec::encode_base64(helm)}}}};
 }
 
 json istiod_release() {
@@ -248,19 +212,6 @@ TEST_CASE("the snapshot file: checkpoints roll back, only commit leaves a file")
   fs::remove_all(dir);
 }
 
-TEST_CASE("base64 and gzip as Helm and Kubernetes write them") {
-  CHECK(base64_decode("aGVsbQ==") == "helm");
-  CHECK(base64_decode("aGVsbA") == "hell");
-  CHECK(base64_decode("aGVs\nbG8=") == "hello");
-  CHECK(!base64_decode("a$b="));
-  CHECK(!base64_decode("aGVsbQ==aa"));
-  std::string text(100000, 'x');
-  CHECK(gunzip(gzip(text), 1 << 20) == text);
-  CHECK(!gunzip(gzip(text), 1000));                                 // inflates beyond the limit
-  CHECK(!gunzip(gzip(text).substr(0, 40), 1 << 20));                // truncated
-  CHECK(!gunzip("not gzip at all", 1 << 20));
-}
-
 TEST_CASE("a Helm release Secret becomes a stub with the summary and no data") {
   std::string error;
   json stub = helm_release_stub(helm_secret(istiod_release()), error);
@@ -278,11 +229,10 @@ TEST_CASE("a Helm release Secret becomes a stub with the summary and no data") {
   CHECK(a["upcheck.io/helm-app-version"] == "1.20.3");
   CHECK(a["upcheck.io/helm-revision"] == "3");
   CHECK(a["upcheck.io/helm-status"] == "deployed");
-  // The user's values win over the chart's; a path that holds a tree is not copied; a number
-  // stays a number (`tag: 1.2` unquoted is a real mistake worth seeing).
+  // The user's values win over the chart's; a path that holds a tree is not copied. Values are
+  // the text the loader reads (`tag: 1.2` unquoted, a real mistake worth seeing, is "1.2").
   CHECK(json::parse(a["upcheck.io/helm-values"].get<std::string>()) ==
-        json{{"revision", "canary"}, {"revisionTags", json::array()},
-             {"global", {{"hub", "gcr.io/istio-release"}, {"tag", 1.2}}}});
+        json{{"revision", "canary"}, {"global", {{"hub", "gcr.io/istio-release"}, {"tag", "1.2"}}}});
   CHECK(stub.dump().find("s3cret") == std::string::npos);
 
   // Releases stored before Helm compressed them are plain JSON under the base64.
@@ -291,9 +241,36 @@ TEST_CASE("a Helm release Secret becomes a stub with the summary and no data") {
   CHECK(legacy["metadata"]["annotations"]["upcheck.io/helm-chart"] == "istiod");
 }
 
+TEST_CASE("the loader reads a stub back as the summary it decodes from the record itself") {
+  fs::path dir = temp_dir();
+  const json secret = helm_secret(istiod_release());
+  std::string error;
+  const json stub = helm_release_stub(secret, error);
+  REQUIRE(error.empty());
+  {
+    std::ofstream(dir / "record.json") << secret.dump();
+    std::ofstream(dir / "stub.json") << stub.dump();
+  }
+  load::LoadOptions options;
+  load::LoadResult loaded = load::load_inputs({(dir / "record.json").string(), (dir / "stub.json").string()}, options);
+  CHECK(loaded.notices.empty());
+  REQUIRE(loaded.resources.size() == 2);
+  const HelmReleaseSummary* from_record = loaded.resources[0].helm_release();
+  const HelmReleaseSummary* from_stub = loaded.resources[1].helm_release();
+  REQUIRE(from_record != nullptr);
+  REQUIRE(from_stub != nullptr);
+  HelmReleaseSummary expected = *from_record;
+  expected.manifest_kinds.clear();   // a stub carries none
+  CHECK(*from_stub == expected);
+  CHECK(from_stub->values.revision == std::optional<std::string>("canary"));
+  CHECK(from_stub->values.global_tag == std::optional<std::string>("1.2"));
+  CHECK(loaded.resources[1].helm_release_position() == loaded.resources[1].locate("metadata.name"));
+  fs::remove_all(dir);
+}
+
 TEST_CASE("an undecodable Helm release gives a stub that says why, never the payload") {
   json secret = helm_secret(istiod_release());
-  secret["data"]["release"] = base64_encode(base64_encode("\x1f\x8b\x08 s3cret but not gzip"));
+  secret["data"]["release"] = codec::encode_base64(codec::encode_base64("\x1f\x8b\x08 s3cret but not gzip"));
   std::string error;
   json stub = helm_release_stub(secret, error);
   CHECK(!error.empty());

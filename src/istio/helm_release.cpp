@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -14,12 +13,12 @@
 #include <span>
 #include <tuple>
 
+#include "codec/base64.hpp"
+#include "codec/gzip.hpp"
 #include "model/snapshot.hpp"
 
 namespace upcheck {
 namespace {
-
-constexpr std::string_view kGzipMagic = "\x1f\x8b\x08";
 
 std::string mib(size_t bytes) { return fmt::format("{} MiB", bytes >> 20); }
 
@@ -329,97 +328,13 @@ std::string_view helm_storage_name(HelmStorage storage) {
   return "Secret";
 }
 
-std::optional<std::string> decode_base64(std::string_view text, size_t max_output) {
-  // 0-63: a symbol's value; kSpace: skipped; kPad: '='; kBad: anything else.
-  static constexpr uint8_t kSpace = 64, kPad = 65, kBad = 255;
-  static constexpr std::array<uint8_t, 256> kTable = [] {
-    std::array<uint8_t, 256> t{};
-    t.fill(kBad);
-    for (int i = 0; i < 64; ++i)
-      t[static_cast<uint8_t>("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i])] =
-          static_cast<uint8_t>(i);
-    for (char c : {' ', '\n', '\r', '\t'}) t[static_cast<uint8_t>(c)] = kSpace;
-    t[static_cast<uint8_t>('=')] = kPad;
-    return t;
-  }();
-  if (text.size() / 4 * 3 > max_output + 3) return std::nullopt;
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  char* o = out.data();
-  uint32_t group = 0;
-  int symbols = 0, padding = 0;
-  for (char ch : text) {
-    uint8_t v = kTable[static_cast<uint8_t>(ch)];
-    if (v < 64) {
-      if (padding > 0) return std::nullopt;   // data after padding
-      group = (group << 6) | v;
-      if (++symbols == 4) {
-        *o++ = static_cast<char>(group >> 16);
-        *o++ = static_cast<char>(group >> 8);
-        *o++ = static_cast<char>(group);
-        symbols = 0;
-        group = 0;
-      }
-    } else if (v == kPad) {
-      ++padding;
-    } else if (v != kSpace) {
-      return std::nullopt;
-    }
-  }
-  // A final group of 2 or 3 symbols, padded to 4.
-  if (symbols == 2 && padding == 2) {
-    *o++ = static_cast<char>(group >> 4);
-  } else if (symbols == 3 && padding == 1) {
-    *o++ = static_cast<char>(group >> 10);
-    *o++ = static_cast<char>(group >> 2);
-  } else if (symbols != 0 || padding != 0) {
-    return std::nullopt;
-  }
-  out.resize(static_cast<size_t>(o - out.data()));
-  return out;
-}
-
 std::optional<std::string> gunzip_if_gzip(std::string data, std::string& error, size_t max_output) {
-  if (data.size() < kGzipMagic.size() || std::string_view(data).substr(0, kGzipMagic.size()) != kGzipMagic) {
-    if (data.size() > max_output) {
-      error = "larger than " + mib(max_output);
-      return std::nullopt;
-    }
-    return data;
-  }
-  z_stream stream{};
-  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
-    error = "zlib could not start";
+  if (!codec::starts_with_gzip_magic(data)) {
+    if (data.size() <= max_output) return data;
+    error = "larger than " + mib(max_output);
     return std::nullopt;
   }
-  stream.next_in = reinterpret_cast<Bytef*>(data.data());
-  stream.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  std::array<char, 64 * 1024> buffer{};
-  int status = Z_OK;
-  while (status != Z_STREAM_END) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer.data());
-    stream.avail_out = static_cast<uInt>(buffer.size());
-    status = inflate(&stream, Z_NO_FLUSH);
-    if (status != Z_OK && status != Z_STREAM_END) {
-      inflateEnd(&stream);
-      error = status == Z_BUF_ERROR ? "the gzip stream is truncated" : "the gzip stream is corrupt";
-      return std::nullopt;
-    }
-    size_t produced = buffer.size() - stream.avail_out;
-    if (out.size() + produced > max_output) {
-      inflateEnd(&stream);
-      error = "larger than " + mib(max_output) + " once decompressed";
-      return std::nullopt;
-    }
-    out.append(buffer.data(), produced);
-    if (status == Z_OK && produced == 0 && stream.avail_in == 0) {
-      inflateEnd(&stream);
-      error = "the gzip stream is truncated";
-      return std::nullopt;
-    }
-  }
-  inflateEnd(&stream);
-  return out;
+  return codec::gunzip(data, max_output, error);
 }
 
 HelmDecodeResult parse_helm3_release_json(std::string_view json) {
@@ -466,8 +381,8 @@ HelmDecodeResult parse_tiller_release_proto(std::string_view bytes) {
 }
 
 std::optional<HelmReleaseSummary> summary_from_collect_stub(NodeRef annotations) {
-  if (annotations["upcheck.io/helm-release-stub"].text() != "v1") return std::nullopt;
-  if (annotations["upcheck.io/helm-decode-error"].valid()) return std::nullopt;
+  if (annotations[kCollectStubMarker].text() != "v1") return std::nullopt;
+  if (annotations[kCollectStubDecodeError].valid()) return std::nullopt;
   HelmReleaseSummary s;
   s.storage = HelmStorage::Secret;
   s.decoded = true;
@@ -498,9 +413,80 @@ std::optional<HelmReleaseSummary> summary_from_collect_stub(NodeRef annotations)
   return s;
 }
 
+std::vector<std::pair<std::string, std::string>> collect_stub_annotations(const HelmReleaseSummary& s) {
+  nlohmann::json values = nlohmann::json::object();   // keys sorted, as nlohmann keeps them
+  if (s.values.revision) values["revision"] = *s.values.revision;
+  if (s.values.default_revision) values["defaultRevision"] = *s.values.default_revision;
+  if (s.values.global_tag) values["global"]["tag"] = *s.values.global_tag;
+  if (s.values.global_hub) values["global"]["hub"] = *s.values.global_hub;
+  if (!s.values.revision_tags.empty()) values["revisionTags"] = s.values.revision_tags;
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](std::string_view name, std::string value) {
+    if (!value.empty()) out.emplace_back("upcheck.io/helm-" + std::string(name), std::move(value));
+  };
+  add("app-version", s.app_version);
+  add("chart", s.chart);
+  add("chart-version", s.chart_version);
+  add("release", s.name);
+  add("release-stub", "v1");
+  add("revision", s.revision != 0 ? std::to_string(s.revision) : std::string());
+  add("status", s.status);
+  add("values", values.dump());
+  return out;
+}
+
+std::optional<HelmStorage> release_record_storage(NodeRef root, std::string_view kind) {
+  NodeRef labels = root["metadata"]["labels"];
+  if (kind == "Secret" && root["type"].text() == "helm.sh/release.v1") return HelmStorage::Secret;
+  if (kind == "ConfigMap" && labels["owner"].text() == "helm" &&
+      root["metadata"]["name"].text().substr(0, 19) == "sh.helm.release.v1.")
+    return HelmStorage::ConfigMap;
+  if (kind == "ConfigMap" && labels["OWNER"].text() == "TILLER") return HelmStorage::TillerConfigMap;
+  if (kind == "Secret" && labels["OWNER"].text() == "TILLER") return HelmStorage::TillerSecret;
+  return std::nullopt;
+}
+
+std::optional<HelmReleaseSummary> read_release_record(NodeRef root, std::string_view kind, std::string& error) {
+  std::optional<HelmStorage> storage = release_record_storage(root, kind);
+  if (!storage) return std::nullopt;
+
+  const bool tiller = is_tiller(*storage);
+  NodeRef labels = root["metadata"]["labels"];
+  HelmReleaseSummary summary;
+  summary.storage = *storage;
+  summary.name = labels[tiller ? "NAME" : "name"].text();
+  // The label is quoted ("3"): read its text whatever its style.
+  std::string_view revision = labels[tiller ? "VERSION" : "version"].text();
+  std::from_chars(revision.data(), revision.data() + revision.size(), summary.revision);
+  for (char c : labels[tiller ? "STATUS" : "status"].text())
+    summary.status.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  if (!tiller) summary.ns = root["metadata"]["namespace"].text();
+
+  std::string_view data = root["data"]["release"].text();
+  if (data.empty() && *storage == HelmStorage::Secret)
+    if (std::optional<HelmReleaseSummary> stub = summary_from_collect_stub(root["metadata"]["annotations"])) {
+      if (stub->ns.empty()) stub->ns = summary.ns;
+      if (stub->name.empty()) stub->name = summary.name;
+      return stub;
+    }
+  if (summary.status == "superseded" || data.empty()) return summary;
+  HelmDecodeResult decoded = decode_release(data, *storage);
+  if (!decoded.summary) {
+    error = std::move(decoded.error);
+    return summary;
+  }
+  if (!tiller && decoded.summary->ns.empty()) decoded.summary->ns = summary.ns;
+  return decoded.summary;
+}
+
+HelmDecodeResult decode_release(std::string_view data_release, HelmStorage storage) {
+  return is_tiller(storage) ? decode_tiller_release(data_release, storage)
+                            : decode_helm3_release(data_release, storage);
+}
+
 HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage) {
-  std::optional<std::string> bytes = decode_base64(data_release);
-  if (bytes && storage == HelmStorage::Secret) bytes = decode_base64(*bytes);
+  std::optional<std::string> bytes = codec::decode_base64(data_release, kMaxDecodedReleaseBytes);
+  if (bytes && storage == HelmStorage::Secret) bytes = codec::decode_base64(*bytes, kMaxDecodedReleaseBytes);
   if (!bytes) return {std::nullopt, "data.release is not base64"};
   std::string error;
   std::optional<std::string> json = gunzip_if_gzip(std::move(*bytes), error);
@@ -512,8 +498,8 @@ HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage
 }
 
 HelmDecodeResult decode_tiller_release(std::string_view data_release, HelmStorage storage) {
-  std::optional<std::string> bytes = decode_base64(data_release);
-  if (bytes && storage == HelmStorage::TillerSecret) bytes = decode_base64(*bytes);
+  std::optional<std::string> bytes = codec::decode_base64(data_release, kMaxDecodedReleaseBytes);
+  if (bytes && storage == HelmStorage::TillerSecret) bytes = codec::decode_base64(*bytes, kMaxDecodedReleaseBytes);
   if (!bytes) return {std::nullopt, "data.release is not base64"};
   std::string error;
   std::optional<std::string> proto = gunzip_if_gzip(std::move(*bytes), error);
@@ -556,55 +542,6 @@ std::vector<HelmManifestKind> manifest_kinds(std::string_view manifest) {
   return out;
 }
 
-void write_helm_summary(const HelmReleaseSummary& s, TreeBuilder& out, Mark mark) {
-  auto text = [&](std::string_view key, std::string_view value) {
-    out.scalar(key, ScalarStyle::Plain, mark);
-    out.scalar(value, ScalarStyle::Quoted, mark);
-  };
-  auto plain = [&](std::string_view key, std::string_view value) {
-    out.scalar(key, ScalarStyle::Plain, mark);
-    out.scalar(value, ScalarStyle::Plain, mark);
-  };
-  out.begin_map(mark);
-  text("storage", helm_storage_name(s.storage));
-  plain("decoded", s.decoded ? "true" : "false");
-  text("name", s.name);
-  text("namespace", s.ns);
-  text("chart", s.chart);
-  text("chartVersion", s.chart_version);
-  text("appVersion", s.app_version);
-  plain("revision", std::to_string(s.revision));
-  text("status", s.status);
-  out.scalar("values", ScalarStyle::Plain, mark);
-  out.begin_map(mark);
-  if (s.values.revision) text("revision", *s.values.revision);
-  if (s.values.default_revision) text("defaultRevision", *s.values.default_revision);
-  if (s.values.global_tag || s.values.global_hub) {
-    out.scalar("global", ScalarStyle::Plain, mark);
-    out.begin_map(mark);
-    if (s.values.global_tag) text("tag", *s.values.global_tag);
-    if (s.values.global_hub) text("hub", *s.values.global_hub);
-    out.end();
-  }
-  out.scalar("revisionTags", ScalarStyle::Plain, mark);
-  out.begin_seq(mark);
-  for (const std::string& tag : s.values.revision_tags) out.scalar(tag, ScalarStyle::Quoted, mark);
-  out.end();
-  out.end();
-  out.scalar("manifestKinds", ScalarStyle::Plain, mark);
-  out.begin_seq(mark);
-  for (const HelmManifestKind& k : s.manifest_kinds) {
-    out.begin_map(mark);
-    text("apiVersion", k.api_version);
-    text("kind", k.kind);
-    text("template", k.template_path);
-    plain("count", std::to_string(k.count));
-    out.end();
-  }
-  out.end();
-  out.end();
-}
-
 std::string HelmRelease::describe() const {
   std::string chart = summary.chart.empty() ? std::string("chart unknown")
                                             : fmt::format("chart {}-{}", summary.chart, summary.chart_version);
@@ -613,35 +550,9 @@ std::string HelmRelease::describe() const {
 }
 
 std::optional<HelmRelease> helm_release_of(const Resource& record) {
-  NodeRef node = record.root()[kHelmReleaseKey];
-  if (!node.is_map()) return std::nullopt;
-  HelmRelease r;
-  r.record = &record;
-  HelmReleaseSummary& s = r.summary;
-  std::string_view storage = node["storage"].text();
-  s.storage = storage == "ConfigMap"         ? HelmStorage::ConfigMap
-              : storage == "TillerConfigMap" ? HelmStorage::TillerConfigMap
-              : storage == "TillerSecret"    ? HelmStorage::TillerSecret
-                                             : HelmStorage::Secret;
-  s.decoded = node["decoded"].text() == "true";
-  s.name = node["name"].text();
-  s.ns = node["namespace"].text();
-  s.chart = node["chart"].text();
-  s.chart_version = node["chartVersion"].text();
-  s.app_version = node["appVersion"].text();
-  s.revision = node["revision"].as_int().value_or(0);
-  s.status = node["status"].text();
-  NodeRef values = node["values"];
-  auto optional_text = [](NodeRef n) { return n.valid() ? std::optional<std::string>(n.text()) : std::nullopt; };
-  s.values.revision = optional_text(values["revision"]);
-  s.values.default_revision = optional_text(values["defaultRevision"]);
-  s.values.global_tag = optional_text(values["global"]["tag"]);
-  s.values.global_hub = optional_text(values["global"]["hub"]);
-  for (NodeRef tag : values["revisionTags"].elements()) s.values.revision_tags.emplace_back(tag.text());
-  for (NodeRef k : node["manifestKinds"].elements())
-    s.manifest_kinds.push_back({std::string(k["apiVersion"].text()), std::string(k["kind"].text()),
-                                std::string(k["template"].text()), static_cast<uint32_t>(k["count"].as_int().value_or(1))});
-  return r;
+  const HelmReleaseSummary* summary = record.helm_release();
+  if (summary == nullptr) return std::nullopt;
+  return HelmRelease{&record, *summary};
 }
 
 std::vector<HelmRelease> helm_releases(const Snapshot& snapshot) {

@@ -3,10 +3,10 @@
 //
 // A record holds the whole release: chart, templates, the user's values (which may hold
 // passwords) and the rendered manifest. upcheck never keeps that. The loader decodes the record
-// once, at the end of the object, into a short summary (chart, versions, status, the handful of
-// values rules read, the apiVersion/kind pairs of the manifest) kept in the object's tree under
-// `upcheck.io/helm-release`, a key no Kubernetes object has; the raw data is dropped with the rest
-// of the object's scratch tree.
+// once, at the end of the object (read_release_record), into a HelmReleaseSummary that the
+// Resource carries; the raw data is dropped with the rest of the object's scratch tree. `upcheck
+// collect` decodes a record with the same code and writes the summary as a stub (docs/collect.md),
+// which reads back as the same summary.
 //
 // Encodings (helm/helm v3 pkg/storage/driver/util.go, encodeRelease/decodeRelease): the release
 // is JSON, gzip'd (best compression), then base64 (StdEncoding); records written before Helm
@@ -21,8 +21,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "model/helm_release_summary.hpp"
 #include "model/resource.hpp"
 #include "model/tree.hpp"
 
@@ -30,52 +32,7 @@ namespace upcheck {
 
 class Snapshot;
 
-// The key of the summary in a release record's tree.
-inline constexpr std::string_view kHelmReleaseKey = "upcheck.io/helm-release";
-
-enum class HelmStorage : uint8_t {
-  Secret,            // Helm 3: Secret of type helm.sh/release.v1 (data base64'd twice)
-  ConfigMap,         // Helm 3 --storage configmap (data base64'd once)
-  TillerConfigMap,   // Helm 2: ConfigMap labelled OWNER=TILLER (gzip'd protobuf)
-  TillerSecret,      // Helm 2 --storage=secret: the same in a Secret (data base64'd again)
-};
-inline bool is_tiller(HelmStorage storage) {
-  return storage == HelmStorage::TillerConfigMap || storage == HelmStorage::TillerSecret;
-}
 std::string_view helm_storage_name(HelmStorage storage);
-
-// One apiVersion/kind pair of the release's rendered manifest: the only thing kept of it.
-struct HelmManifestKind {
-  std::string api_version;
-  std::string kind;
-  std::string template_path;   // `# Source:` of its first document ("istiod/templates/pdb.yaml")
-  uint32_t count = 0;          // documents with this pair
-  friend bool operator==(const HelmManifestKind&, const HelmManifestKind&) = default;
-};
-
-// The values rules read: the user's (`config`) where set, else the chart's default.
-struct HelmReleaseValues {
-  std::optional<std::string> revision;          // istiod/gateway `revision`
-  std::optional<std::string> global_tag;        // `global.tag`
-  std::optional<std::string> global_hub;        // `global.hub`
-  std::optional<std::string> default_revision;  // base chart `defaultRevision`
-  std::vector<std::string> revision_tags;       // istiod `revisionTags`
-  friend bool operator==(const HelmReleaseValues&, const HelmReleaseValues&) = default;
-};
-
-struct HelmReleaseSummary {
-  HelmStorage storage = HelmStorage::Secret;
-  bool decoded = false;        // false: only the record's labels are known (superseded, undecodable)
-  std::string name;            // release name
-  std::string ns;              // release namespace
-  std::string chart;           // chart name ("istiod")
-  std::string chart_version;   // "1.20.3"
-  std::string app_version;
-  int64_t revision = 0;        // Helm's release version (1, 2, ...)
-  std::string status;          // "deployed", "superseded", "failed"... (Tiller: "deployed", "deleted"...)
-  HelmReleaseValues values;
-  std::vector<HelmManifestKind> manifest_kinds;
-};
 
 // Decoding, on the bytes of `data.release`. Every failure is a message that never quotes the
 // data. Outputs larger than kMaxDecodedReleaseBytes are refused, so a gzip bomb costs nothing.
@@ -88,14 +45,21 @@ struct HelmDecodeResult {
   std::string error;   // why not, when summary is empty
 };
 
-// Standard base64 (RFC 4648 with padding; line breaks and spaces skipped, as a YAML block scalar
-// may fold them in). Empty on any other byte or a bad length.
-std::optional<std::string> decode_base64(std::string_view text, size_t max_output = kMaxDecodedReleaseBytes);
 // The gzip stream inflated, or `data` unchanged when it does not start with gzip's magic bytes
 // (Helm's own test). Empty, with `error` set, when corrupt or larger than `max_output`.
 std::optional<std::string> gunzip_if_gzip(std::string data, std::string& error,
                                           size_t max_output = kMaxDecodedReleaseBytes);
 
+// Which kind of Helm release record a Secret or ConfigMap (of apiVersion v1) is, by its type,
+// labels and name as Helm's drivers write them; nothing for any other object.
+std::optional<HelmStorage> release_record_storage(NodeRef root, std::string_view kind);
+// What a release record holds: its `data.release` decoded; else (a superseded record, whose
+// revision no longer describes what is installed; one without data; one that cannot be decoded,
+// with `error` set) what its labels say. A collect stub gives the summary it carries. Nothing for
+// any other object.
+std::optional<HelmReleaseSummary> read_release_record(NodeRef root, std::string_view kind, std::string& error);
+// `data.release` decoded as `storage` stores it.
+HelmDecodeResult decode_release(std::string_view data_release, HelmStorage storage);
 // `data.release` of a Helm 3 record: base64 twice for a Secret, once for a ConfigMap.
 HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage);
 // `data.release` of a Tiller record: base64 (twice in a Secret), gzip, protobuf hapi.release.Release.
@@ -104,15 +68,16 @@ HelmDecodeResult decode_tiller_release(std::string_view data_release, HelmStorag
 // annotations (docs/collect.md, stub format v1). Nothing when the annotations are not a v1 stub.
 // A stub carries no manifest, so `manifest_kinds` stays empty.
 std::optional<HelmReleaseSummary> summary_from_collect_stub(NodeRef annotations);
+// The stub's annotations for a decoded summary, as (key, value) pairs in key order:
+// summary_from_collect_stub reads them back as `summary`, less its manifest kinds.
+std::vector<std::pair<std::string, std::string>> collect_stub_annotations(const HelmReleaseSummary& summary);
+inline constexpr std::string_view kCollectStubMarker = "upcheck.io/helm-release-stub";
+inline constexpr std::string_view kCollectStubDecodeError = "upcheck.io/helm-decode-error";
 // The pieces, for tests and for records built by hand.
 HelmDecodeResult parse_helm3_release_json(std::string_view json);
 HelmDecodeResult parse_tiller_release_proto(std::string_view bytes);
 // apiVersion/kind of each document of a rendered manifest (top-level keys only).
 std::vector<HelmManifestKind> manifest_kinds(std::string_view manifest);
-
-// Writes the summary as the value of kHelmReleaseKey (the caller has written the key), every node
-// at `mark`.
-void write_helm_summary(const HelmReleaseSummary& summary, TreeBuilder& out, Mark mark);
 
 // A release record as rules see it.
 struct HelmRelease {
@@ -124,7 +89,7 @@ struct HelmRelease {
   std::string describe() const;
 };
 
-// The summary the loader kept in a record, if it is one.
+// The summary the loader decoded of a record (Resource::helm_release), if it is one.
 std::optional<HelmRelease> helm_release_of(const Resource& record);
 // Every release record in the snapshot (Secrets and both kinds of ConfigMaps), ordered by
 // namespace, release name and revision.

@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
+#include "codec/base64.hpp"
+#include "codec/gzip.hpp"
 #include "istio/helm_release.hpp"
 #include "model/snapshot.hpp"
 #include "testing/helm_records.hpp"
 
 using namespace upcheck;
-using testing::base64_encode;
-using testing::gzip_best;
+using codec::encode_base64;
+using codec::gzip_best;
 using testing::HelmReleaseSpec;
 
 namespace {
@@ -64,19 +66,6 @@ HelmReleaseSpec istiod_spec() {
 
 }  // namespace
 
-TEST_CASE("base64: standard alphabet with padding; whitespace skipped; anything else refused") {
-  CHECK(decode_base64("aHVudGVyMg==") == std::optional<std::string>("hunter2"));
-  CHECK(decode_base64("aHVu\n dGVy\nMg==") == std::optional<std::string>("hunter2"));
-  CHECK(decode_base64("") == std::optional<std::string>(""));
-  CHECK_FALSE(decode_base64("aHVudGVyMg=").has_value());     // bad length
-  CHECK_FALSE(decode_base64("aHVu_GVyMg==").has_value());    // URL alphabet
-  CHECK_FALSE(decode_base64("aHVudGVyMg==aGk=").has_value()); // data after padding
-  std::string all;
-  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
-  CHECK(decode_base64(base64_encode(all)) == std::optional<std::string>(all));
-  CHECK_FALSE(decode_base64(base64_encode(all), 100).has_value());   // larger than allowed
-}
-
 TEST_CASE("gzip: inflated when the magic bytes say so, else left alone; bounded") {
   std::string error;
   CHECK(gunzip_if_gzip("{\"name\":\"x\"}", error) == std::optional<std::string>("{\"name\":\"x\"}"));
@@ -101,7 +90,7 @@ TEST_CASE("gzip: inflated when the magic bytes say so, else left alone; bounded"
 
 TEST_CASE("a Helm 3 Secret's data.release: base64 twice, gzip, JSON") {
   HelmReleaseSpec spec = istiod_spec();
-  std::string data = base64_encode(testing::helm3_encoded_release(spec));
+  std::string data = encode_base64(testing::helm3_encoded_release(spec));
   HelmDecodeResult r = decode_helm3_release(data, HelmStorage::Secret);
   REQUIRE_MESSAGE(r.summary, r.error);
   const HelmReleaseSummary& s = *r.summary;
@@ -131,7 +120,7 @@ TEST_CASE("a Helm 3 Secret's data.release: base64 twice, gzip, JSON") {
 TEST_CASE("records stored before Helm compressed them, and by the ConfigMap driver") {
   HelmReleaseSpec spec = istiod_spec();
   HelmDecodeResult plain =
-      decode_helm3_release(base64_encode(testing::helm3_encoded_release(spec, false)), HelmStorage::Secret);
+      decode_helm3_release(encode_base64(testing::helm3_encoded_release(spec, false)), HelmStorage::Secret);
   REQUIRE_MESSAGE(plain.summary, plain.error);
   CHECK(plain.summary->chart == "istiod");
 
@@ -175,22 +164,22 @@ TEST_CASE("corrupt records are errors that quote nothing of the data") {
     return r.error;
   };
   CHECK(error_of("not base64 at all!") == "data.release is not base64");
-  CHECK(error_of(base64_encode("@@not-base64@@")) == "data.release is not base64");
-  CHECK(error_of(base64_encode(base64_encode("{\"name\":\"x\",\"config\":{\"dbPassword\":\"hunter2"))) ==
+  CHECK(error_of(encode_base64("@@not-base64@@")) == "data.release is not base64");
+  CHECK(error_of(encode_base64(encode_base64("{\"name\":\"x\",\"config\":{\"dbPassword\":\"hunter2"))) ==
         "the release is not valid JSON");
   // Values upcheck skips are not validated (simdjson On-Demand): still no release, still no data.
-  CHECK_FALSE(error_of(base64_encode(base64_encode("{\"dbPassword\": hunter2}"))).empty());
-  CHECK(error_of(base64_encode(base64_encode("[1,2]"))) == "the release is not valid JSON");
-  CHECK(error_of(base64_encode(base64_encode("{\"dbPassword\":\"hunter2\"}"))) == "the JSON is not a Helm release");
+  CHECK_FALSE(error_of(encode_base64(encode_base64("{\"dbPassword\": hunter2}"))).empty());
+  CHECK(error_of(encode_base64(encode_base64("[1,2]"))) == "the release is not valid JSON");
+  CHECK(error_of(encode_base64(encode_base64("{\"dbPassword\":\"hunter2\"}"))) == "the JSON is not a Helm release");
   std::string gz = gzip_best(testing::helm3_release_json(spec));
   gz.resize(gz.size() - 40);
-  CHECK(error_of(base64_encode(base64_encode(gz))) == "the release is the gzip stream is truncated");
+  CHECK(error_of(encode_base64(encode_base64(gz))) == "the release is the gzip stream is truncated");
 }
 
 TEST_CASE("a huge record is refused at the limit, not decoded") {
   // A release whose JSON would inflate past the limit: 70 MiB of one value.
   std::string huge = "{\"name\":\"big\",\"manifest\":\"" + std::string(70u << 20, 'x') + "\"}";
-  std::string data = base64_encode(base64_encode(gzip_best(huge)));
+  std::string data = encode_base64(encode_base64(gzip_best(huge)));
   CHECK(data.size() < 1u << 20);
   HelmDecodeResult r = decode_helm3_release(data, HelmStorage::Secret);
   CHECK_FALSE(r.summary.has_value());
@@ -209,7 +198,7 @@ TEST_CASE("a Tiller (Helm 2) ConfigMap's protobuf release") {
                   "kind: Deployment\nmetadata:\n  name: istio-pilot\n";
   spec.templates = {{"templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\n"}};
   spec.config = {{"global", {{"tag", "1.1.7"}}}};
-  std::string data = base64_encode(gzip_best(testing::tiller_release_proto(spec)));
+  std::string data = encode_base64(gzip_best(testing::tiller_release_proto(spec)));
   HelmDecodeResult r = decode_tiller_release(data);
   REQUIRE_MESSAGE(r.summary, r.error);
   const HelmReleaseSummary& s = *r.summary;
@@ -227,11 +216,11 @@ TEST_CASE("a Tiller (Helm 2) ConfigMap's protobuf release") {
   std::string proto = testing::tiller_release_proto(spec);
   proto.resize(proto.size() - 5);   // cuts the namespace field short
   CHECK(parse_tiller_release_proto(proto).error == "the release is not a valid protobuf message");
-  CHECK_FALSE(decode_tiller_release(base64_encode("\x1f\x8b\x08 garbage")).summary);
+  CHECK_FALSE(decode_tiller_release(encode_base64("\x1f\x8b\x08 garbage")).summary);
 }
 
-TEST_CASE("the summary round-trips through a tree") {
-  HelmDecodeResult r = decode_helm3_release(base64_encode(testing::helm3_encoded_release(istiod_spec())),
+TEST_CASE("a record's Resource carries its summary; rules read it from there") {
+  HelmDecodeResult r = decode_helm3_release(encode_base64(testing::helm3_encoded_release(istiod_spec())),
                                             HelmStorage::Secret);
   REQUIRE(r.summary);
   TreeBuilder b;
@@ -247,20 +236,40 @@ TEST_CASE("the summary round-trips through a tree") {
   b.scalar("namespace", ScalarStyle::Plain, {5, 3});
   b.scalar("istio-system", ScalarStyle::Plain, {5, 14});
   b.end();
-  b.scalar(kHelmReleaseKey, ScalarStyle::Plain, {4, 3});
-  write_helm_summary(*r.summary, b, {4, 3});
   b.end();
   std::deque<Resource> resources;
   resources.emplace_back(b.finish(), 0, Mark{1, 1});
+  resources.back().set_helm_release(*r.summary, Mark{4, 3});
+  resources.emplace_back();   // not a record
   Snapshot snapshot({{"dump.yaml", false}}, std::move(resources));
 
   std::vector<HelmRelease> releases = helm_releases(snapshot);
   REQUIRE(releases.size() == 1);
-  const HelmReleaseSummary& s = releases[0].summary;
-  CHECK(s.chart == r.summary->chart);
-  CHECK(s.values == r.summary->values);
-  CHECK(s.manifest_kinds == r.summary->manifest_kinds);
-  CHECK(s.revision == 1);
+  CHECK(releases[0].summary == *r.summary);
+  CHECK(releases[0].record->helm_release_position() == Mark{4, 3});
   CHECK(releases[0].describe() == "release istiod in istio-system (chart istiod-1.20.3, revision 1)");
   CHECK(current_helm_releases(snapshot).size() == 1);
+}
+
+TEST_CASE("a collect stub reads back as the summary it was written from") {
+  testing::HelmReleaseSpec spec = istiod_spec();
+  spec.config = {{"global", {{"tag", 1.20}}}, {"revisionTags", {"stable", "canary"}}};
+  spec.chart_values = {{"revision", ""}, {"global", {{"hub", "docker.io/istio"}}}};
+  HelmDecodeResult r = decode_helm3_release(encode_base64(testing::helm3_encoded_release(spec)), HelmStorage::Secret);
+  REQUIRE(r.summary);
+  CHECK(r.summary->values.global_tag == std::optional<std::string>("1.2"));
+  TreeBuilder b;
+  b.begin_map({1, 1});
+  for (const auto& [key, value] : collect_stub_annotations(*r.summary)) {
+    b.scalar(key, ScalarStyle::Plain, {1, 1});
+    b.scalar(value, ScalarStyle::Quoted, {1, 1});
+  }
+  b.end();
+  Tree annotations = b.finish();
+  std::optional<HelmReleaseSummary> read = summary_from_collect_stub(annotations.root());
+  REQUIRE(read);
+  HelmReleaseSummary expected = *r.summary;
+  expected.manifest_kinds.clear();   // a stub carries none
+  expected.ns.clear();               // nor the namespace: the loader takes the stub Secret's own
+  CHECK(*read == expected);
 }

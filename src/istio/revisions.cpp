@@ -226,18 +226,11 @@ Injection RevisionIndex::injection(NodeRef ns_labels, NodeRef pod_labels, NodeRe
 std::optional<Binding> RevisionIndex::bound_revision(const Resource& pod, const Resource* ns) const {
   if (auto rev = pod.annotation("istio.io/rev"); rev && !rev->empty())
     return Binding{std::string(*rev), "annotation istio.io/rev"};
-  std::optional<std::string_view> status = pod.annotation("sidecar.istio.io/status");
-  if (status && !status->empty()) {
-    auto json = nlohmann::json::parse(*status, nullptr, false);
-    if (json.is_object()) {
-      auto revision = json.find("revision");
-      if (revision != json.end() && revision->is_string() && !revision->get<std::string>().empty())
-        return Binding{revision->get<std::string>(), "revision in sidecar.istio.io/status"};
-    }
-  }
+  if (std::string_view revision = pod.injected_revision(); !revision.empty())
+    return Binding{std::string(revision), "revision in sidecar.istio.io/status"};
   // An injected pod whose status names no revision was injected before 1.11, when the injector
   // wrote the revision it used into the pod's istio.io/rev label.
-  if (status)
+  if (pod.annotation("sidecar.istio.io/status"))
     if (auto rev = pod.label("istio.io/rev"); rev && !rev->empty())
       return Binding{std::string(*rev), "label istio.io/rev"};
   Injection injection = this->injection(ns != nullptr ? ns->labels() : NodeRef{}, pod.labels(), NodeRef{});

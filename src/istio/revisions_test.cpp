@@ -28,10 +28,10 @@ void build(TreeBuilder& b, const json& value) {
   }
 }
 
-Resource object(const json& value) {
+Resource object(const json& value, const DigestedAnnotations& digested = {}) {
   TreeBuilder b;
   build(b, value);
-  return Resource(b.finish(), 0, {1, 1});
+  return Resource(b, 0, {1, 1}, digested);
 }
 
 Tree labels(const json& value) {
@@ -222,19 +222,20 @@ TEST_CASE("an injected pod is bound by its annotations first, then by the labels
   RevisionIndex index(c.snapshot, c.istio);
   Resource moved_ns = object({{"apiVersion", "v1"}, {"kind", "Namespace"},
                               {"metadata", {{"name", "shop"}, {"labels", {{"istio.io/rev", "canary"}}}}}});
-  auto pod = [](json annotations, json pod_labels) {
+  // The loader keeps sidecar.istio.io/status's key and digests its value into the injected revision.
+  auto pod = [](json annotations, json pod_labels, std::string_view injected_revision = {}) {
     return object({{"apiVersion", "v1"}, {"kind", "Pod"},
-                   {"metadata", {{"name", "cart-1"}, {"namespace", "shop"}, {"annotations", annotations}, {"labels", pod_labels}}}});
+                   {"metadata", {{"name", "cart-1"}, {"namespace", "shop"}, {"annotations", annotations}, {"labels", pod_labels}}}},
+                  {.last_applied_api_version = {}, .injected_revision = injected_revision});
   };
   // Relabelled to canary but not restarted: the annotations still show the old revision.
   Resource annotated = pod({{"istio.io/rev", "default"}}, {{"app", "cart"}});
   CHECK(index.bound_revision(annotated, &moved_ns)->revision == "default");
   CHECK(index.bound_revision(annotated, &moved_ns)->evidence == "annotation istio.io/rev");
-  Resource status = pod({{"sidecar.istio.io/status", R"({"revision":"default"})"}}, {{"app", "cart"}});
+  Resource status = pod({{"sidecar.istio.io/status", ""}}, {{"app", "cart"}}, "default");
   CHECK(index.bound_revision(status, &moved_ns)->revision == "default");
   // 1.6-1.10 wrote the revision into the label; their status has no revision.
-  Resource old = pod({{"sidecar.istio.io/status", R"({"version":"abc","containers":["istio-proxy"]})"}},
-                     {{"istio.io/rev", "default"}});
+  Resource old = pod({{"sidecar.istio.io/status", ""}}, {{"istio.io/rev", "default"}});
   CHECK(index.bound_revision(old, &moved_ns)->revision == "default");
   CHECK(index.bound_revision(old, &moved_ns)->evidence == "label istio.io/rev");
   // Nothing on the pod: the namespace label decides.

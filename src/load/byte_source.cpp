@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "codec/gzip.hpp"
 #include "load/utf16_source.hpp"
 
 namespace upcheck::load {
@@ -107,14 +107,7 @@ class MemorySource : public PeekableSource {
 
 class GzipSource : public ByteSource {
  public:
-  explicit GzipSource(std::unique_ptr<ByteSource> inner) : inner_(std::move(inner)), in_(1 << 16) {
-    std::memset(&stream_, 0, sizeof stream_);
-    // 15 + 32: any window size, gzip or zlib header detected automatically.
-    if (inflateInit2(&stream_, 15 + 32) != Z_OK) throw InputError("cannot start gzip decompression");
-  }
-  ~GzipSource() override { inflateEnd(&stream_); }
-  GzipSource(const GzipSource&) = delete;
-  GzipSource& operator=(const GzipSource&) = delete;
+  explicit GzipSource(std::unique_ptr<ByteSource> inner) : inner_(std::move(inner)), in_(1 << 16), inflater_(start()) {}
 
   size_t read(char* buffer, size_t capacity) override {
     if (finished_) return 0;
@@ -130,42 +123,32 @@ class GzipSource : public ByteSource {
   uint64_t size() const override { return inner_->size(); }
 
  private:
-  size_t inflate_into(char* buffer, size_t capacity) {
-    auto* out = reinterpret_cast<Bytef*>(buffer);
-    stream_.next_out = out;
-    stream_.avail_out = static_cast<uInt>(std::min<size_t>(capacity, 1u << 30));
-    while (stream_.next_out == out) {  // until something was produced
-      if (stream_.avail_in == 0) {
-        size_t n = inner_->read(in_.data(), in_.size());
-        if (n == 0) {
-          if (member_started_) throw InputError("truncated gzip data: the compressed stream ends early");
-          finished_ = true;
-          return 0;
-        }
-        stream_.next_in = reinterpret_cast<Bytef*>(in_.data());
-        stream_.avail_in = static_cast<uInt>(n);
-      }
-      member_started_ = true;
-      int rc = inflate(&stream_, Z_NO_FLUSH);
-      if (rc == Z_STREAM_END) {
-        // Concatenated gzip members form one stream, as gzip -d reads them.
-        member_started_ = false;
-        inflateReset(&stream_);
-        continue;
-      }
-      if (rc == Z_BUF_ERROR) continue;  // needs more input
-      if (rc != Z_OK) {
-        const char* why = stream_.msg != nullptr ? stream_.msg : "corrupt data";
-        throw InputError(std::string("invalid gzip data: ") + why);
-      }
+  static std::unique_ptr<codec::Inflater> start() {
+    try {
+      return std::make_unique<codec::Inflater>();
+    } catch (const std::runtime_error&) {
+      throw InputError("cannot start gzip decompression");
     }
-    return static_cast<size_t>(stream_.next_out - out);
+  }
+
+  size_t inflate_into(char* buffer, size_t capacity) {
+    for (;;) {  // until something was produced
+      std::optional<size_t> produced = inflater_->inflate(buffer, capacity);
+      if (!produced) throw InputError("invalid gzip data: " + inflater_->error());
+      if (*produced > 0) return *produced;
+      size_t n = inner_->read(in_.data(), in_.size());
+      if (n == 0) {
+        if (inflater_->inside_member()) throw InputError("truncated gzip data: the compressed stream ends early");
+        finished_ = true;
+        return 0;
+      }
+      inflater_->give_input(in_.data(), n);
+    }
   }
 
   std::unique_ptr<ByteSource> inner_;
   std::vector<char> in_;
-  z_stream stream_;
-  bool member_started_ = false;
+  std::unique_ptr<codec::Inflater> inflater_;
   bool finished_ = false;
   std::optional<InputError> failure_;
 };

@@ -11,6 +11,12 @@
 
 namespace upcheck::load {
 
+// The API group policies are chosen by: "apps" for "apps/v1", "" for the core group ("v1").
+inline std::string_view api_group_of(std::string_view api_version) {
+  const size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
 // A node of the keep trie. `keep_all` keeps the whole subtree except children marked `skip`.
 // A child named "*" matches any key or sequence element.
 struct KeepNode {
@@ -40,9 +46,9 @@ bool keeps_whole_object(std::string_view api_group, std::string_view kind);
 const KeepNode& keep_everything();
 
 // Annotation values longer than this are dropped (the key stays, with an empty value) unless
-// the key names Istio, Helm or upcheck: nothing else long is ever read. `sidecar.istio.io/status`
-// is cut to `{"revision":"<rev>"}` (empty when it names none): its `version` is a template hash,
-// the revision is all rules read. last-applied-configuration keeps only its apiVersion.
+// the key names Istio, Helm or upcheck: nothing else long is ever read. An object's own
+// `sidecar.istio.io/status` and last-applied-configuration are never kept: what is read of them
+// is in annotation_digest.hpp.
 inline constexpr size_t kMaxKeptAnnotationValue = 256;
 bool keeps_long_annotation(std::string_view key);
 

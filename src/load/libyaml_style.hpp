@@ -1,5 +1,5 @@
 // How a libyaml scalar event was written, in the tree's terms. Shared by every place that turns
-// libyaml events into trees (the loader, and rules that parse YAML embedded in a string).
+// libyaml events into trees (the chunk parser, and parse_yaml_text for YAML embedded in a string).
 #pragma once
 
 #include <yaml.h>

@@ -8,6 +8,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "codec/base64.hpp"
 #include "load/keep_policy.hpp"
 #include "load/loader.hpp"
 #include "istio/helm_release.hpp"
@@ -323,9 +324,11 @@ TEST_CASE("Secret data and last-applied bodies are never kept") {
   REQUIRE(r.resources.size() == 1);
   const Resource& secret = r.resources[0];
   CHECK_FALSE(secret.root()["data"].valid());
-  // Only the apiVersion stays, never the body with the data.
-  CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == R"({"apiVersion":"v1"})");
+  // Only the apiVersion is read, never the body with the data; the key stays, for its position.
+  CHECK(secret.annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
+  CHECK(secret.locate(R"(metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"])") == Mark{7, 5});
   CHECK(secret.last_applied_api_version() == "v1");
+  CHECK_FALSE(secret.kept_whole());
   CHECK(secret.root()["type"].text() == "Opaque");
 }
 
@@ -348,7 +351,7 @@ TEST_CASE("webhook configurations keep every field of their webhooks but the CA 
   CHECK_FALSE(webhook["clientConfig"]["caBundle"].valid());
 }
 
-TEST_CASE("a long sidecar.istio.io/status keeps only the revision that injected the pod") {
+TEST_CASE("a long sidecar.istio.io/status gives only the revision that injected the pod") {
   TempDir dir;
   // What istiod 1.27 writes with native sidecars and the CNI node agent: longer than
   // kMaxKeptAnnotationValue (1.20's plain sidecar status is about 250 characters).
@@ -364,9 +367,48 @@ TEST_CASE("a long sidecar.istio.io/status keeps only the revision that injected 
                                              "    sidecar.istio.io/status: '" + old_status + "'\n");
   LoadResult r = load_paths({path});
   REQUIRE(r.resources.size() == 2);
-  CHECK(find(r, "Pod", "cart-1")->annotation("sidecar.istio.io/status") == R"({"revision":"canary-1-27-1"})");
+  CHECK(find(r, "Pod", "cart-1")->injected_revision() == "canary-1-27-1");
+  CHECK(find(r, "Pod", "cart-1")->annotation("sidecar.istio.io/status") == "");
   // Before 1.11 the status names no revision: the key stays, so presence still shows.
+  CHECK(find(r, "Pod", "cart-2")->injected_revision() == "");
   CHECK(find(r, "Pod", "cart-2")->annotation("sidecar.istio.io/status") == "");
+}
+
+TEST_CASE("the digested annotations are typed fields, read alike from YAML, a List and JSON") {
+  TempDir dir;
+  const std::string yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  annotations:\n"
+      "    sidecar.istio.io/status: '{\"containers\":[\"istio-proxy\"],\"revision\":\"1-24-2\"}'\n"
+      "    kubectl.kubernetes.io/last-applied-configuration: |\n"
+      "      {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"cart-1\"}}\n"
+      "---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata:\n  name: ingress\n  annotations:\n"
+      "    kubectl.kubernetes.io/last-applied-configuration: '{\"apiVersion\":\"networking.istio.io/v1alpha3\"}'\n";
+  const std::string list =
+      "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    annotations:\n"
+      "      kubectl.kubernetes.io/last-applied-configuration: |\n"
+      "        {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"cart-2\"}}\n"
+      "      sidecar.istio.io/status: '{\"revision\":\"1-24-2\"}'\n"
+      "    name: cart-2\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  const std::string json =
+      R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"cart-3","annotations":{)"
+      R"("sidecar.istio.io/status":"{\"revision\":\"1-24-2\"}",)"
+      R"("kubectl.kubernetes.io/last-applied-configuration":"{\"apiVersion\":\"v1\"}"}}})";
+  LoadResult r = load_paths({dir.write("pods.yaml", yaml), dir.write("list.yaml", list), dir.write("pod.json", json)});
+  REQUIRE(r.resources.size() == 4);
+  for (std::string_view name : {"cart-1", "cart-2", "cart-3"}) {
+    INFO(name);
+    const Resource* pod = find(r, "Pod", name);
+    REQUIRE(pod != nullptr);
+    CHECK(pod->injected_revision() == "1-24-2");
+    CHECK(pod->last_applied_api_version() == "v1");
+    CHECK_FALSE(pod->kept_whole());
+    CHECK(pod->helm_release() == nullptr);
+  }
+  const Resource* gateway = find(r, "Gateway", "ingress");
+  CHECK(gateway->last_applied_api_version() == "networking.istio.io/v1alpha3");
+  CHECK(gateway->injected_revision() == "");
+  CHECK(gateway->kept_whole());   // every Istio kind is
+  CHECK(gateway->annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
 }
 
 TEST_CASE("upcheck collect's List records which kinds it gathered") {
@@ -396,7 +438,8 @@ void flatten(NodeRef node, std::string& out) {
 std::string everything(const LoadResult& r) {
   std::string out;
   for (const Resource& res : r.resources) {
-    out += "--- " + res.display_name() + " " + res.last_applied_api_version() + (res.from_cluster() ? " live" : "") + "\n";
+    out += "--- " + res.display_name() + " " + std::string(res.last_applied_api_version()) + " " +
+           std::string(res.injected_revision()) + (res.from_cluster() ? " live" : "") + "\n";
     flatten(res.root(), out);
   }
   for (const Diagnostic& d : r.errors) out += "error " + std::string(d.code->name) + " " + std::to_string(d.mark.line) + "\n";
@@ -462,7 +505,7 @@ std::string indent_item(const std::string& object) {
 TEST_CASE("a Helm release Secret is decoded at load into a summary; its data is never kept") {
   TempDir dir;
   testing::HelmReleaseSpec spec = istiod_release();
-  std::string data = testing::base64_encode(testing::helm3_encoded_release(spec));
+  std::string data = codec::encode_base64(testing::helm3_encoded_release(spec));
   std::string secret = testing::helm3_secret_yaml(spec);
   // As kubectl prints it (data before kind), as a manifest orders it (kind first), in a List
   // (through the prefilter, with several parse threads), and as JSON.
@@ -499,14 +542,17 @@ TEST_CASE("a Helm release Secret is decoded at load into a summary; its data is 
     REQUIRE(release->summary.manifest_kinds.size() == 1);
     CHECK(release->summary.manifest_kinds[0].kind == "PodDisruptionBudget");
     // The summary points at the record's name, never at its data.
-    CHECK(record.root()[kHelmReleaseKey].mark() == record.locate("metadata.name"));
+    REQUIRE(record.helm_release() != nullptr);
+    CHECK(record.helm_release()->chart == "istiod");
+    CHECK(record.helm_release_position() == record.locate("metadata.name"));
+    CHECK(record.helm_release_position().known());
   }
 }
 
 TEST_CASE("a Helm release record that cannot be decoded is a notice, not a failure") {
   TempDir dir;
   testing::HelmReleaseSpec spec = istiod_release();
-  std::string corrupt = testing::helm3_secret_yaml_with_data(spec, testing::base64_encode("H4sIAAAA-not-a-release"));
+  std::string corrupt = testing::helm3_secret_yaml_with_data(spec, codec::encode_base64("H4sIAAAA-not-a-release"));
   testing::HelmReleaseSpec old = spec;
   old.revision = 2;
   old.status = "superseded";
@@ -545,7 +591,7 @@ TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is drop
   std::string tiller_secret = testing::tiller_configmap_yaml(tiller);
   size_t at = tiller_secret.find("release: ") + 9;
   size_t end = tiller_secret.find('\n', at);
-  tiller_secret.replace(at, end - at, testing::base64_encode(tiller_secret.substr(at, end - at)));
+  tiller_secret.replace(at, end - at, codec::encode_base64(tiller_secret.substr(at, end - at)));
   tiller_secret.replace(tiller_secret.find("kind: ConfigMap"), 15, "kind: Secret");
   LoadResult r = load_paths({dir.write("cm.yaml", testing::helm3_configmap_yaml(spec)),
                              dir.write("tiller.yaml", testing::tiller_configmap_yaml(tiller)),

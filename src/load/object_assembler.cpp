@@ -2,42 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <charconv>
 #include <optional>
 #include <unordered_set>
 
+#include "load/annotation_digest.hpp"
+#include "load/yaml_scalars.hpp"
 #include "istio/helm_release.hpp"
 
 namespace upcheck::load {
 namespace {
-
-// A key's value as a lenient apply keeps it when the key is given twice: the last. Empty when that
-// value is not a scalar (`kind:` followed by a mapping is no kind).
-std::string_view last_value_text(NodeRef map, std::string_view key) {
-  std::string_view text;
-  for (auto [k, v] : map.entries())
-    if (k.text() == key) text = v.text();
-  return text;
-}
-
-constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
-// Istio's record of what it injected into a pod (sidecar.istio.io/status).
-constexpr std::string_view kSidecarStatus = "sidecar.istio.io/status";
-constexpr std::string_view kCollectedKinds = "upcheck.io/collected-kinds";
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-bool is_null_scalar(std::string_view text, ScalarStyle style) {
-  return style == ScalarStyle::Plain && (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL");
-}
-
-std::string_view group_of(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
-}
 
 // A kept container's position is its first kept entry's: the same whether or not the dropped
 // entries before it were ever parsed (the List-item prefilter blanks them).
@@ -143,164 +116,7 @@ void prune(NodeRef src, const KeepNode& keep, TreeBuilder& out, bool unique_keys
   }
 }
 
-// What a Helm release record holds, decoded from `data.release` while the scratch tree still has
-// it; nothing for any other object. A record whose labels say it was superseded is not decoded
-// (only a release's newest revision describes what is installed), nor one without data.
-std::optional<HelmReleaseSummary> release_record(NodeRef root, std::string_view kind, std::string& error) {
-  NodeRef labels = root["metadata"]["labels"];
-  std::optional<HelmStorage> storage;
-  if (kind == "Secret" && root["type"].text() == "helm.sh/release.v1")
-    storage = HelmStorage::Secret;
-  else if (kind == "ConfigMap" && labels["owner"].text() == "helm" &&
-           root["metadata"]["name"].text().substr(0, 19) == "sh.helm.release.v1.")
-    storage = HelmStorage::ConfigMap;
-  else if (kind == "ConfigMap" && labels["OWNER"].text() == "TILLER")
-    storage = HelmStorage::TillerConfigMap;
-  else if (kind == "Secret" && labels["OWNER"].text() == "TILLER")
-    storage = HelmStorage::TillerSecret;
-  if (!storage) return std::nullopt;
-
-  const bool tiller = is_tiller(*storage);
-  HelmReleaseSummary summary;
-  summary.storage = *storage;
-  summary.name = labels[tiller ? "NAME" : "name"].text();
-  // The label is quoted ("3"): read its text whatever its style.
-  std::string_view revision = labels[tiller ? "VERSION" : "version"].text();
-  std::from_chars(revision.data(), revision.data() + revision.size(), summary.revision);
-  for (char c : labels[tiller ? "STATUS" : "status"].text())
-    summary.status.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-  if (!tiller) summary.ns = root["metadata"]["namespace"].text();
-
-  std::string_view data = root["data"]["release"].text();
-  if (data.empty() && *storage == HelmStorage::Secret)
-    if (std::optional<HelmReleaseSummary> stub = summary_from_collect_stub(root["metadata"]["annotations"])) {
-      if (stub->ns.empty()) stub->ns = summary.ns;
-      if (stub->name.empty()) stub->name = summary.name;
-      return stub;
-    }
-  if (summary.status == "superseded" || data.empty()) return summary;
-  HelmDecodeResult decoded = tiller ? decode_tiller_release(data, *storage) : decode_helm3_release(data, *storage);
-  if (!decoded.summary) {
-    error = std::move(decoded.error);
-    return summary;
-  }
-  decoded.summary->storage = *storage;
-  if (!tiller && decoded.summary->ns.empty()) decoded.summary->ns = summary.ns;
-  return decoded.summary;
-}
-
-// Keys of one mapping nearly always differ in length or first character: test those before
-// calling memcmp.
-bool same_key(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a.front() == b.front() && a == b));
-}
-
-// Finds the duplicate keys of one mapping, each paired with the key's first occurrence. A
-// mapping may hold a million keys: past a handful they are sorted rather than compared pairwise.
-void find_duplicates_in_map(const Tree& tree, uint32_t index, std::vector<std::pair<std::string_view, uint32_t>>& keys,
-                            std::vector<std::pair<NodeRef, NodeRef>>& found) {
-  constexpr size_t kPairwiseUpTo = 16;
-  auto text_of = [&](uint32_t i) {
-    const Node& n = tree.node(i);
-    return n.type() == NodeType::Scalar ? tree.text(n) : std::string_view{};
-  };
-  keys.clear();
-  const uint32_t end = index + tree.node(index).subtree_size();
-  for (uint32_t key = index + 1; key < end;) {
-    const uint32_t value = key + tree.node(key).subtree_size();
-    keys.emplace_back(text_of(key), key);
-    key = value + tree.node(value).subtree_size();
-  }
-  auto report = [&](uint32_t first, uint32_t again) {
-    if (tree.node(again).type() == NodeType::Scalar) found.emplace_back(NodeRef(&tree, first), NodeRef(&tree, again));
-  };
-  if (keys.size() <= kPairwiseUpTo) {
-    for (size_t i = 1; i < keys.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (same_key(keys[j].first, keys[i].first)) {
-          report(keys[j].second, keys[i].second);
-          break;
-        }
-    return;
-  }
-  std::sort(keys.begin(), keys.end());  // by text, then by position: each run starts at its first
-  for (size_t run = 0; run < keys.size();) {
-    size_t next = run + 1;
-    for (; next < keys.size() && keys[next].first == keys[run].first; ++next) report(keys[run].second, keys[next].second);
-    run = next;
-  }
-}
-
-// Reports each duplicate key of every mapping once, in document order of the repeated key.
-void find_duplicate_keys(const Tree& tree, std::vector<std::pair<NodeRef, NodeRef>>& found) {
-  std::vector<std::pair<std::string_view, uint32_t>> keys;
-  for (uint32_t i = 0; i < tree.node_count(); ++i)
-    if (tree.node(i).type() == NodeType::Map) find_duplicates_in_map(tree, i, keys, found);
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.second.index() < b.second.index(); });
-}
-
 }  // namespace
-
-std::string json_top_level_string(std::string_view json, std::string_view key) {
-  size_t i = 0;
-  auto skip_ws = [&] {
-    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) ++i;
-  };
-  // Returns the raw text between quotes (escapes left as they are) and moves past it.
-  auto read_string = [&](std::string_view& out) {
-    if (i >= json.size() || json[i] != '"') return false;
-    size_t start = ++i;
-    while (i < json.size() && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
-    if (i >= json.size()) return false;
-    out = json.substr(start, i - start);
-    ++i;
-    return true;
-  };
-  auto skip_value = [&] {
-    int depth = 0;
-    do {
-      if (i >= json.size()) return;
-      char c = json[i];
-      if (c == '"') {
-        std::string_view ignored;
-        if (!read_string(ignored)) return;
-        continue;
-      }
-      if (c == '{' || c == '[') ++depth;
-      if (c == '}' || c == ']') --depth;
-      if (depth < 0) return;
-      ++i;
-      if (depth == 0 && (c == '}' || c == ']')) return;
-      if (depth == 0 && (c == ',' )) { --i; return; }
-    } while (depth > 0 || (i < json.size() && json[i] != ',' && json[i] != '}'));
-  };
-  skip_ws();
-  if (i >= json.size() || json[i] != '{') return {};
-  ++i;
-  while (i < json.size()) {
-    skip_ws();
-    std::string_view name;
-    if (!read_string(name)) return {};
-    skip_ws();
-    if (i >= json.size() || json[i] != ':') return {};
-    ++i;
-    skip_ws();
-    if (name == key) {
-      std::string_view value;
-      if (read_string(value) && value.find('\\') == std::string_view::npos) return std::string(value);
-      return {};
-    }
-    skip_value();
-    skip_ws();
-    if (i < json.size() && json[i] == ',') {
-      ++i;
-      continue;
-    }
-    return {};
-  }
-  return {};
-}
 
 ObjectAssembler::ObjectAssembler(uint32_t file, const LoadLimits& limits, ParseOutput& out,
                                  std::atomic<size_t>* object_count)
@@ -385,8 +201,7 @@ void ObjectAssembler::emit_pending_key() {
 void ObjectAssembler::note_document_start(Mark mark) {
   if (document_has_content_) return;
   document_has_content_ = true;
-  for (const SourceComment& c : source_comments_)
-    if (c.line > previous_document_end_line_ && c.line <= mark.line) document_provenance_ = c.path;
+  document_provenance_ = provenance_between(source_comments_, previous_document_end_line_, mark.line);
 }
 
 // Called when a value (scalar or whole container) has been consumed in the current frame.
@@ -413,6 +228,7 @@ bool ObjectAssembler::start_object(Mark mark, std::string_view anchor) {
   ctx.api_version.clear();
   ctx.kind.clear();
   ctx.last_applied_api_version.clear();
+  ctx.injected_revision.clear();
   ctx.has_items = false;
   ctx.has_uid = false;
   ctx.alias_nodes = 0;
@@ -578,23 +394,23 @@ bool ObjectAssembler::scalar(std::string_view text, ScalarStyle style, Mark mark
   if (top.role == Role::ObjectRoot && has_pending_key_) {
     if (pending_key_ == "apiVersion") ctx.api_version.assign(text);
     if (pending_key_ == "kind") ctx.kind.assign(text);
+    // The kind decides what is kept of the keys still to come (metadata, spec, status...). Not a
+    // ConfigMap's: its policy depends on its name (keep_policy.cpp keeps the data of `istio` and
+    // `istio-<revision>` only), which may come after `data`; it is chosen once the object ends.
     if ((pending_key_ == "apiVersion" || pending_key_ == "kind") && !ctx.api_version.empty() && !ctx.kind.empty() &&
         ctx.kind != "ConfigMap") {
-      // The kind decides what is kept of the keys still to come (metadata, spec, status...).
-      top.keep = &reading_keep_policy(group_of(ctx.api_version), ctx.kind);
+      top.keep = &reading_keep_policy(api_group_of(ctx.api_version), ctx.kind);
     }
   }
-  std::string sidecar_status;   // outlives `kept` below
   if (top.section == Section::Annotations && has_pending_key_) {
-    if (pending_key_ == kLastApplied) {
-      std::string version = json_top_level_string(text, "apiVersion");
-      ctx.last_applied_api_version = version.empty() ? std::string() : "{\"apiVersion\":\"" + version + "\"}";
-      kept = ctx.last_applied_api_version;
-    } else if (pending_key_ == kSidecarStatus) {
-      // Thousands of pods carry it; of its body only the injecting revision (1.11+) is read.
-      std::string revision = json_top_level_string(text, "revision");
-      if (!revision.empty()) sidecar_status = "{\"revision\":\"" + revision + "\"}";
-      kept = sidecar_status;
+    // Two annotations are read, not kept (annotation_digest.hpp); long values rules never read are
+    // dropped. The key stays either way.
+    if (pending_key_ == kLastAppliedAnnotation) {
+      ctx.last_applied_api_version.assign(last_applied_api_version(text));
+      kept = {};
+    } else if (pending_key_ == kSidecarStatusAnnotation) {
+      ctx.injected_revision.assign(injected_revision(text));
+      kept = {};
     } else if (text.size() > kMaxKeptAnnotationValue && !keeps_long_annotation(pending_key_)) {
       kept = {};
     }
@@ -671,81 +487,55 @@ void ObjectAssembler::finish_object() {
   frames_.resize(ctx.frame_base);
   Tree scratch = ctx.scratch.finish();
   ctx.anchors.clear();
-  const std::string api_version = ctx.api_version;
-  const std::string kind = ctx.kind;
-  const bool has_items = ctx.has_items;
-  const bool has_uid = ctx.has_uid;
-  const Mark position = ctx.position;
-  std::string last_applied = std::move(ctx.last_applied_api_version);
+  // `ctx` stays in the pool, untouched until the next object starts: it is read below.
   --active_objects_;
 
   NodeRef root = scratch.root();
-  std::string_view final_kind = last_value_text(root, "kind");
-  std::string_view final_api_version = last_value_text(root, "apiVersion");
-  if (list_shell_ || (has_items && (final_kind.empty() || ends_with(final_kind, "List")))) {
-    std::string_view kinds = root["metadata"]["annotations"][kCollectedKinds].text();
-    while (!kinds.empty()) {
-      size_t comma = kinds.find(',');
-      std::string_view k = kinds.substr(0, comma);
-      while (!k.empty() && k.front() == ' ') k.remove_prefix(1);
-      while (!k.empty() && k.back() == ' ') k.remove_suffix(1);
-      if (!k.empty()) out_.collected_kinds.emplace_back(k);
-      kinds = comma == std::string_view::npos ? std::string_view{} : kinds.substr(comma + 1);
-    }
+  const ObjectIdentity identity = ObjectIdentity::of(root);
+  if (list_shell_ || (ctx.has_items && identity.may_be_list())) {
+    read_collected_kinds(root, out_.collected_kinds);
     return;
   }
-  if (final_kind.empty() || final_api_version.empty()) {
-    notice(position, &kMissingKind,
-           fmt::format("an object without {} is not a Kubernetes object; skipped",
-                       final_kind.empty() && final_api_version.empty() ? "apiVersion and kind"
-                       : final_kind.empty()                            ? "kind"
-                                                                       : "apiVersion"));
+  if (std::string_view missing = identity.missing(); !missing.empty()) {
+    notice(ctx.position, &kMissingKind,
+           fmt::format("an object without {} is not a Kubernetes object; skipped", missing));
     return;
   }
-  if (has_items)
-    notice(position, &kItemsReadAsObjects,
-           fmt::format("the items of this {} were read as objects of their own", final_kind));
+  if (ctx.has_items)
+    notice(ctx.position, &kItemsReadAsObjects,
+           fmt::format("the items of this {} were read as objects of their own", identity.kind));
 
   std::vector<std::pair<NodeRef, NodeRef>> duplicates;
   find_duplicate_keys(scratch, duplicates);
-  for (auto& [first, second] : duplicates)
-    notice(second.mark(), &kDuplicateKey,
-           fmt::format("duplicate key '{}' (first at line {}, column {}): kubectl apply will fail, as strict field "
-                       "validation (the default since Kubernetes 1.27) rejects duplicate keys; upcheck reads the "
-                       "last value",
-                       second.text(), first.mark().line, first.mark().column));
+  for (auto& [first, again] : duplicates) notice(again.mark(), &kDuplicateKey, duplicate_key_message(first, again));
 
+  NodeRef metadata = root["metadata"];
   std::string release_error;
   std::optional<HelmReleaseSummary> release =
-      final_api_version == "v1" ? release_record(root, final_kind, release_error) : std::nullopt;
-  const KeepNode& keep = release ? release_record_keep_policy()
-                                 : keep_policy(group_of(final_api_version), final_kind, root["metadata"]["name"].text(),
-                                               root["metadata"]["namespace"].text());
+      identity.api_version == "v1" ? read_release_record(root, identity.kind, release_error) : std::nullopt;
   if (!release_error.empty())
-    notice(position, &kHelmReleaseUndecodable,
+    notice(ctx.position, &kHelmReleaseUndecodable,
            fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
-                       final_kind, root["metadata"]["namespace"].text(), root["metadata"]["name"].text(),
-                       release_error));
+                       identity.kind, metadata["namespace"].text(), metadata["name"].text(), release_error));
+  const std::string_view group = api_group_of(identity.api_version);
+  const KeepNode& keep = release ? release_record_keep_policy()
+                                 : keep_policy(group, identity.kind, metadata["name"].text(),
+                                               metadata["namespace"].text());
 
-  TreeBuilder& final_builder = final_builder_;
-  const auto object_node = static_cast<uint32_t>(final_builder.node_count());
-  final_builder.begin_map(root.mark());
-  prune_entries(root, keep, final_builder, duplicates.empty());
+  const auto object_node = static_cast<uint32_t>(final_builder_.node_count());
+  final_builder_.begin_map(root.mark());
+  prune_entries(root, keep, final_builder_, duplicates.empty());
+  place_at_first_child(final_builder_, object_node);
+  final_builder_.end();
+  Resource resource(final_builder_, file_, ctx.position, {ctx.last_applied_api_version, ctx.injected_revision},
+                    document_provenance_);
+  resource.set_from_cluster(ctx.has_uid);
+  resource.set_kept_whole(keeps_whole_object(group, identity.kind));
   if (release) {
-    // The summary sits at the record's name: never at its data, whose line a report could quote.
-    NodeRef name_key = root["metadata"].key_node("name");
-    Mark at = name_key.valid() ? name_key.mark() : position;
-    final_builder.scalar(kHelmReleaseKey, ScalarStyle::Plain, at);
-    write_helm_summary(*release, final_builder, at);
+    // Reports place the summary at the record's name: never at its data, whose line a report could quote.
+    NodeRef name_key = metadata.key_node("name");
+    resource.set_helm_release(std::move(*release), name_key.valid() ? name_key.mark() : ctx.position);
   }
-  place_at_first_child(final_builder, object_node);
-  final_builder.end();
-  Resource resource(final_builder.finish(), file_, position);
-  resource.set_provenance(document_provenance_);
-  resource.set_from_cluster(has_uid);
-  (void)last_applied;
-  (void)api_version;
-  (void)kind;
   // Counted for the progress line. --max-objects is the loader's to enforce: it sees the objects in
   // input order, whatever thread parsed them.
   if (object_count_ != nullptr) object_count_->fetch_add(1, std::memory_order_relaxed);

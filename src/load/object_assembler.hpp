@@ -2,8 +2,10 @@
 //
 // It finds the objects (a document's root mapping, the elements of a root sequence, the `items`
 // of a List, Lists inside Lists), keeps only what the keep policy asks for, expands aliases
-// within a budget, resolves duplicate keys the way a lenient apply would (last wins, with a
-// notice), and records the kinds an `upcheck collect` snapshot says it gathered.
+// within a budget, and resolves duplicate keys the way a lenient apply would (last wins). What it
+// decides about a finished object besides (identity, List shells, duplicate-key notices, source,
+// collected kinds) is in object_finish.hpp; what it reads of annotations it drops, in
+// annotation_digest.hpp; Helm release records are decoded by model/helm_release.hpp.
 #pragma once
 
 #include <atomic>
@@ -17,6 +19,7 @@
 #include "load/diagnostic_tally.hpp"
 #include "load/keep_policy.hpp"
 #include "load/limits.hpp"
+#include "load/object_finish.hpp"
 #include "model/diagnostic.hpp"
 #include "model/resource.hpp"
 #include "model/tree.hpp"
@@ -33,13 +36,6 @@ struct ParseOutput {
 
   void add_error(Diagnostic d) { tally.add(errors, std::move(d)); }
   void add_notice(Diagnostic d) { tally.add(notices, std::move(d)); }
-};
-
-// `# Source: chart/templates/x.yaml` comment lines that `helm template` writes above each
-// document, with their line numbers.
-struct SourceComment {
-  uint32_t line = 0;
-  std::string path;
 };
 
 class ObjectAssembler {
@@ -100,9 +96,10 @@ class ObjectAssembler {
     TreeBuilder scratch;
     Mark position;
     bool first_key_seen = false;
-    std::string api_version;
+    std::string api_version;   // as read so far: they choose the keep policy while reading
     std::string kind;
-    std::string last_applied_api_version;
+    std::string last_applied_api_version;   // DigestedAnnotations
+    std::string injected_revision;
     bool has_items = false;
     bool has_uid = false;   // metadata.uid: the object came from a live cluster
     size_t alias_nodes = 0;
@@ -152,9 +149,5 @@ class ObjectAssembler {
   bool document_has_content_ = false;
   std::string document_provenance_;
 };
-
-// The top-level string value of `key` in a JSON object text, without parsing the rest; empty
-// when absent. Used on last-applied-configuration, whose body upcheck never keeps.
-std::string json_top_level_string(std::string_view json, std::string_view key);
 
 }  // namespace upcheck::load

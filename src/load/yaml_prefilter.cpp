@@ -3,14 +3,12 @@
 #include <cstring>
 #include <vector>
 
+#include "load/annotation_digest.hpp"
 #include "load/keep_policy.hpp"
-#include "load/object_assembler.hpp"
 #include "load/yaml_line_breaks.hpp"
 
 namespace upcheck::load {
 namespace {
-
-constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
 struct Frame {
   int indent = 0;              // column of the key (or of the "- " of an element)
@@ -69,11 +67,6 @@ bool opens_unclosed_quote(std::string_view value) {
 std::string_view trim_line_end(std::string_view s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
   return s;
-}
-
-std::string_view group_of(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
 }
 
 class Prefilter {
@@ -203,10 +196,10 @@ class Prefilter {
       // The kind decides what is kept of the keys still to come. A ConfigMap's `data` comes
       // before its name: those stay whole, for the assembler to decide.
       if (!api_version_.empty() && !kind_.empty() && kind_ != "ConfigMap")
-        frames_.front().keep = &reading_keep_policy(group_of(api_version_), kind_);
+        frames_.front().keep = &reading_keep_policy(api_group_of(api_version_), kind_);
     }
-    if (k.key == kLastApplied && frames_.size() == 3 && frames_[1].key == "metadata" && frames_[2].key == "annotations" &&
-        !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))
+    if (k.key == kLastAppliedAnnotation && frames_.size() == 3 && frames_[1].key == "metadata" &&
+        frames_[2].key == "annotations" && !k.rest.empty() && (k.rest[0] == '|' || k.rest[0] == '>'))
       return last_applied(pos, text, indent);
     if (at_root && k.key == "items") {
       // A List nested in the List: its items are objects with kinds of their own.
@@ -244,8 +237,8 @@ class Prefilter {
     return copy(pos, text);
   }
 
-  // Replaces the annotation's block with its apiVersion alone; the body (a Secret's holds its
-  // data) never reaches the parser.
+  // Replaces the annotation's block with its apiVersion alone, in JSON the assembler reads the same
+  // way; the body (a Secret's holds its data) never reaches the parser.
   size_t last_applied(size_t pos, std::string_view text, int indent) {
     size_t next = pos + text.size();
     std::string body;
@@ -260,14 +253,15 @@ class Prefilter {
       block_lines.push_back(length);
       next += length;
     }
-    std::string api_version = json_top_level_string(body, "apiVersion");
-    bool safe = api_version.find_first_of("'\"\\\n") == std::string::npos;
+    std::string_view api_version = last_applied_api_version(body);
+    bool safe = api_version.find_first_of("'\"\\\n") == std::string_view::npos;
     out_.append(static_cast<size_t>(indent), ' ');
-    out_.append(kLastApplied);
-    if (safe)
-      out_.append(": '{\"apiVersion\":\"" + api_version + "\"}'\n");
-    else
+    out_.append(kLastAppliedAnnotation);
+    if (safe) {
+      out_.append(": '{\"apiVersion\":\"").append(api_version).append("\"}'\n");
+    } else {
       out_.append(": ''\n");
+    }
     for (size_t i = 0; i < block_lines.size(); ++i) out_.push_back('\n');
     return next;
   }

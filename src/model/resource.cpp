@@ -14,12 +14,25 @@ Resource::Resource(Tree tree, uint32_t file, Mark position)
   name_ = index_of(r["metadata"]["name"]);
 }
 
-std::string Resource::last_applied_api_version() const {
-  std::string_view json = annotations()["kubectl.kubernetes.io/last-applied-configuration"].text();
-  // The loader wrote exactly {"apiVersion":"<v>"}.
-  constexpr std::string_view kPrefix = "{\"apiVersion\":\"";
-  if (json.substr(0, kPrefix.size()) != kPrefix || json.size() < kPrefix.size() + 2) return {};
-  return std::string(json.substr(kPrefix.size(), json.size() - kPrefix.size() - 2));
+Resource::Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested,
+                   std::string_view provenance) {
+  // Scalars after the root's subtree: their text goes into the tree's one allocation.
+  auto store = [&document](std::string_view text) -> uint32_t {
+    if (text.empty()) return 0;
+    document.scalar(text, ScalarStyle::Quoted, {});
+    return document.last_index();
+  };
+  const uint32_t last_applied = store(digested.last_applied_api_version);
+  const uint32_t injected_revision = store(digested.injected_revision);
+  const uint32_t source = store(provenance);
+  *this = Resource(document.finish(), file, position);
+  last_applied_api_version_ = last_applied;
+  injected_revision_ = injected_revision;
+  provenance_ = source;
+}
+
+void Resource::set_helm_release(HelmReleaseSummary summary, Mark position) {
+  helm_release_ = std::make_unique<const DecodedRelease>(DecodedRelease{std::move(summary), position});
 }
 
 std::optional<std::string_view> Resource::label(std::string_view key) const {
@@ -84,7 +97,7 @@ Mark Resource::locate(std::string_view field_path) const {
 }
 
 size_t Resource::memory_bytes() const {
-  return sizeof(Resource) + tree_.memory_bytes() + (provenance_.size() > 15 ? provenance_.capacity() : 0);
+  return sizeof(Resource) + tree_.memory_bytes() + (helm_release_ ? sizeof(DecodedRelease) : 0);
 }
 
 }  // namespace upcheck

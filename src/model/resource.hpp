@@ -2,10 +2,12 @@
 // and where it came from.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "model/helm_release_summary.hpp"
 #include "model/tree.hpp"
 
 namespace upcheck {
@@ -19,10 +21,25 @@ struct ObjectRef {
   friend auto operator<=>(const ObjectRef&, const ObjectRef&) = default;
 };
 
+// What the loader read of annotation values it does not keep (their keys stay in the tree, with an
+// empty value, for their presence and position). Each is empty when absent.
+struct DigestedAnnotations {
+  // The apiVersion in kubectl.kubernetes.io/last-applied-configuration, whose body (a Secret's holds
+  // its data) is never kept.
+  std::string_view last_applied_api_version;
+  // The revision in sidecar.istio.io/status (Istio 1.11+), the only part of that long value rules
+  // read: the rest (template hashes, container names) is on thousands of pods.
+  std::string_view injected_revision;
+};
+
 class Resource {
  public:
   Resource() = default;
   Resource(Tree tree, uint32_t file, Mark position);
+  // `document` holds the object, its root mapping closed. The digested values and the provenance
+  // are stored with its text, so they cost an object no allocation of its own.
+  Resource(TreeBuilder& document, uint32_t file, Mark position, const DigestedAnnotations& digested,
+           std::string_view provenance = {});
   Resource(Resource&&) = default;
   Resource& operator=(Resource&&) = default;
 
@@ -55,12 +72,19 @@ class Resource {
   const Tree& tree() const { return tree_; }
 
   // `# Source: chart/templates/x.yaml` above the document in `helm template` output.
-  const std::string& provenance() const { return provenance_; }
-  void set_provenance(std::string source) { provenance_ = std::move(source); }
-  // apiVersion in the kubectl.kubernetes.io/last-applied-configuration annotation. The loader
-  // keeps only that (as the annotation's value: `{"apiVersion":"apps/v1"}`), never the body: a
-  // Secret's body holds its data.
-  std::string last_applied_api_version() const;
+  std::string_view provenance() const { return text_at(provenance_); }
+  // DigestedAnnotations: the apiVersion kubectl last applied, and the revision that injected the
+  // pod's sidecar.
+  std::string_view last_applied_api_version() const { return text_at(last_applied_api_version_); }
+  std::string_view injected_revision() const { return text_at(injected_revision_); }
+  // A Helm release record (Secret, ConfigMap): what the loader decoded of it (its data is never
+  // kept), and where reports place it: the record's name. Null for every other object.
+  const HelmReleaseSummary* helm_release() const { return helm_release_ ? &helm_release_->summary : nullptr; }
+  Mark helm_release_position() const { return helm_release_ ? helm_release_->position : Mark{}; }
+  void set_helm_release(HelmReleaseSummary summary, Mark position);
+  // The loader kept the whole object (status aside): a copy of it can be applied as it is.
+  bool kept_whole() const { return kept_whole_; }
+  void set_kept_whole(bool kept_whole) { kept_whole_ = kept_whole; }
   // The object came from a live cluster: it had `metadata.uid`, which only the API server sets
   // (the loader keeps the fact, not the value). Its `apiVersion` is then whatever version the
   // server chose to serve, not the one its owner applies.
@@ -71,13 +95,22 @@ class Resource {
  private:
   std::string_view text_at(uint32_t index) const { return index == 0 ? std::string_view{} : tree_.text(tree_.node(index)); }
 
+  struct DecodedRelease {
+    HelmReleaseSummary summary;
+    Mark position;
+  };
+
   Tree tree_;
   uint32_t file_ = 0;
   Mark position_;
   // Scalar nodes of the identity fields (0: absent; node 0 is the root mapping).
   uint32_t api_version_ = 0, kind_ = 0, ns_ = 0, name_ = 0;
+  // Scalar nodes of the digested annotations and the provenance (0: absent). They follow the
+  // root's subtree, where no navigation from the root reaches them.
+  uint32_t last_applied_api_version_ = 0, injected_revision_ = 0, provenance_ = 0;
   bool from_cluster_ = false;
-  std::string provenance_;
+  bool kept_whole_ = false;
+  std::unique_ptr<const DecodedRelease> helm_release_;   // only release records pay for it
 };
 
 }  // namespace upcheck

@@ -175,7 +175,8 @@ inline NodeChildren NodeRef::elements() const { return {is_seq() ? *this : NodeR
 inline NodeEntries NodeRef::entries() const { return {is_map() ? *this : NodeRef{}}; }
 
 // Owns the nodes and text of one tree. Moving a Tree keeps every NodeRef's text valid because
-// the storage lives on the heap.
+// the storage lives on the heap. Nodes past the root's subtree are out of every path's reach: a
+// Resource keeps values there that are not part of the document (DigestedAnnotations).
 class Tree {
  public:
   Tree() = default;

@@ -43,4 +43,35 @@ nlohmann::json to_json(NodeRef node) {
   return nullptr;
 }
 
+namespace {
+
+void build_from_json(const nlohmann::json& value, TreeBuilder& out) {
+  if (value.is_object()) {
+    out.begin_map({});
+    for (const auto& [key, child] : value.items()) {
+      out.scalar(key, ScalarStyle::Quoted, {});
+      build_from_json(child, out);
+    }
+    out.end();
+  } else if (value.is_array()) {
+    out.begin_seq({});
+    for (const nlohmann::json& child : value) build_from_json(child, out);
+    out.end();
+  } else if (value.is_null()) {
+    out.null({});
+  } else if (value.is_string()) {
+    out.scalar(value.get_ref<const std::string&>(), ScalarStyle::Quoted, {});
+  } else {
+    out.scalar(value.dump(), ScalarStyle::Plain, {});
+  }
+}
+
+}  // namespace
+
+Tree tree_from_json(const nlohmann::json& value) {
+  TreeBuilder out;
+  build_from_json(value, out);
+  return out.finish();
+}
+
 }  // namespace upcheck

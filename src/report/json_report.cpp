@@ -7,7 +7,7 @@
 namespace upcheck {
 namespace {
 
-nlohmann::json nullable(const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
+nlohmann::json nullable(std::string_view s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); }
 
 nlohmann::json location_json(const Report& report, const std::optional<Location>& location) {
   if (!location) return nullptr;

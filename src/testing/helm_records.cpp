@@ -1,6 +1,7 @@
 #include "testing/helm_records.hpp"
 
-#include <zlib.h>
+#include "codec/base64.hpp"
+#include "codec/gzip.hpp"
 
 #include <stdexcept>
 
@@ -63,41 +64,6 @@ std::string helm3_labels(const HelmReleaseSpec& spec) {
 
 }  // namespace
 
-std::string gzip_best(std::string_view data) {
-  z_stream s{};
-  if (deflateInit2(&s, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw std::runtime_error("deflateInit2");
-  std::string out(deflateBound(&s, static_cast<uLong>(data.size())) + 32, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  if (deflate(&s, Z_FINISH) != Z_STREAM_END) throw std::runtime_error("deflate");
-  out.resize(s.total_out);
-  deflateEnd(&s);
-  return out;
-}
-
-std::string base64_encode(std::string_view data) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    uint32_t v = (static_cast<uint8_t>(data[i]) << 16) | (static_cast<uint8_t>(data[i + 1]) << 8) |
-                 static_cast<uint8_t>(data[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out.push_back(kAlphabet[(v >> shift) & 63]);
-  }
-  if (i + 1 == data.size()) {
-    uint32_t v = static_cast<uint8_t>(data[i]) << 16;
-    out += {kAlphabet[(v >> 18) & 63], kAlphabet[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == data.size()) {
-    uint32_t v = (static_cast<uint8_t>(data[i]) << 16) | (static_cast<uint8_t>(data[i + 1]) << 8);
-    out += {kAlphabet[(v >> 18) & 63], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
 std::string helm3_release_json(const HelmReleaseSpec& spec) {
   using ordered = nlohmann::ordered_json;
   ordered release;
@@ -111,7 +77,7 @@ std::string helm3_release_json(const HelmReleaseSpec& spec) {
                                "  $ helm status istiod -n istio-system\n"}};
   ordered templates = ordered::array();
   for (const auto& [name, text] : spec.templates)
-    templates.push_back({{"name", name}, {"data", base64_encode(text)}});
+    templates.push_back({{"name", name}, {"data", codec::encode_base64(text)}});
   release["chart"] = {
       {"metadata",
        {{"name", spec.chart},
@@ -137,7 +103,7 @@ std::string helm3_release_json(const HelmReleaseSpec& spec) {
 
 std::string helm3_encoded_release(const HelmReleaseSpec& spec, bool compressed) {
   std::string json = helm3_release_json(spec);
-  return base64_encode(compressed ? gzip_best(json) : json);
+  return codec::encode_base64(compressed ? codec::gzip_best(json) : json);
 }
 
 std::string helm3_secret_yaml_with_data(const HelmReleaseSpec& spec, std::string_view data_release) {
@@ -148,7 +114,7 @@ std::string helm3_secret_yaml_with_data(const HelmReleaseSpec& spec, std::string
 }
 
 std::string helm3_secret_yaml(const HelmReleaseSpec& spec, bool compressed) {
-  return helm3_secret_yaml_with_data(spec, base64_encode(helm3_encoded_release(spec, compressed)));
+  return helm3_secret_yaml_with_data(spec, codec::encode_base64(helm3_encoded_release(spec, compressed)));
 }
 
 std::string helm3_configmap_yaml(const HelmReleaseSpec& spec) {
@@ -202,7 +168,7 @@ std::string tiller_configmap_yaml(const HelmReleaseSpec& spec) {
                        spec.status + "\n    VERSION: \"" + std::to_string(spec.revision) + "\"\n";
   HelmReleaseSpec in_kube_system = spec;
   in_kube_system.ns = "kube-system";
-  return "apiVersion: v1\ndata:\n  release: " + base64_encode(gzip_best(tiller_release_proto(spec))) +
+  return "apiVersion: v1\ndata:\n  release: " + codec::encode_base64(codec::gzip_best(tiller_release_proto(spec))) +
          "\nkind: ConfigMap\n" + metadata_yaml(in_kube_system, labels, spec.name + ".v" + std::to_string(spec.revision));
 }
 

@@ -13,9 +13,6 @@
 
 namespace upcheck::testing {
 
-std::string gzip_best(std::string_view data);
-std::string base64_encode(std::string_view data);
-
 struct HelmReleaseSpec {
   std::string name = "istiod";
   std::string ns = "istio-system";
