@@ -52,15 +52,36 @@ spec:
 )";
 
 // A kubectl that appends its arguments to $KUBECTL_LOG, answers `diff` with 1 (differences
-// found, as in a real migration) and fails whatever matches $KUBECTL_FAIL.
+// found, as in a real migration) and fails whatever matches $KUBECTL_FAIL. `version -o json`
+// prints $KUBECTL_VERSION_JSON; with $KUBECTL_REFUSE set, every server-side dry run (and so every
+// diff) fails with that message, as an API server does behind Istio 1.1's validation webhook.
 constexpr std::string_view kRecordingKubectl = R"(#!/bin/sh
 echo "$*" >> "$KUBECTL_LOG"
 if [ -n "${KUBECTL_FAIL:-}" ]; then
   case "$*" in *"$KUBECTL_FAIL"*) exit 1 ;; esac
 fi
+if [ -n "${KUBECTL_REFUSE:-}" ]; then
+  case "$*" in *--dry-run=server*|diff*) echo "$KUBECTL_REFUSE" >&2; exit 1 ;; esac
+fi
+[ "$*" = "version -o json" ] && printf '%s\n' "${KUBECTL_VERSION_JSON:-}"
 [ "$1" = diff ] && exit 1
 exit 0
 )";
+
+// `kubectl version -o json` of a kubectl and an API server, as kubectl prints it.
+std::string version_json(int client_minor, const std::string& server_minor) {
+  return "{\n  \"clientVersion\": {\n    \"major\": \"1\",\n    \"minor\": \"" + std::to_string(client_minor) +
+         "\",\n    \"gitVersion\": \"v1." + std::to_string(client_minor) + ".0\"\n  },\n  \"serverVersion\": {\n" +
+         "    \"major\": \"1\",\n    \"minor\": \"" + server_minor + "\"\n  }\n}";
+}
+
+// What one run of apply.sh did: its exit status, the kubectl calls that check or change the
+// cluster (not the version probe), and what it printed on stderr.
+struct ScriptRun {
+  int status = -1;
+  std::vector<std::string> calls;
+  std::string errors;
+};
 
 class Workspace {
  public:
@@ -87,22 +108,39 @@ class Workspace {
     return status;
   }
 
-  // Runs apply.sh with the recording kubectl first on PATH; returns its exit status and the log.
-  std::pair<int, std::vector<std::string>> apply(const std::string& stage, const std::string& fail = "") const {
-    fs::path log = dir_ / "kubectl.log";
+  // Runs apply.sh with the recording kubectl first on PATH, in the environment `env` (NAME=value
+  // words) besides.
+  ScriptRun run_script(const std::string& stage, const std::vector<std::string>& env = {}) const {
+    fs::path log = dir_ / "kubectl.log", errors = dir_ / "stderr.txt";
     fs::remove(log);
     std::string command = "env PATH=" + (dir_ / "bin").string() + ":\"$PATH\" KUBECTL_LOG=" + log.string() +
-                          " KUBECTL_FAIL='" + fail + "' UPCHECK_SETTLE_SECONDS=0 " +
-                          upcheck::testing::env_dir("UPCHECK_BASH") + " " + (dir_ / "out" / "apply.sh").string() +
-                          " " + stage + " >/dev/null 2>&1";
+                          " UPCHECK_SETTLE_SECONDS=0";
+    for (const std::string& e : env) command += " " + shell_word(e);
+    command += " " + upcheck::testing::env_dir("UPCHECK_BASH") + " " + (dir_ / "out" / "apply.sh").string() + " " +
+               stage + " >/dev/null 2>" + errors.string();
     int status = std::system(command.c_str());
-    std::vector<std::string> lines;
+    ScriptRun run;
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream in(log);
-    for (std::string line; std::getline(in, line);) lines.push_back(line);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, lines};
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("version ", 0) != 0) run.calls.push_back(line);
+    run.errors = upcheck::testing::read_file(errors.string()).value_or("");
+    return run;
+  }
+
+  // apply.sh's exit status and kubectl calls, with $KUBECTL_FAIL set to `fail`.
+  std::pair<int, std::vector<std::string>> apply(const std::string& stage, const std::string& fail = "") const {
+    ScriptRun run = run_script(stage, {"KUBECTL_FAIL=" + fail});
+    return {run.status, run.calls};
   }
 
  private:
+  static std::string shell_word(const std::string& word) {
+    std::string out = "'";
+    for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  }
+
   fs::path dir_;
 };
 
@@ -137,7 +175,7 @@ TEST_CASE("apply.sh checks every step first, applies, verifies, patches, and del
   auto [now_status, now] = w.apply("now");
   CHECK(now_status == 0);
   REQUIRE(now.size() == 3);
-  CHECK(now[0] == "patch deployment.v1.apps istio-pilot -n istio-system --type merge -p {\"spec\":{\"replicas\":2}} --dry-run=server");
+  CHECK(now[0] == "patch --dry-run=server deployment.v1.apps istio-pilot -n istio-system --type merge -p {\"spec\":{\"replicas\":2}}");
   CHECK(now[1] == "diff -f 01-now-patch.yaml");
   CHECK(now[2] == "patch deployment.v1.apps istio-pilot -n istio-system --type merge -p {\"spec\":{\"replicas\":2}}");
 
@@ -166,10 +204,59 @@ TEST_CASE("a failed dry run stops apply.sh before anything changes") {
   Workspace w;
   REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
   auto [status, calls] = w.apply("1.2", "delete --dry-run=server");
+  CHECK(std::find(calls.begin(), calls.end(), "delete --dry-run=server -f 03-before-1.2-delete.yaml") != calls.end());
   CHECK(status != 0);
   for (const std::string& c : calls) CHECK_MESSAGE(is_check(c), c);
   // With two stages the script will not guess which one is meant.
   CHECK(w.apply("").first == 2);
+}
+
+TEST_CASE("apply.sh parses, and checks by kubectl alone where the cluster cannot dry-run on the server") {
+  Workspace w;
+  REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
+  const std::string bash = upcheck::testing::env_dir("UPCHECK_BASH");
+  CHECK(std::system((bash + " -n " + (w.dir() / "out" / "apply.sh").string()).c_str()) == 0);
+  auto has = [](const std::vector<std::string>& calls, const std::string& call) {
+    return std::find(calls.begin(), calls.end(), call) != calls.end();
+  };
+
+  SUBCASE("Istio 1.1's validation webhook refuses server-side dry runs: the checks fall back, saying why") {
+    ScriptRun run = w.run_script(
+        "1.2", {"KUBECTL_REFUSE=Error from server (BadRequest): admission webhook \"pilot.validation.istio.io\" "
+                "does not support dry run"});
+    INFO(run.errors);
+    CHECK(run.status == 0);
+    CHECK(run.calls.front() == "apply --dry-run=server -f 02-before-1.2-create.yaml");
+    CHECK(has(run.calls, "apply --dry-run=client -f 02-before-1.2-create.yaml"));
+    CHECK(has(run.calls, "delete --dry-run=client -f 03-before-1.2-delete.yaml"));
+    CHECK_FALSE(has(run.calls, "diff -f 02-before-1.2-create.yaml"));
+    CHECK(run.errors.find("note: an admission webhook refuses server-side dry runs") != std::string::npos);
+    CHECK(run.calls.back() == "delete -f 03-before-1.2-delete.yaml");
+  }
+  SUBCASE("Kubernetes 1.12 has no dry run by default: client-side checks from the start") {
+    ScriptRun run = w.run_script("1.2", {"KUBECTL_VERSION_JSON=" + version_json(18, "12+")});
+    CHECK(run.status == 0);
+    CHECK(run.calls.front() == "apply --dry-run=client -f 02-before-1.2-create.yaml");
+    CHECK(run.errors.find("Kubernetes 1.12 serves no dry run by default") != std::string::npos);
+  }
+  SUBCASE("kubectl before 1.18 has no --dry-run=server: its plain --dry-run, and get for deletes") {
+    ScriptRun run = w.run_script("1.2", {"KUBECTL_VERSION_JSON=" + version_json(13, "13")});
+    CHECK(run.status == 0);
+    CHECK(run.calls.front() == "apply --dry-run -f 02-before-1.2-create.yaml");
+    CHECK(has(run.calls, "get -f 03-before-1.2-delete.yaml"));
+    CHECK(run.errors.find("kubectl 1.13 has no server-side dry run") != std::string::npos);
+  }
+  SUBCASE("a current kubectl and Kubernetes check on the server") {
+    ScriptRun run = w.run_script("1.2", {"KUBECTL_VERSION_JSON=" + version_json(29, "29")});
+    CHECK(run.status == 0);
+    CHECK(run.calls.front() == "apply --dry-run=server -f 02-before-1.2-create.yaml");
+    CHECK(run.errors.find("note:") == std::string::npos);
+  }
+  SUBCASE("any other refusal of a dry run is a failed check: nothing changes") {
+    ScriptRun run = w.run_script("1.2", {"KUBECTL_REFUSE=Error from server (Forbidden): forbidden"});
+    CHECK(run.status != 0);
+    CHECK(run.calls == std::vector<std::string>{"apply --dry-run=server -f 02-before-1.2-create.yaml"});
+  }
 }
 
 TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read back as written") {

@@ -52,8 +52,8 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
 
   const std::string& script = m.apply_script;
   size_t stage = position(script, "stage_before_1_2() {");
-  size_t dry = position(script.substr(stage), "kubectl apply --dry-run=server -f 02-before-1.2-create.yaml");
-  size_t del_dry = position(script.substr(stage), "kubectl delete --dry-run=server -f 03-before-1.2-delete.yaml");
+  size_t dry = position(script.substr(stage), "dry_run apply -f 02-before-1.2-create.yaml");
+  size_t del_dry = position(script.substr(stage), "check_delete 03-before-1.2-delete.yaml");
   size_t apply = position(script.substr(stage), "kubectl apply -f 02-before-1.2-create.yaml");
   size_t get = position(script.substr(stage), "kubectl get -f 02-before-1.2-create.yaml");
   size_t del = position(script.substr(stage), "kubectl delete -f 03-before-1.2-delete.yaml");
@@ -62,7 +62,7 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   CHECK(apply < get);
   CHECK(get < del);
   size_t now_stage = position(script, "stage_now() {");
-  CHECK(position(script.substr(now_stage), "--dry-run=server") <
+  CHECK(position(script.substr(now_stage), "dry_run patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p '{\"spec\":{\"replicas\":2}}'\n"));
   CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl rollout status"));
