@@ -62,7 +62,7 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   CHECK(apply < get);
   CHECK(get < del);
   size_t now_stage = position(script, "stage_now() {");
-  CHECK(position(script.substr(now_stage), "dry_run patch deployment.v1.apps") <
+  CHECK(position(script.substr(now_stage), "check_patch '{\"spec\":{\"replicas\":2}}' deployment.v1.apps istio-pilot -n istio-system\n") <
         position(script.substr(now_stage), "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p '{\"spec\":{\"replicas\":2}}'\n"));
   CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl rollout status"));
