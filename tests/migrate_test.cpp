@@ -55,6 +55,7 @@ spec:
 // found, as in a real migration) and fails whatever matches $KUBECTL_FAIL. `version -o json`
 // prints $KUBECTL_VERSION_JSON; with $KUBECTL_REFUSE set, every server-side dry run (and so every
 // diff) fails with that message, as an API server does behind Istio 1.1's validation webhook.
+// The current context is $KUBECTL_CONTEXT (kind-upgrade when unset).
 constexpr std::string_view kRecordingKubectl = R"(#!/bin/sh
 echo "$*" >> "$KUBECTL_LOG"
 if [ -n "${KUBECTL_FAIL:-}" ]; then
@@ -64,6 +65,7 @@ if [ -n "${KUBECTL_REFUSE:-}" ]; then
   case "$*" in *--dry-run=server*|diff*) echo "$KUBECTL_REFUSE" >&2; exit 1 ;; esac
 fi
 [ "$*" = "version -o json" ] && printf '%s\n' "${KUBECTL_VERSION_JSON:-}"
+[ "$*" = "config current-context" ] && printf '%s\n' "${KUBECTL_CONTEXT:-kind-upgrade}"
 [ "$1" = diff ] && exit 1
 exit 0
 )";
@@ -76,7 +78,7 @@ std::string version_json(int client_minor, const std::string& server_minor) {
 }
 
 // What one run of apply.sh did: its exit status, the kubectl calls that check or change the
-// cluster (not the version probe), and what it printed on stderr.
+// cluster (not the version and context probes), and what it printed on stderr.
 struct ScriptRun {
   int status = -1;
   std::vector<std::string> calls;
@@ -123,7 +125,7 @@ class Workspace {
     run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     std::ifstream in(log);
     for (std::string line; std::getline(in, line);)
-      if (line.rfind("version ", 0) != 0) run.calls.push_back(line);
+      if (line.rfind("version ", 0) != 0 && line.rfind("config ", 0) != 0) run.calls.push_back(line);
     run.errors = upcheck::testing::read_file(errors.string()).value_or("");
     return run;
   }
@@ -197,18 +199,18 @@ TEST_CASE("apply.sh checks every step first, applies, verifies, patches, and del
   for (size_t i = first_change; i < calls.size(); ++i) CHECK_MESSAGE(!is_check(calls[i]), calls[i]);
   CHECK(index_of(calls, "apply --dry-run=server -f 02-before-1.2-create.yaml") < first_change);
   CHECK(index_of(calls, "diff -f 02-before-1.2-create.yaml") < first_change);
-  CHECK(index_of(calls, "delete --dry-run=server -f 03-before-1.2-delete.yaml") < first_change);
+  CHECK(index_of(calls, "delete --dry-run=server --ignore-not-found -f 03-before-1.2-delete.yaml") < first_change);
   // The replacement exists, and is seen to, before the original goes; the delete is last.
   CHECK(index_of(calls, "apply -f 02-before-1.2-create.yaml") == first_change);
   CHECK(index_of(calls, "get -f 02-before-1.2-create.yaml") > first_change);
-  CHECK(calls.back() == "delete -f 03-before-1.2-delete.yaml");
+  CHECK(calls.back() == "delete --ignore-not-found -f 03-before-1.2-delete.yaml");
 }
 
 TEST_CASE("a failed dry run stops apply.sh before anything changes") {
   Workspace w;
   REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
   auto [status, calls] = w.apply("1.2", "delete --dry-run=server");
-  CHECK(std::find(calls.begin(), calls.end(), "delete --dry-run=server -f 03-before-1.2-delete.yaml") != calls.end());
+  CHECK(std::find(calls.begin(), calls.end(), "delete --dry-run=server --ignore-not-found -f 03-before-1.2-delete.yaml") != calls.end());
   CHECK(status != 0);
   for (const std::string& c : calls) CHECK_MESSAGE(is_check(c), c);
   // With two stages the script will not guess which one is meant.
@@ -232,10 +234,10 @@ TEST_CASE("apply.sh parses, and checks by kubectl alone where the cluster cannot
     CHECK(run.status == 0);
     CHECK(run.calls.front() == "apply --dry-run=server -f 02-before-1.2-create.yaml");
     CHECK(has(run.calls, "apply --dry-run=client -f 02-before-1.2-create.yaml"));
-    CHECK(has(run.calls, "delete --dry-run=client -f 03-before-1.2-delete.yaml"));
+    CHECK(has(run.calls, "delete --dry-run=client --ignore-not-found -f 03-before-1.2-delete.yaml"));
     CHECK_FALSE(has(run.calls, "diff -f 02-before-1.2-create.yaml"));
     CHECK(run.errors.find("note: an admission webhook refuses server-side dry runs") != std::string::npos);
-    CHECK(run.calls.back() == "delete -f 03-before-1.2-delete.yaml");
+    CHECK(run.calls.back() == "delete --ignore-not-found -f 03-before-1.2-delete.yaml");
   }
   SUBCASE("Kubernetes 1.12 has no dry run by default: client-side checks from the start") {
     ScriptRun run = w.run_script("1.2", {"KUBECTL_VERSION_JSON=" + version_json(18, "12+")});
@@ -247,7 +249,7 @@ TEST_CASE("apply.sh parses, and checks by kubectl alone where the cluster cannot
     ScriptRun run = w.run_script("1.2", {"KUBECTL_VERSION_JSON=" + version_json(13, "13")});
     CHECK(run.status == 0);
     CHECK(run.calls.front() == "apply --dry-run -f 02-before-1.2-create.yaml");
-    CHECK(has(run.calls, "get -f 03-before-1.2-delete.yaml"));
+    CHECK(has(run.calls, "get --ignore-not-found -f 03-before-1.2-delete.yaml"));
     CHECK(run.errors.find("kubectl 1.13 has no server-side dry run") != std::string::npos);
   }
   SUBCASE("a current kubectl and Kubernetes check on the server") {
@@ -261,6 +263,28 @@ TEST_CASE("apply.sh parses, and checks by kubectl alone where the cluster cannot
     CHECK(run.status != 0);
     CHECK(run.calls == std::vector<std::string>{"apply --dry-run=server -f 02-before-1.2-create.yaml"});
   }
+}
+
+TEST_CASE("apply.sh keeps to the kube-context of its first run, and a finished stage runs again harmlessly") {
+  Workspace w;
+  const fs::path out = w.dir() / "out";
+  REQUIRE(w.migrate({"--out", out.string()}) == 0);
+  CHECK(w.run_script("now", {"KUBECTL_CONTEXT=prod-eu"}).status == 0);
+  CHECK(read(out / ".upcheck-context") == "prod-eu\n");
+
+  ScriptRun elsewhere = w.run_script("1.2", {"KUBECTL_CONTEXT=staging"});
+  CHECK(elsewhere.status == 2);
+  CHECK(elsewhere.calls.empty());   // stopped before any check
+  CHECK(elsewhere.errors.find("ran on kube-context 'prod-eu' and the current one is 'staging'") != std::string::npos);
+  CHECK(elsewhere.errors.find("--accept-context") != std::string::npos);
+
+  ScriptRun renamed = w.run_script("1.2 --accept-context", {"KUBECTL_CONTEXT=prod-eu-admin"});
+  CHECK(renamed.status == 0);
+  CHECK(read(out / ".upcheck-context") == "prod-eu-admin\n");
+  CHECK(std::find(renamed.calls.begin(), renamed.calls.end(),
+                  "delete --dry-run=server --ignore-not-found -f 03-before-1.2-delete.yaml") != renamed.calls.end());
+  CHECK(renamed.calls.back() == "delete --ignore-not-found -f 03-before-1.2-delete.yaml");
+  CHECK(w.run_script("1.2", {"KUBECTL_CONTEXT=prod-eu-admin"}).status == 0);
 }
 
 TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read back as written") {

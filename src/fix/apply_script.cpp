@@ -21,6 +21,11 @@ constexpr std::string_view kHeader = R"sh(#
 # with dry run off; an admission webhook that refuses dry runs, as Istio 1.1's validation webhook
 # does, having no sideEffects), the script says why and checks with kubectl's own validation
 # instead: a client-side dry run, which no webhook sees, and no `kubectl diff`.
+#
+# The first run records its kube-context in .upcheck-context, and a later run on another context
+# stops (add --accept-context when it is the same cluster under a new name). Running a finished
+# stage again changes nothing: applies and merge patches are idempotent, and deletions ignore
+# objects that are already gone.
 set -euo pipefail
 cd "$(dirname "$0")"
 scratch=$(mktemp -d)
@@ -112,10 +117,26 @@ check_patch() {
 # kubectl before 1.18 has no dry run of a delete: it lists the objects instead.
 check_delete() {
   if [ "$DRY_RUN" = --dry-run ]; then
-    kubectl get -f "$1"
+    kubectl get --ignore-not-found -f "$1"
   else
-    dry_run delete -f "$1"
+    dry_run delete --ignore-not-found -f "$1"
   fi
+}
+
+# The cluster this migration is for: the kube-context of its first run, recorded beside the
+# script. A later run on another context stops before it checks anything, unless told that the
+# context is new but the cluster the same (--accept-context, which records the new one).
+check_context() {
+  local current recorded
+  current=$(kubectl config current-context 2>/dev/null || true)
+  if [ -f .upcheck-context ] && [ "$accept_context" != yes ]; then
+    recorded=$(cat .upcheck-context)
+    if [ "$current" != "$recorded" ]; then
+      echo "apply.sh: this migration ran on kube-context '$recorded' and the current one is '$current': switch back (kubectl config use-context '$recorded'), or, if it is the same cluster, run again with --accept-context" >&2
+      exit 2
+    fi
+  fi
+  printf '%s\n' "$current" >.upcheck-context
 }
 )sh";
 
@@ -139,7 +160,7 @@ std::string stage_function(const Stage& stage, std::span<const StepFile> files) 
   };
   std::vector<std::string> creates = files_of(StepKind::Create), deletes = files_of(StepKind::Delete);
   std::string s = fmt::format("\n# {}\n{}() {{\n", stage_time(stage), function_name(stage));
-  s += "  echo '== checking every step; nothing changes yet'\n  choose_dry_run\n";
+  s += "  check_context\n  echo '== checking every step; nothing changes yet'\n  choose_dry_run\n";
   for (const std::string& f : creates) s += fmt::format("  dry_run apply -f {}\n  diff_step {}\n", f, f);
   for (const PatchStep& p : stage.patches)
     s += fmt::format("  check_patch {} {}\n", quoted_patch(p.merge_patch), object_arguments(p.target));
@@ -167,7 +188,7 @@ std::string stage_function(const Stage& stage, std::span<const StepFile> files) 
       s += "  # Let the control plane see the replacements before the originals go (Istio's own\n"
            "  # RbacConfig conversion waits 15 s).\n"
            "  sleep \"${UPCHECK_SETTLE_SECONDS:-15}\"\n";
-    for (const std::string& f : deletes) s += fmt::format("  kubectl delete -f {}\n", f);
+    for (const std::string& f : deletes) s += fmt::format("  kubectl delete --ignore-not-found -f {}\n", f);
   }
   s += "}\n";
   return s;
@@ -188,15 +209,17 @@ std::string render_apply_script(const MigrationPlan& plan, std::span<const StepF
   s += kHeader;
   s += kCheckFunctions;
   for (const Stage& stage : stages) s += stage_function(stage, files);
-  s += "\nusage() {\n  echo \"usage: $0 STAGE, STAGE one of (in this order):";
+  s += "\nusage() {\n  echo \"usage: $0 STAGE [--accept-context], STAGE one of (in this order):";
   for (const Stage& stage : stages) {
     s += ' ';
     s += argument(stage);
   }
   s += "\" >&2\n  exit 2\n}\n\n";
+  s += "stage=\naccept_context=no\nfor arg in \"$@\"; do\n  case \"$arg\" in\n    --accept-context) accept_context=yes ;;\n"
+       "    *) if [ -n \"$stage\" ]; then usage; fi; stage=$arg ;;\n  esac\ndone\n";
   // With a single stage there is nothing to choose; with several the script refuses to guess.
   std::string fallback = stages.size() == 1 ? argument(stages.front()) : "";
-  s += fmt::format("case \"${{1:-{}}}\" in\n", fallback);
+  s += fmt::format("case \"${{stage:-{}}}\" in\n", fallback);
   for (const Stage& stage : stages) s += fmt::format("  {}) {} ;;\n", argument(stage), function_name(stage));
   s += "  *) usage ;;\nesac\n";
   return s;

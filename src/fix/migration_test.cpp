@@ -56,7 +56,7 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   size_t del_dry = position(script.substr(stage), "check_delete 03-before-1.2-delete.yaml");
   size_t apply = position(script.substr(stage), "kubectl apply -f 02-before-1.2-create.yaml");
   size_t get = position(script.substr(stage), "kubectl get -f 02-before-1.2-create.yaml");
-  size_t del = position(script.substr(stage), "kubectl delete -f 03-before-1.2-delete.yaml");
+  size_t del = position(script.substr(stage), "kubectl delete --ignore-not-found -f 03-before-1.2-delete.yaml");
   CHECK(dry < del_dry);
   CHECK(del_dry < apply);
   CHECK(apply < get);
@@ -67,7 +67,7 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl rollout status"));
   // Several stages: the script refuses to guess which one to run.
-  CHECK(script.find("case \"${1:-}\" in") != std::string::npos);
+  CHECK(script.find("case \"${stage:-}\" in") != std::string::npos);
 }
 
 TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes notes why above the step") {
@@ -93,7 +93,7 @@ TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes
   REQUIRE(forced.steps.size() == 1);
   CHECK(forced.steps[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
   // A single stage runs without an argument.
-  CHECK(forced.apply_script.find("case \"${1:-now}\" in") != std::string::npos);
+  CHECK(forced.apply_script.find("case \"${stage:-now}\" in") != std::string::npos);
 }
 
 TEST_CASE("an object two fixes write is written once, with both findings above it; conflicts go to MANUAL.md") {
