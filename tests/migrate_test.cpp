@@ -258,6 +258,14 @@ TEST_CASE("apply.sh parses, and checks by kubectl alone where the cluster cannot
     CHECK(run.calls.front() == "apply --dry-run=server -f 02-before-1.2-create.yaml");
     CHECK(run.errors.find("note:") == std::string::npos);
   }
+  SUBCASE("a conflict (an object changed since the dump) stops the checks and says what to do") {
+    ScriptRun run = w.run_script(
+        "1.2", {"KUBECTL_REFUSE=Error from server (Conflict): Operation cannot be fulfilled on clusterrbacconfigs "
+                "\"default\": the object has been modified; please apply your changes to the latest version"});
+    CHECK(run.status != 0);
+    CHECK(run.calls == std::vector<std::string>{"apply --dry-run=server -f 02-before-1.2-create.yaml"});
+    CHECK(run.errors.find("dump the cluster again and run upcheck migrate again") != std::string::npos);
+  }
   SUBCASE("any other refusal of a dry run is a failed check: nothing changes") {
     ScriptRun run = w.run_script("1.2", {"KUBECTL_REFUSE=Error from server (Forbidden): forbidden"});
     CHECK(run.status != 0);
@@ -309,6 +317,34 @@ TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read
   CHECK(doc["spec"]["inclusion"]["namespaces"][1].Tag() == "!");   // quoted: stays a string
   CHECK(doc["spec"]["mode"].as<std::string>() == expected["spec"]["mode"].get<std::string>());
   CHECK(doc["metadata"]["name"].as<std::string>() == expected["metadata"]["name"].get<std::string>());
+}
+
+TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump cannot revert newer changes") {
+  // Istio 1.1 dump: MESH002 edits the existing DestinationRule bar/httpbin (resourceVersion
+  // 120311) and writes new Policies and DestinationRules beside it.
+  const std::string input =
+      upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
+  std::ostringstream out, err;
+  REQUIRE(upcheck::cli::run({"migrate", "--no-config", "--jobs", "1", "--to", "1.2", "--unsafe-fixes", "--select",
+                             "MESH002", "--dry-run", input},
+                            out, err) == 0);
+  std::string text = out.str();
+  std::string create = text.substr(0, text.find("# ==> apply.sh <=="));
+  std::vector<YAML::Node> documents = YAML::LoadAll(create);
+  size_t edited = 0, created = 0;
+  for (const YAML::Node& doc : documents) {
+    if (!doc["metadata"]) continue;
+    if (doc["metadata"]["name"].as<std::string>() == "httpbin" && doc["kind"].as<std::string>() == "DestinationRule") {
+      CHECK(doc["metadata"]["resourceVersion"].as<std::string>() == "120311");
+      CHECK_FALSE(doc["metadata"]["uid"]);
+      ++edited;
+    } else {
+      CHECK_MESSAGE(!doc["metadata"]["resourceVersion"], doc["metadata"]["name"].as<std::string>());
+      ++created;
+    }
+  }
+  CHECK(edited == 1);
+  CHECK(created >= 2);
 }
 
 TEST_CASE("migrate is deterministic, needs --out or --dry-run, and keeps unsafe fixes for --unsafe-fixes") {

@@ -53,6 +53,7 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
 
   fix::MigrationOptions migration_options;
   migration_options.unsafe_fixes = args.count("unsafe-fixes") != 0;
+  migration_options.input = &analysis->snapshot;
   const fix::MigrationPlan plan = fix::plan_migration(report.findings, migration_options);
   const fix::MigrationFiles migration = fix::render_migration(plan, analysis->snapshot, kVersion);
 

@@ -24,8 +24,10 @@ constexpr std::string_view kHeader = R"sh(#
 #
 # The first run records its kube-context in .upcheck-context, and a later run on another context
 # stops (add --accept-context when it is the same cluster under a new name). Running a finished
-# stage again changes nothing: applies and merge patches are idempotent, and deletions ignore
-# objects that are already gone.
+# stage again changes nothing: applies and merge patches are idempotent, deletions ignore objects
+# that are already gone, and a step that writes an existing object again carries the dump's
+# resourceVersion, so it stops at the checks once that object has changed (by this stage or by
+# anyone since the dump) rather than revert the change.
 set -euo pipefail
 cd "$(dirname "$0")"
 scratch=$(mktemp -d)
@@ -76,6 +78,24 @@ server_refused_dry_run() {
   esac
 }
 
+# An object the migration writes again (an edited DestinationRule) carries the resourceVersion of
+# the dump, so applying it over a version changed since fails instead of reverting that change.
+explain_conflict() {
+  case "$(cat "$1")" in
+    *"the object has been modified"*)
+      echo "apply.sh: an object changed since the dump upcheck read, or this stage has run already: dump the cluster again and run upcheck migrate again" >&2 ;;
+  esac
+}
+
+# `kubectl apply -f FILE`, explaining a conflict.
+apply_file() {
+  local status=0
+  kubectl apply -f "$1" 2>"$scratch/errors" || status=$?
+  cat "$scratch/errors" >&2
+  if [ "$status" -ne 0 ]; then explain_conflict "$scratch/errors"; fi
+  return "$status"
+}
+
 # `kubectl VERB ARGS...` as a dry run; its output passes through.
 dry_run() {
   local verb=$1 status=0
@@ -84,7 +104,7 @@ dry_run() {
     kubectl "$verb" --dry-run=server "$@" 2>"$scratch/errors" || status=$?
     cat "$scratch/errors" >&2
     if [ "$status" -eq 0 ]; then return 0; fi
-    server_refused_dry_run "$scratch/errors" || return "$status"
+    server_refused_dry_run "$scratch/errors" || { explain_conflict "$scratch/errors"; return "$status"; }
   fi
   kubectl "$verb" "$DRY_RUN" "$@"
 }
@@ -97,7 +117,7 @@ diff_step() {
     kubectl diff -f "$1" 2>"$scratch/errors" || status=$?
     cat "$scratch/errors" >&2
     if [ "$status" -le 1 ]; then return 0; fi
-    server_refused_dry_run "$scratch/errors" || return "$status"
+    server_refused_dry_run "$scratch/errors" || { explain_conflict "$scratch/errors"; return "$status"; }
   fi
   echo "note: no diff of $1 without a server-side dry run" >&2
 }
@@ -167,7 +187,7 @@ std::string stage_function(const Stage& stage, std::span<const StepFile> files) 
   for (const std::string& f : deletes) s += fmt::format("  check_delete {}\n", f);
   if (!creates.empty()) {
     s += "  echo '== applying'\n";
-    for (const std::string& f : creates) s += fmt::format("  kubectl apply -f {}\n", f);
+    for (const std::string& f : creates) s += fmt::format("  apply_file {}\n", f);
     s += "  echo '== verifying that every object exists'\n";
     for (const std::string& f : creates) s += fmt::format("  kubectl get -f {}\n", f);
   }

@@ -17,6 +17,20 @@ ObjectRef ref_of(const nlohmann::json& object) {
           text("/metadata/name"_json_pointer)};
 }
 
+std::string_view group_of(std::string_view api_version) {
+  size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+}
+
+// The resourceVersion of `object` as the input shows it, when a step writes it again; empty for a
+// new object (or an input without resourceVersions, such as manifests).
+std::string input_resource_version(const Snapshot* input, const ObjectRef& object) {
+  if (input == nullptr) return {};
+  const Resource* existing = input->find(object.kind, object.ns, object.name);
+  if (existing == nullptr || existing->group() != group_of(object.api_version)) return {};
+  return std::string(existing->metadata()["resourceVersion"].text());
+}
+
 // "now" first, then releases in order.
 bool stage_before(const std::string& a, const std::string& b) {
   if (a.empty() || b.empty()) return a.empty() && !b.empty();
@@ -79,6 +93,8 @@ class Planner {
 
   void add_create(Stage& stage, nlohmann::json manifest, const Resolution& plain, const Resolution& noted) {
     ObjectRef object = ref_of(manifest);
+    if (std::string version = input_resource_version(options_.input, object); !version.empty())
+      manifest["metadata"]["resourceVersion"] = std::move(version);
     if (CreateStep* same = find_step(stage.creates, [&](const CreateStep& c) { return c.object == object; })) {
       if (same->manifest == manifest)
         same->resolves.push_back(plain);

@@ -10,11 +10,17 @@
 #include <vector>
 
 #include "engine/finding.hpp"
+#include "model/snapshot.hpp"
 
 namespace upcheck::fix {
 
 struct MigrationOptions {
   bool unsafe_fixes = false;   // apply fixes that change live behaviour (`--unsafe-fixes`)
+  // The objects the findings were found in. A step that writes one of them again (an edited
+  // DestinationRule) carries its resourceVersion from there, so that applying it over a version
+  // changed since the dump fails on the conflict instead of reverting the change; new objects
+  // never carry one.
+  const Snapshot* input = nullptr;
 };
 
 // Why a step is in the migration: a finding whose fix it carries out. Steps that two findings
@@ -29,7 +35,9 @@ struct Resolution {
 
 struct CreateStep {
   ObjectRef object;
-  nlohmann::json manifest;   // as it will be applied: what the API server set is dropped
+  // As it will be applied: what the API server set is dropped, but for the resourceVersion of an
+  // object the input holds (see MigrationOptions::input).
+  nlohmann::json manifest;
   std::vector<Resolution> resolves;
 };
 

@@ -54,7 +54,7 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   size_t stage = position(script, "stage_before_1_2() {");
   size_t dry = position(script.substr(stage), "dry_run apply -f 02-before-1.2-create.yaml");
   size_t del_dry = position(script.substr(stage), "check_delete 03-before-1.2-delete.yaml");
-  size_t apply = position(script.substr(stage), "kubectl apply -f 02-before-1.2-create.yaml");
+  size_t apply = position(script.substr(stage), "apply_file 02-before-1.2-create.yaml");
   size_t get = position(script.substr(stage), "kubectl get -f 02-before-1.2-create.yaml");
   size_t del = position(script.substr(stage), "kubectl delete --ignore-not-found -f 03-before-1.2-delete.yaml");
   CHECK(dry < del_dry);
