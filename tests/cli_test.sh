@@ -64,6 +64,14 @@ expect_status 1 "--output" "$up" check --no-config --to 1.2 -o sarif --output "$
 contains "$tmp/r.sarif" '"version": "2.1.0"' "--output wrote SARIF"
 [ -s "$tmp/out" ] && fail "--output also printed to stdout" || pass
 
+# SARIF names a file outside --sarif-root by a file:// URI (RFC 8089), a file under it relatively.
+mkdir -p "$tmp/elsewhere dir" "$tmp/sarifroot"
+cp "$pilot" "$tmp/elsewhere dir/pilot.yaml"
+"$up" check --no-config --to 1.2 -o sarif --sarif-root "$tmp/sarifroot" "$tmp/elsewhere dir/pilot.yaml" >"$tmp/outside.sarif" 2>/dev/null
+contains "$tmp/outside.sarif" "\"uri\": \"file://$tmp/elsewhere%20dir/pilot.yaml\"" "SARIF: file:// URI outside the root"
+"$up" check --no-config --to 1.2 -o sarif --sarif-root "$tmp" "$tmp/elsewhere dir/pilot.yaml" >"$tmp/inside.sarif" 2>/dev/null
+contains "$tmp/inside.sarif" '"uri": "elsewhere%20dir/pilot.yaml"' "SARIF: relative URI under the root"
+
 # No colour when stdout is not a terminal, unless asked.
 "$up" check --no-config --to 1.2 "$pilot" >"$tmp/plain.txt" 2>/dev/null
 lacks "$tmp/plain.txt" $'\x1b[' "no escape codes on a pipe"
