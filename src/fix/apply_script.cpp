@@ -185,16 +185,18 @@ std::string stage_function(const Stage& stage, std::span<const StepFile> files) 
   for (const PatchStep& p : stage.patches)
     s += fmt::format("  check_patch {} {}\n", quoted_patch(p.merge_patch), object_arguments(p.target));
   for (const std::string& f : deletes) s += fmt::format("  check_delete {}\n", f);
+  std::string applying, patching;
   if (!creates.empty()) {
-    s += "  echo '== applying'\n";
-    for (const std::string& f : creates) s += fmt::format("  apply_file {}\n", f);
-    s += "  echo '== verifying that every object exists'\n";
-    for (const std::string& f : creates) s += fmt::format("  kubectl get -f {}\n", f);
+    applying += "  echo '== applying'\n";
+    for (const std::string& f : creates) applying += fmt::format("  apply_file {}\n", f);
+    applying += "  echo '== verifying that every object exists'\n";
+    for (const std::string& f : creates) applying += fmt::format("  kubectl get -f {}\n", f);
   }
   if (!stage.patches.empty()) {
-    s += "  echo '== patching'\n";
-    for (const PatchStep& p : stage.patches) s += "  " + patch_command(p.target, p.merge_patch) + "\n";
+    patching += "  echo '== patching'\n";
+    for (const PatchStep& p : stage.patches) patching += "  " + patch_command(p.target, p.merge_patch) + "\n";
   }
+  s += stage.patches_first ? patching + applying : applying + patching;
   if (!stage.commands.empty()) {
     s += "  echo '== running commands'\n";
     for (const CommandStep& c : stage.commands) {

@@ -81,6 +81,7 @@ class Planner {
   }
 
   MigrationPlan finish() {
+    for (Stage& stage : plan_.stages) stage.patches_first = creates_follow_patches(stage);
     std::stable_sort(plan_.stages.begin(), plan_.stages.end(),
                      [](const Stage& a, const Stage& b) { return stage_before(a.release, b.release); });
     return std::move(plan_);
@@ -89,6 +90,23 @@ class Planner {
  private:
   static std::string unsafe_because(const Fix& fix) {
     return fix.manual_note.empty() ? "it changes live behaviour" : fix.manual_note;
+  }
+
+  // Whether a create resolves a finding on an object the stage patches (the budget of a
+  // Deployment it scales), while nothing the stage creates is itself patched: a patch before the
+  // create of its own object would be overwritten by it.
+  static bool creates_follow_patches(const Stage& stage) {
+    auto same_object = [](const ObjectRef& a, const ObjectRef& b) {
+      return a.kind == b.kind && a.ns == b.ns && a.name == b.name;   // any apiVersion
+    };
+    bool needed = false;
+    for (const PatchStep& p : stage.patches)
+      for (const CreateStep& c : stage.creates) {
+        if (same_object(c.object, p.target)) return false;
+        for (const Resolution& r : c.resolves)
+          if (r.finding->object && same_object(*r.finding->object, p.target)) needed = true;
+      }
+    return needed;
   }
 
   void add_create(Stage& stage, nlohmann::json manifest, const Resolution& plain, const Resolution& noted) {

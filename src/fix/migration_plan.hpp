@@ -59,13 +59,16 @@ struct DeleteStep {
 
 // The steps to carry out before one upgrade hop. Within a stage objects are created first, then
 // patched, then commands run, and only then is anything deleted, so a replaced object never goes
-// before its replacement exists.
+// before its replacement exists. A stage whose creates are made for an object it also patches
+// (a PodDisruptionBudget for a Deployment the stage scales to 2 replicas) patches first, so that
+// the new object meets the object as the stage leaves it.
 struct Stage {
   std::string release;   // the release to apply them before ("1.2"); empty for "now"
   std::vector<CreateStep> creates;
   std::vector<PatchStep> patches;
   std::vector<CommandStep> commands;
   std::vector<DeleteStep> deletes;
+  bool patches_first = false;
 };
 
 // Two fixes of one stage that cannot both be carried out; the earlier one wins.

@@ -126,3 +126,23 @@ TEST_CASE("kubectl names kinds with their group and version, and the shell sees 
   CHECK(fix::shell_quote("istio-system") == "istio-system");
   CHECK(fix::shell_quote("{\"a\":\"it's\"}") == "'{\"a\":\"it'\\''s\"}'");
 }
+
+TEST_CASE("a budget for a Deployment the stage scales is created after the scaling: files and apply.sh") {
+  const ObjectRef pilot{"apps/v1", "Deployment", "istio-system", "istio-pilot"};
+  Fix scale;
+  scale.title = "scale";
+  scale.patches.push_back({pilot, {{"spec", {{"replicas", 2}}}}});
+  Fix budget;
+  budget.title = "add a budget";
+  budget.apply.push_back({{"apiVersion", "policy/v1"},
+                          {"kind", "PodDisruptionBudget"},
+                          {"metadata", {{"name", "istio-pilot"}, {"namespace", "istio-system"}}},
+                          {"spec", {{"minAvailable", 1}}}});
+  std::vector<Finding> findings = {finding("a", budget), finding("b", scale)};
+  for (Finding& f : findings) f.object = pilot;
+  fix::MigrationFiles m = render(findings);
+  REQUIRE(m.steps.size() == 2);
+  CHECK(m.steps[0].name == "01-now-patch.yaml");
+  CHECK(m.steps[1].name == "02-now-create.yaml");
+  CHECK(position(m.apply_script, "echo '== patching'") < position(m.apply_script, "echo '== applying'"));
+}
