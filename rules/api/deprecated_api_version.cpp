@@ -5,6 +5,7 @@
 
 #include "all_rules.hpp"
 #include "api/deprecated_apis.hpp"
+#include "common/cluster_kubernetes.hpp"
 #include "istio/ownership.hpp"
 #include "load/keep_policy.hpp"
 #include "istio/helm_release.hpp"
@@ -63,6 +64,7 @@ struct Targets {
   Version istio;
   bool kubernetes_assumed = false;
   bool istio_assumed = false;
+  std::optional<ClusterKubernetes> cluster;   // what the cluster runs now, at most
 };
 
 std::string_view component_name(ApiComponent c) { return c == ApiComponent::Kubernetes ? "Kubernetes" : "Istio"; }
@@ -121,8 +123,21 @@ std::string what_to_use(const DeprecatedApi& row, std::string_view kind, const T
   return out;
 }
 
+// Why the cluster cannot take the replacement now: it runs a Kubernetes older than the first
+// release that serves it (policy/v1 on an Istio 1.1 cluster); empty when it can, or is unknown.
+std::string not_served_yet(const DeprecatedApi& row, const Targets& t) {
+  if (row.component != ApiComponent::Kubernetes || !t.cluster) return {};
+  std::string_view since = row.replacement_served_in.empty() ? row.deprecated_in : row.replacement_served_in;
+  std::optional<Version> served = Version::parse(since);
+  if (!served || !(t.cluster->newest.minor_only() < served->minor_only())) return {};
+  return fmt::format("the cluster does not serve {} yet: {}, and {} is served from Kubernetes {}; apply this after "
+                     "upgrading Kubernetes to {} or later{}",
+                     row.replacement, t.cluster->how, row.replacement, since, since,
+                     row.removed_in.empty() ? std::string() : fmt::format(", before {} removes {}", row.removed_in, row.group_version));
+}
+
 // The migration for an object whose own manifest carries the apiVersion.
-Fix manifest_fix(const Resource& r, const DeprecatedApi& row) {
+Fix manifest_fix(const Resource& r, const DeprecatedApi& row, const Targets& targets) {
   Fix fix;
   std::string replacement = replacement_of(row, r.kind());
   fix.title = fmt::format("move {} to {}", r.display_name(), replacement);
@@ -148,6 +163,10 @@ Fix manifest_fix(const Resource& r, const DeprecatedApi& row) {
   if (caveat_applies(row, &r)) {
     fix.applicability = Applicability::Unsafe;
     fix.manual_note = std::string(row.changes);
+  }
+  if (std::string why = not_served_yet(row, targets); !why.empty()) {
+    fix.applicability = Applicability::DisplayOnly;
+    fix.manual_note = fix.manual_note.empty() ? why : fmt::format("{}; {}", why, fix.manual_note);
   }
   return fix;
 }
@@ -320,7 +339,7 @@ class Checker {
     severity(f, j.verdict, e.source);
     if (row.replacement.empty()) return;
     if (e.source == Source::Manifest)
-      f.fix = manifest_fix(r, row);
+      f.fix = manifest_fix(r, row, targets_);
     else if (e.source == Source::LiveObject)
       f.fix = replacement_fix(r, row);
     else if (e.source == Source::FieldManager)
@@ -350,6 +369,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
     targets.istio = newest_istio_release().version();
     targets.istio_assumed = true;
   }
+  targets.cluster = cluster_kubernetes(ctx);
   Checker checker(out, targets);
 
   std::vector<HelmRelease> releases = current_helm_releases(ctx.snapshot());
