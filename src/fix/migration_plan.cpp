@@ -70,14 +70,16 @@ class Planner {
       plan_.by_hand.push_back({&f, fix.manual_note.empty() ? "nothing to apply" : fix.manual_note});
       return;
     }
-    ++plan_.applied;
     Stage& stage = stage_for(plan_.stages, fix.stage);
     const Resolution plain{&f, {}};
     const Resolution noted{&f, fix.applicability == Applicability::Unsafe ? unsafe_because(fix) : std::string()};
-    for (const nlohmann::json& raw : fix.apply) add_create(stage, copy_for_apply(raw), plain, noted);
+    // A fix counts as applied when a step carries it out, not when all it wrote was a conflict.
+    bool planned = !fix.patches.empty() || !fix.commands.empty();
+    for (const nlohmann::json& raw : fix.apply) planned = add_create(stage, copy_for_apply(raw), plain, noted) || planned;
     for (const FixPatch& p : fix.patches) add_patch(stage, p, noted);
     for (const std::string& c : fix.commands) stage.commands.push_back({c, {plain}});
-    for (const ObjectRef& r : fix.remove) add_delete(stage, r, plain);
+    for (const ObjectRef& r : fix.remove) planned = add_delete(stage, r, plain) || planned;
+    if (planned) ++plan_.applied;
   }
 
   MigrationPlan finish() {
@@ -109,18 +111,21 @@ class Planner {
     return needed;
   }
 
-  void add_create(Stage& stage, nlohmann::json manifest, const Resolution& plain, const Resolution& noted) {
+  // False when the object is left out as a conflict.
+  bool add_create(Stage& stage, nlohmann::json manifest, const Resolution& plain, const Resolution& noted) {
     ObjectRef object = ref_of(manifest);
     if (std::string version = input_resource_version(options_.input, object); !version.empty())
       manifest["metadata"]["resourceVersion"] = std::move(version);
     if (CreateStep* same = find_step(stage.creates, [&](const CreateStep& c) { return c.object == object; })) {
-      if (same->manifest == manifest)
-        same->resolves.push_back(plain);
-      else
+      if (same->manifest != manifest) {
         plan_.conflicts.push_back({ConflictKind::DifferentObject, plain.finding, object});
-      return;
+        return false;
+      }
+      same->resolves.push_back(plain);
+      return true;
     }
     stage.creates.push_back({std::move(object), std::move(manifest), {noted}});
+    return true;
   }
 
   // Two findings that need the same change (a replica count) make one patch.
@@ -132,16 +137,18 @@ class Planner {
       stage.patches.push_back({p.target, p.merge_patch, {noted}});
   }
 
-  void add_delete(Stage& stage, const ObjectRef& object, const Resolution& plain) {
+  // False when the deletion is left out as a conflict.
+  bool add_delete(Stage& stage, const ObjectRef& object, const Resolution& plain) {
     // Deleting what this stage creates would undo the fix that created it.
     if (find_step(stage.creates, [&](const CreateStep& c) { return c.object == object; })) {
       plan_.conflicts.push_back({ConflictKind::DeletesCreated, plain.finding, object});
-      return;
+      return false;
     }
     if (DeleteStep* same = find_step(stage.deletes, [&](const DeleteStep& d) { return d.object == object; }))
       same->resolves.push_back(plain);
     else
       stage.deletes.push_back({object, {plain}});
+    return true;
   }
 
   const MigrationOptions& options_;

@@ -94,7 +94,7 @@ struct MigrationPlan {
   std::vector<Conflict> conflicts;
   std::vector<ManualItem> by_hand;   // display-only fixes and fixes with nothing to apply
   std::vector<ManualItem> skipped;   // unsafe fixes left out without --unsafe-fixes
-  size_t applied = 0;                // fixes whose steps are in the stages
+  size_t applied = 0;                // fixes with a step in the stages (not those left out as conflicts)
 };
 
 // Plans the fixes of `findings` (in their report order). Display-only fixes and, without

@@ -102,6 +102,8 @@ TEST_CASE("conflicts: a different object under the same name keeps the earlier; 
   CHECK(plan.conflicts[0].object == kClusterRbacConfig);
   CHECK(plan.conflicts[1].kind == fix::ConflictKind::DeletesCreated);
   CHECK(plan.conflicts[1].finding == &findings[1]);
+  // b wrote nothing (both its steps are conflicts): two fixes are applied, not three.
+  CHECK(plan.applied == 2);
 }
 
 TEST_CASE("left to a person: display-only fixes, fixes with nothing to apply, unsafe ones without --unsafe-fixes") {
