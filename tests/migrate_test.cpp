@@ -347,6 +347,17 @@ TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump ca
   CHECK(created >= 2);
 }
 
+TEST_CASE("an upgrade within the installed minor (1.5.10 to 1.5) stages its fixes now, not before 1.5") {
+  const std::string input =
+      upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
+  std::ostringstream out, err;
+  REQUIRE(upcheck::cli::run({"migrate", "--no-config", "--jobs", "1", "--from", "1.5.10", "--to", "1.5", "--unsafe-fixes",
+                             "--select", "MESH002", "--dry-run", input},
+                            out, err) == 0);
+  CHECK(out.str().find("# ==> 01-now-create.yaml <==") != std::string::npos);
+  CHECK(out.str().find("before upgrading to 1.5") == std::string::npos);
+}
+
 TEST_CASE("migrate is deterministic, needs --out or --dry-run, and keeps unsafe fixes for --unsafe-fixes") {
   Workspace w;
   std::string first, second;
