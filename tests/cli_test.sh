@@ -64,6 +64,32 @@ expect_status 1 "--output" "$up" check --no-config --to 1.2 -o sarif --output "$
 contains "$tmp/r.sarif" '"version": "2.1.0"' "--output wrote SARIF"
 [ -s "$tmp/out" ] && fail "--output also printed to stdout" || pass
 
+# --output never replaces an input, however it is named (a link, a file of a walked directory);
+# migrate --out refuses a directory that holds an input. Usage errors: nothing is written.
+mkdir -p "$tmp/self/dir"
+cp "$pilot" "$tmp/self/dump.yaml"
+cp "$pilot" "$tmp/self/dir/walked.yaml"
+ln -s dump.yaml "$tmp/self/link.yaml"
+expect_status 2 "--output over the input" "$up" check --no-config --to 1.2 -o json --output "$tmp/self/dump.yaml" "$tmp/self/dump.yaml"
+contains "$tmp/err" "that is the input" "--output over the input says why"
+expect_status 2 "--output over the input by a link" "$up" check --no-config --to 1.2 -o json --output "$tmp/self/link.yaml" "$tmp/self/dump.yaml"
+expect_status 2 "--output over a walked file" "$up" check --no-config --to 1.2 -o json --output "$tmp/self/dir/walked.yaml" "$tmp/self/dir"
+expect_status 2 "plan --output over the input" "$up" plan --no-config --to 1.22 --method canary --output "$tmp/self/dump.yaml" "$tmp/self/dump.yaml"
+contains "$tmp/err" "that is the input" "plan --output over the input says why"
+cmp -s "$pilot" "$tmp/self/dump.yaml" && pass || fail "--output replaced the input"
+cmp -s "$pilot" "$tmp/self/dir/walked.yaml" && pass || fail "--output replaced a walked input"
+expect_status 2 "migrate --out holding the input" "$up" migrate --no-config --to 1.2 --out "$tmp/self" "$tmp/self/dir/walked.yaml"
+contains "$tmp/err" "holds the input" "migrate --out holding the input says why"
+[ -e "$tmp/self/apply.sh" ] && fail "migrate wrote beside its input" || pass
+
+# SARIF names a file outside --sarif-root by a file:// URI (RFC 8089), a file under it relatively.
+mkdir -p "$tmp/elsewhere dir" "$tmp/sarifroot"
+cp "$pilot" "$tmp/elsewhere dir/pilot.yaml"
+"$up" check --no-config --to 1.2 -o sarif --sarif-root "$tmp/sarifroot" "$tmp/elsewhere dir/pilot.yaml" >"$tmp/outside.sarif" 2>/dev/null
+contains "$tmp/outside.sarif" "\"uri\": \"file://$tmp/elsewhere%20dir/pilot.yaml\"" "SARIF: file:// URI outside the root"
+"$up" check --no-config --to 1.2 -o sarif --sarif-root "$tmp" "$tmp/elsewhere dir/pilot.yaml" >"$tmp/inside.sarif" 2>/dev/null
+contains "$tmp/inside.sarif" '"uri": "elsewhere%20dir/pilot.yaml"' "SARIF: relative URI under the root"
+
 # No colour when stdout is not a terminal, unless asked.
 "$up" check --no-config --to 1.2 "$pilot" >"$tmp/plain.txt" 2>/dev/null
 lacks "$tmp/plain.txt" $'\x1b[' "no escape codes on a pipe"

@@ -5,6 +5,7 @@
 
 #include "all_rules.hpp"
 #include "api/support/deprecated_apis.hpp"
+#include "common/cluster_kubernetes.hpp"
 #include "istio/helm_release.hpp"
 #include "istio/istio_releases.hpp"
 #include "istio/ownership.hpp"
@@ -63,6 +64,7 @@ struct Targets {
   Version istio;
   bool kubernetes_assumed = false;
   bool istio_assumed = false;
+  std::optional<ClusterKubernetes> cluster;   // what the cluster runs now, at most
 };
 
 std::string_view component_name(ApiComponent c) { return c == ApiComponent::Kubernetes ? "Kubernetes" : "Istio"; }
@@ -121,8 +123,21 @@ std::string what_to_use(const DeprecatedApi& row, std::string_view kind, const T
   return out;
 }
 
+// Why the cluster cannot take the replacement now: it runs a Kubernetes older than the first
+// release that serves it (policy/v1 on an Istio 1.1 cluster); empty when it can, or is unknown.
+std::string not_served_yet(const DeprecatedApi& row, const Targets& t) {
+  if (row.component != ApiComponent::Kubernetes || !t.cluster) return {};
+  std::string_view since = row.replacement_served_in.empty() ? row.deprecated_in : row.replacement_served_in;
+  std::optional<Version> served = Version::parse(since);
+  if (!served || !(t.cluster->newest.minor_only() < served->minor_only())) return {};
+  return fmt::format("the cluster does not serve {} yet: {}, and {} is served from Kubernetes {}; apply this after "
+                     "upgrading Kubernetes to {} or later{}",
+                     row.replacement, t.cluster->how, row.replacement, since, since,
+                     row.removed_in.empty() ? std::string() : fmt::format(", before {} removes {}", row.removed_in, row.group_version));
+}
+
 // The migration for an object whose own manifest carries the apiVersion.
-Fix manifest_fix(const Resource& r, const DeprecatedApi& row) {
+Fix manifest_fix(const Resource& r, const DeprecatedApi& row, const Targets& targets) {
   Fix fix;
   std::string replacement = replacement_of(row, r.kind());
   fix.title = fmt::format("move {} to {}", r.display_name(), replacement);
@@ -148,6 +163,10 @@ Fix manifest_fix(const Resource& r, const DeprecatedApi& row) {
   if (caveat_applies(row, &r)) {
     fix.applicability = Applicability::Unsafe;
     fix.manual_note = std::string(row.changes);
+  }
+  if (std::string why = not_served_yet(row, targets); !why.empty()) {
+    fix.applicability = Applicability::DisplayOnly;
+    fix.manual_note = fix.manual_note.empty() ? why : fmt::format("{}; {}", why, fix.manual_note);
   }
   return fix;
 }
@@ -317,9 +336,9 @@ class Checker {
                 {.severity = severity(j.verdict, e.source), .discriminator = e.api_version, .fix = fix_for(r, e, row)});
   }
 
-  static std::optional<Fix> fix_for(const Resource& r, const Evidence& e, const DeprecatedApi& row) {
+  std::optional<Fix> fix_for(const Resource& r, const Evidence& e, const DeprecatedApi& row) const {
     if (row.replacement.empty()) return std::nullopt;
-    if (e.source == Source::Manifest) return manifest_fix(r, row);
+    if (e.source == Source::Manifest) return manifest_fix(r, row, targets_);
     if (e.source == Source::LiveObject) return replacement_fix(r, row);
     if (e.source == Source::FieldManager)
       return source_fix(r, row, fmt::format("what field manager {} applies", e.manager));
@@ -347,6 +366,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
     targets.istio = newest_istio_release().version();
     targets.istio_assumed = true;
   }
+  targets.cluster = cluster_kubernetes(ctx);
   Checker checker(out, targets);
 
   std::vector<HelmRelease> releases = current_helm_releases(ctx.snapshot());

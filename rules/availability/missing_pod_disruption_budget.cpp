@@ -2,6 +2,7 @@
 
 #include "all_rules.hpp"
 #include "availability/support/disruption.hpp"
+#include "common/cluster_kubernetes.hpp"
 #include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
 
@@ -18,11 +19,12 @@ bool protects(const Snapshot& snapshot, const Resource& pdb) {
 }
 
 // The PodDisruptionBudget the seed asks for: "a minimum availability of 1". policy/v1 unless the
-// input's budgets are all policy/v1beta1 (a cluster older than Kubernetes 1.21).
-nlohmann::json budget_for(const Snapshot& snapshot, const Resource& workload) {
-  bool only_beta = snapshot.has_kind("PodDisruptionBudget");
+// input's budgets are all policy/v1beta1, or the installed Istio implies a Kubernetes older than
+// 1.21 (`serves_policy_v1`): a cluster older than Kubernetes 1.21 has no policy/v1.
+nlohmann::json budget_for(const Snapshot& snapshot, const Resource& workload, bool serves_policy_v1) {
+  bool only_beta = snapshot.has_kind("PodDisruptionBudget") || !serves_policy_v1;
   for (const Resource* pdb : snapshot.of_kind("PodDisruptionBudget"))
-    if (pdb->api_version() != "policy/v1beta1") only_beta = false;
+    if (pdb->api_version() != "policy/v1beta1" && serves_policy_v1) only_beta = false;
   nlohmann::json match_labels = to_json(workload.spec()["selector"]["matchLabels"]);
   if (!match_labels.is_object() || match_labels.empty()) {
     match_labels = to_json(workload.spec()["template"]["metadata"]["labels"]);
@@ -39,6 +41,8 @@ nlohmann::json budget_for(const Snapshot& snapshot, const Resource& workload) {
 void check(const CheckContext& ctx, FindingSink& out) {
   const Snapshot& snapshot = ctx.snapshot();
   std::vector<ControlPlaneWorkload> workloads = control_plane_workloads(snapshot);
+  const std::optional<ClusterKubernetes> cluster = cluster_kubernetes(ctx);
+  const bool serves_policy_v1 = !cluster || !(cluster->newest.minor_only() < Version{1, 21, std::nullopt, {}});
   bool reported = false;
   for (const ControlPlaneWorkload& cp : workloads) {
     // Citadel must run one replica (multiple instances race); a budget on it blocks every drain.
@@ -50,7 +54,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
     int64_t replicas = effective_replicas(snapshot, workload);
     Fix fix;
     fix.title = "add a PodDisruptionBudget with minAvailable: 1";
-    fix.apply.push_back(budget_for(snapshot, workload));
+    fix.apply.push_back(budget_for(snapshot, workload, serves_policy_v1));
     if (replicas < 2) {
       fix.applicability = Applicability::Unsafe;
       fix.manual_note = fmt::format(

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/analysis.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/source_lines.hpp"
 #include "cli/usage_error.hpp"
 #include "report/report.hpp"
@@ -74,6 +75,7 @@ int check_command(const std::vector<std::string>& raw_args, std::ostream& out, s
   std::ostream* sink = &out;
   if (args.count("output") != 0) {
     std::string path = args["output"].as<std::string>();
+    refuse_output_over_input(path, analysis->snapshot, "--output");
     file.open(path, std::ios::binary | std::ios::trunc);
     if (!file) {
       err << "upcheck: error: cannot write " << path << '\n';

@@ -7,6 +7,7 @@
 
 #include "cli/analysis.hpp"
 #include "cli/migration_dir.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/usage_error.hpp"
 #include "fix/migration_files.hpp"
 #include "fix/migration_plan.hpp"
@@ -53,6 +54,7 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
 
   fix::MigrationOptions migration_options;
   migration_options.unsafe_fixes = args.count("unsafe-fixes") != 0;
+  migration_options.input = &analysis->snapshot;
   const fix::MigrationPlan plan = fix::plan_migration(report.findings, migration_options);
   const fix::MigrationFiles migration = fix::render_migration(plan, analysis->snapshot, kVersion);
 
@@ -66,6 +68,7 @@ int migrate_command(const std::vector<std::string>& raw_args, std::ostream& out,
   if (!migration.apply_script.empty()) files.push_back({"apply.sh", migration.apply_script, true});
   if (!migration.manual.empty()) files.push_back({"MANUAL.md", migration.manual});
   const fs::path dir = args["out"].as<std::string>();
+  refuse_directory_holding_input(dir, analysis->snapshot);
   try {
     write_migration_dir(dir, files);
   } catch (const std::exception& e) {

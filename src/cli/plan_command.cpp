@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "cli/analysis.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/usage_error.hpp"
 #include "plan/planner.hpp"
 #include "plan/render.hpp"
@@ -75,6 +76,7 @@ int plan_command(const std::vector<std::string>& raw_args, std::ostream& out, st
   std::ostream* sink = &out;
   if (args.count("output") != 0) {
     const std::string path = args["output"].as<std::string>();
+    refuse_output_over_input(path, analysis->snapshot, "--output");
     file.open(path, std::ios::binary | std::ios::trunc);
     if (!file) {
       err << "upcheck: error: cannot write " << path << '\n';

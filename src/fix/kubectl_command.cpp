@@ -25,12 +25,18 @@ std::string shell_quote(std::string_view word) {
   return out + "'";
 }
 
-std::string patch_command(const ObjectRef& target, const nlohmann::json& merge_patch, bool server_dry_run) {
-  std::string out = fmt::format("kubectl patch {} {}", kubectl_type(target), shell_quote(target.name));
-  if (!target.ns.empty()) out += " -n " + shell_quote(target.ns);
-  out += " --type merge -p " + shell_quote(merge_patch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  if (server_dry_run) out += " --dry-run=server";
+std::string object_arguments(const ObjectRef& object) {
+  std::string out = fmt::format("{} {}", kubectl_type(object), shell_quote(object.name));
+  if (!object.ns.empty()) out += " -n " + shell_quote(object.ns);
   return out;
+}
+
+std::string quoted_patch(const nlohmann::json& merge_patch) {
+  return shell_quote(merge_patch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+std::string patch_command(const ObjectRef& target, const nlohmann::json& merge_patch) {
+  return fmt::format("kubectl patch {} --type merge -p {}", object_arguments(target), quoted_patch(merge_patch));
 }
 
 }  // namespace upcheck::fix

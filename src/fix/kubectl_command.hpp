@@ -18,8 +18,13 @@ std::string kubectl_type(const ObjectRef& object);
 // A word for the shell, single-quoted when it needs quoting.
 std::string shell_quote(std::string_view word);
 
-// `kubectl patch TYPE NAME [-n NS] --type merge -p 'PATCH'`, checked by the API server only with
-// `server_dry_run`.
-std::string patch_command(const ObjectRef& target, const nlohmann::json& merge_patch, bool server_dry_run = false);
+// `TYPE NAME [-n NS]`: the object for `kubectl get`, `kubectl patch`, each word quoted as needed.
+std::string object_arguments(const ObjectRef& object);
+
+// The merge patch as one quoted shell word: `'{"spec":{"replicas":2}}'`.
+std::string quoted_patch(const nlohmann::json& merge_patch);
+
+// `kubectl patch TYPE NAME [-n NS] --type merge -p 'PATCH'`.
+std::string patch_command(const ObjectRef& target, const nlohmann::json& merge_patch);
 
 }  // namespace upcheck::fix

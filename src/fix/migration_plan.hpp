@@ -10,11 +10,17 @@
 #include <vector>
 
 #include "engine/finding.hpp"
+#include "model/snapshot.hpp"
 
 namespace upcheck::fix {
 
 struct MigrationOptions {
   bool unsafe_fixes = false;   // apply fixes that change live behaviour (`--unsafe-fixes`)
+  // The objects the findings were found in. A step that writes one of them again (an edited
+  // DestinationRule) carries its resourceVersion from there, so that applying it over a version
+  // changed since the dump fails on the conflict instead of reverting the change; new objects
+  // never carry one.
+  const Snapshot* input = nullptr;
 };
 
 // Why a step is in the migration: a finding whose fix it carries out. Steps that two findings
@@ -29,7 +35,9 @@ struct Resolution {
 
 struct CreateStep {
   ObjectRef object;
-  nlohmann::json manifest;   // as it will be applied: what the API server set is dropped
+  // As it will be applied: what the API server set is dropped, but for the resourceVersion of an
+  // object the input holds (see MigrationOptions::input).
+  nlohmann::json manifest;
   std::vector<Resolution> resolves;
 };
 
@@ -51,13 +59,16 @@ struct DeleteStep {
 
 // The steps to carry out before one upgrade hop. Within a stage objects are created first, then
 // patched, then commands run, and only then is anything deleted, so a replaced object never goes
-// before its replacement exists.
+// before its replacement exists. A stage whose creates are made for an object it also patches
+// (a PodDisruptionBudget for a Deployment the stage scales to 2 replicas) patches first, so that
+// the new object meets the object as the stage leaves it.
 struct Stage {
   std::string release;   // the release to apply them before ("1.2"); empty for "now"
   std::vector<CreateStep> creates;
   std::vector<PatchStep> patches;
   std::vector<CommandStep> commands;
   std::vector<DeleteStep> deletes;
+  bool patches_first = false;
 };
 
 // Two fixes of one stage that cannot both be carried out; the earlier one wins.
@@ -83,7 +94,7 @@ struct MigrationPlan {
   std::vector<Conflict> conflicts;
   std::vector<ManualItem> by_hand;   // display-only fixes and fixes with nothing to apply
   std::vector<ManualItem> skipped;   // unsafe fixes left out without --unsafe-fixes
-  size_t applied = 0;                // fixes whose steps are in the stages
+  size_t applied = 0;                // fixes with a step in the stages (not those left out as conflicts)
 };
 
 // Plans the fixes of `findings` (in their report order). Display-only fixes and, without

@@ -102,6 +102,8 @@ TEST_CASE("conflicts: a different object under the same name keeps the earlier; 
   CHECK(plan.conflicts[0].object == kClusterRbacConfig);
   CHECK(plan.conflicts[1].kind == fix::ConflictKind::DeletesCreated);
   CHECK(plan.conflicts[1].finding == &findings[1]);
+  // b wrote nothing (both its steps are conflicts): two fixes are applied, not three.
+  CHECK(plan.applied == 2);
 }
 
 TEST_CASE("left to a person: display-only fixes, fixes with nothing to apply, unsafe ones without --unsafe-fixes") {
@@ -133,4 +135,39 @@ TEST_CASE("left to a person: display-only fixes, fixes with nothing to apply, un
   REQUIRE(forced.stages[0].patches.size() == 1);
   CHECK(forced.stages[0].patches[0].resolves[0].unsafe_note == "it changes live behaviour");
   CHECK(forced.applied == 1);
+}
+
+TEST_CASE("a stage patches first when it creates something for an object it patches, never before that object's own write") {
+  Finding scale = finding("a", scale_pilot("scale"));
+  scale.object = kPilot;
+  Fix budget_fix;
+  budget_fix.title = "add a budget";
+  budget_fix.apply.push_back({{"apiVersion", "policy/v1"},
+                              {"kind", "PodDisruptionBudget"},
+                              {"metadata", {{"name", "istio-pilot"}, {"namespace", "istio-system"}}},
+                              {"spec", {{"minAvailable", 1}}}});
+  Finding budget = finding("b", budget_fix);
+  budget.object = kPilot;   // the budget is for the Deployment the stage scales
+  std::vector<Finding> findings = {budget, scale};
+  fix::MigrationPlan plan = fix::plan_migration(findings, {});
+  REQUIRE(plan.stages.size() == 1);
+  CHECK(plan.stages[0].patches_first);
+
+  // A create that writes the patched object itself (an apiVersion move) goes first, or it would
+  // overwrite the patch.
+  Fix move;
+  move.title = "move";
+  move.apply.push_back({{"apiVersion", "apps/v1beta2"},
+                        {"kind", "Deployment"},
+                        {"metadata", {{"name", "istio-pilot"}, {"namespace", "istio-system"}}}});
+  Finding moved = finding("c", move);
+  moved.object = kPilot;
+  findings.push_back(moved);
+  CHECK_FALSE(fix::plan_migration(findings, {}).stages[0].patches_first);
+  // Unrelated creates and patches keep the usual order.
+  Fix other;
+  other.title = "other";
+  other.apply.push_back(cluster_rbac_config());
+  std::vector<Finding> unrelated = {finding("d", other), scale};
+  CHECK_FALSE(fix::plan_migration(unrelated, {}).stages[0].patches_first);
 }

@@ -52,22 +52,22 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
 
   const std::string& script = m.apply_script;
   size_t stage = position(script, "stage_before_1_2() {");
-  size_t dry = position(script.substr(stage), "kubectl apply --dry-run=server -f 02-before-1.2-create.yaml");
-  size_t del_dry = position(script.substr(stage), "kubectl delete --dry-run=server -f 03-before-1.2-delete.yaml");
-  size_t apply = position(script.substr(stage), "kubectl apply -f 02-before-1.2-create.yaml");
+  size_t dry = position(script.substr(stage), "dry_run apply -f 02-before-1.2-create.yaml");
+  size_t del_dry = position(script.substr(stage), "check_delete 03-before-1.2-delete.yaml");
+  size_t apply = position(script.substr(stage), "apply_file 02-before-1.2-create.yaml");
   size_t get = position(script.substr(stage), "kubectl get -f 02-before-1.2-create.yaml");
-  size_t del = position(script.substr(stage), "kubectl delete -f 03-before-1.2-delete.yaml");
+  size_t del = position(script.substr(stage), "kubectl delete --ignore-not-found -f 03-before-1.2-delete.yaml");
   CHECK(dry < del_dry);
   CHECK(del_dry < apply);
   CHECK(apply < get);
   CHECK(get < del);
   size_t now_stage = position(script, "stage_now() {");
-  CHECK(position(script.substr(now_stage), "--dry-run=server") <
+  CHECK(position(script.substr(now_stage), "check_patch '{\"spec\":{\"replicas\":2}}' deployment.v1.apps istio-pilot -n istio-system\n") <
         position(script.substr(now_stage), "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p '{\"spec\":{\"replicas\":2}}'\n"));
   CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl rollout status"));
   // Several stages: the script refuses to guess which one to run.
-  CHECK(script.find("case \"${1:-}\" in") != std::string::npos);
+  CHECK(script.find("case \"${stage:-}\" in") != std::string::npos);
 }
 
 TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes notes why above the step") {
@@ -93,7 +93,7 @@ TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes
   REQUIRE(forced.steps.size() == 1);
   CHECK(forced.steps[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
   // A single stage runs without an argument.
-  CHECK(forced.apply_script.find("case \"${1:-now}\" in") != std::string::npos);
+  CHECK(forced.apply_script.find("case \"${stage:-now}\" in") != std::string::npos);
 }
 
 TEST_CASE("an object two fixes write is written once, with both findings above it; conflicts go to MANUAL.md") {
@@ -125,4 +125,24 @@ TEST_CASE("kubectl names kinds with their group and version, and the shell sees 
   CHECK(fix::kubectl_type({"v1", "Service", "a", "b"}) == "service");
   CHECK(fix::shell_quote("istio-system") == "istio-system");
   CHECK(fix::shell_quote("{\"a\":\"it's\"}") == "'{\"a\":\"it'\\''s\"}'");
+}
+
+TEST_CASE("a budget for a Deployment the stage scales is created after the scaling: files and apply.sh") {
+  const ObjectRef pilot{"apps/v1", "Deployment", "istio-system", "istio-pilot"};
+  Fix scale;
+  scale.title = "scale";
+  scale.patches.push_back({pilot, {{"spec", {{"replicas", 2}}}}});
+  Fix budget;
+  budget.title = "add a budget";
+  budget.apply.push_back({{"apiVersion", "policy/v1"},
+                          {"kind", "PodDisruptionBudget"},
+                          {"metadata", {{"name", "istio-pilot"}, {"namespace", "istio-system"}}},
+                          {"spec", {{"minAvailable", 1}}}});
+  std::vector<Finding> findings = {finding("a", budget), finding("b", scale)};
+  for (Finding& f : findings) f.object = pilot;
+  fix::MigrationFiles m = render(findings);
+  REQUIRE(m.steps.size() == 2);
+  CHECK(m.steps[0].name == "01-now-patch.yaml");
+  CHECK(m.steps[1].name == "02-now-create.yaml");
+  CHECK(position(m.apply_script, "echo '== patching'") < position(m.apply_script, "echo '== applying'"));
 }

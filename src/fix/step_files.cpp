@@ -61,9 +61,11 @@ std::vector<StepFile> render_step_files(const MigrationPlan& plan) {
     auto file_name = [&](std::string_view kind) {
       return fmt::format("{:02}-{}-{}.yaml", ++number, stage_label(stage), kind);
     };
+    if (stage.patches_first && !stage.patches.empty())
+      files.push_back({file_name("patch"), stage.release, StepKind::Patch, patch_file(stage)});
     if (!stage.creates.empty())
       files.push_back({file_name("create"), stage.release, StepKind::Create, create_file(stage)});
-    if (!stage.patches.empty())
+    if (!stage.patches_first && !stage.patches.empty())
       files.push_back({file_name("patch"), stage.release, StepKind::Patch, patch_file(stage)});
     if (!stage.deletes.empty())
       files.push_back({file_name("delete"), stage.release, StepKind::Delete, delete_file(stage)});

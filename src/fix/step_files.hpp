@@ -18,7 +18,8 @@ struct StepFile {
   std::string content;   // YAML documents, each preceded by the findings it resolves
 };
 
-// In apply order: stage by stage, its creates, patches and deletes (commands live in apply.sh).
+// In apply order: stage by stage, its creates and patches (patches first where the stage says so)
+// and deletes (commands live in apply.sh).
 std::vector<StepFile> render_step_files(const MigrationPlan& plan);
 
 }  // namespace upcheck::fix

@@ -76,8 +76,9 @@ constexpr std::string_view kSecret[] = {"type"};
 // Only while reading: a Helm release record's payload (see reading_keep_policy).
 constexpr std::string_view kSecretWhileReading[] = {"type", "data.release"};
 // Whole objects, for kinds whose migrations copy them or whose checks read deep fields. Status
-// is never kept.
-constexpr std::string_view kWhole[] = {"*", "!status"};
+// is never kept. A migration that writes such an object again applies it with its
+// resourceVersion, so that a change made since the dump is a conflict, not reverted.
+constexpr std::string_view kWhole[] = {"*", "!status", "metadata.resourceVersion"};
 
 void add_path(KeepNode& root, std::string_view path) {
   bool skip = !path.empty() && path.front() == '!';

@@ -39,6 +39,9 @@ std::string uri_encode(std::string_view path) {
   return out;
 }
 
+// A file under the root is a relative reference to it; a file outside is an absolute `file://`
+// URI (RFC 8089: `file:///abs/path`, percent-encoded), as SARIF wants absolute locations to be
+// URIs, not bare paths.
 std::string artifact_uri(const std::string& path, const std::string& root) {
   namespace fs = std::filesystem;
   if (path.empty() || path.front() == '<') return uri_encode(path);  // <stdin>
@@ -47,8 +50,9 @@ std::string artifact_uri(const std::string& path, const std::string& root) {
   fs::path absolute = fs::absolute(path, ec).lexically_normal();
   fs::path relative = absolute.lexically_relative(base.lexically_normal());
   std::string rel = relative.generic_string();
-  if (ec || rel.empty() || rel.substr(0, 2) == "..") rel = fs::path(path).lexically_normal().generic_string();
-  return uri_encode(rel);
+  if (!ec && !rel.empty() && rel.substr(0, 2) != "..") return uri_encode(rel);
+  if (ec || !absolute.is_absolute()) return uri_encode(fs::path(path).lexically_normal().generic_string());
+  return "file://" + uri_encode(absolute.generic_string());
 }
 
 nlohmann::json physical_location(const std::string& uri, Mark mark) {

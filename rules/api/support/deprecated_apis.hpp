@@ -31,6 +31,10 @@ struct DeprecatedApi {
   bool schema_unchanged;              // rewriting apiVersion is the whole migration
   std::string_view changes;           // what else changes, for the message; or the caveat
   std::string_view source;
+  // The first Kubernetes release that serves the replacement, where it came before the old
+  // version's deprecation; "" means deprecated_in (a version is deprecated only once its
+  // successor is served).
+  std::string_view replacement_served_in = "";
 };
 
 inline constexpr std::string_view kK8sGuide = "Kubernetes Deprecated API Migration Guide";
@@ -78,15 +82,15 @@ inline constexpr DeprecatedApi kDeprecatedApis[] = {
      "spec.versions[]; a structural openAPIV3Schema is required; preserveUnknownFields: true is not allowed",
      "guide v1.22"},
     {ApiComponent::Kubernetes, "rbac.authorization.k8s.io/v1beta1", "ClusterRole,ClusterRoleBinding,Role,RoleBinding",
-     "1.17", "1.22", "rbac.authorization.k8s.io/v1", "", true, "", "guide v1.22; Pluto versions.yaml"},
+     "1.17", "1.22", "rbac.authorization.k8s.io/v1", "", true, "", "guide v1.22; Pluto versions.yaml", "1.8"},
     {ApiComponent::Kubernetes, "rbac.authorization.k8s.io/v1alpha1", "ClusterRole,ClusterRoleBinding,Role,RoleBinding",
-     "1.17", "1.22", "rbac.authorization.k8s.io/v1", "", true, "", "Pluto versions.yaml"},
+     "1.17", "1.22", "rbac.authorization.k8s.io/v1", "", true, "", "Pluto versions.yaml", "1.8"},
     {ApiComponent::Kubernetes, "scheduling.k8s.io/v1beta1", "PriorityClass", "1.14", "1.22", "scheduling.k8s.io/v1", "",
      true, "", "guide v1.22"},
     {ApiComponent::Kubernetes, "coordination.k8s.io/v1beta1", "Lease", "1.14", "1.22", "coordination.k8s.io/v1", "",
      true, "", "guide v1.22"},
     {ApiComponent::Kubernetes, "apiregistration.k8s.io/v1beta1", "APIService", "1.10", "1.22",
-     "apiregistration.k8s.io/v1", "", true, "", "guide v1.22"},
+     "apiregistration.k8s.io/v1", "", true, "", "guide v1.22", "1.10"},
     {ApiComponent::Kubernetes, "certificates.k8s.io/v1beta1", "CertificateSigningRequest", "1.19", "1.22",
      "certificates.k8s.io/v1", "", false, "spec.signerName and spec.usages are required", "guide v1.22"},
     // Kubernetes 1.25 and 1.26 (guide, v1.25 and v1.26).

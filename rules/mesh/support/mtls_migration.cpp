@@ -48,7 +48,9 @@ std::vector<MigrationStage> authentication_stages(const InstalledRelease& instal
   // Policy up to 1.5, PeerAuthentication once the previous release has it (the hop to 1.6 starts
   // from 1.5, which has both; 1.6 honours only PeerAuthentication).
   const bool first_is_beta = *first > kLastReleaseWithAlphaAuthn;
-  stages.push_back({first->str(), first_is_beta});
+  // An upgrade within the installed minor (1.5.10 to 1.5) has no hop to stage before: now.
+  const bool same_minor = installed.version && !(installed.version->minor_only() < *first);
+  stages.push_back({same_minor ? std::string() : first->str(), first_is_beta});
   const Version alpha_ignored = next_minor(kLastReleaseWithAlphaAuthn);
   if (!first_is_beta && plan.to && plan.to->minor_only() >= alpha_ignored)
     stages.push_back({alpha_ignored.str(), true});

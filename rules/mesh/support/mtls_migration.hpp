@@ -35,7 +35,8 @@ InstalledRelease installed_release(const CheckContext& ctx);
 Version next_minor(const Version& v);
 
 // A hop of the migration: what to apply before upgrading to `release` ("1.2"), while the previous
-// release still runs. `release` is empty when neither --from nor --to says where the upgrade goes.
+// release still runs. `release` is empty ("now") when neither --from nor --to says where the upgrade
+// goes, or when it stays within the installed minor (1.5.10 to 1.5).
 struct MigrationStage {
   std::string release;
   bool peer_authentication = false;    // security.istio.io/v1beta1 (true) or the v1alpha1 Policy
