@@ -322,11 +322,11 @@ TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump ca
   // 120311) and writes new Policies and DestinationRules beside it.
   const std::string input =
       upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
-  std::ostringstream out, err;
-  REQUIRE(upcheck::cli::run({"migrate", "--no-config", "--jobs", "1", "--to", "1.2", "--unsafe-fixes", "--select",
-                             "MESH002", "--dry-run", input},
-                            out, err) == 0);
-  std::string text = out.str();
+  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
+      ".", {"migrate", "--no-config", "--jobs", "1", "--to", "1.2", "--unsafe-fixes", "--select", "MESH002", "--dry-run",
+            input});
+  REQUIRE(run.status == 0);
+  std::string text = run.out;
   std::string create = text.substr(0, text.find("# ==> apply.sh <=="));
   std::vector<YAML::Node> documents = YAML::LoadAll(create);
   size_t edited = 0, created = 0;
@@ -348,12 +348,12 @@ TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump ca
 TEST_CASE("an upgrade within the installed minor (1.5.10 to 1.5) stages its fixes now, not before 1.5") {
   const std::string input =
       upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
-  std::ostringstream out, err;
-  REQUIRE(upcheck::cli::run({"migrate", "--no-config", "--jobs", "1", "--from", "1.5.10", "--to", "1.5", "--unsafe-fixes",
-                             "--select", "MESH002", "--dry-run", input},
-                            out, err) == 0);
-  CHECK(out.str().find("# ==> 01-now-create.yaml <==") != std::string::npos);
-  CHECK(out.str().find("before upgrading to 1.5") == std::string::npos);
+  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
+      ".", {"migrate", "--no-config", "--jobs", "1", "--from", "1.5.10", "--to", "1.5", "--unsafe-fixes", "--select",
+            "MESH002", "--dry-run", input});
+  REQUIRE(run.status == 0);
+  CHECK(run.out.find("# ==> 01-now-create.yaml <==") != std::string::npos);
+  CHECK(run.out.find("before upgrading to 1.5") == std::string::npos);
 }
 
 TEST_CASE("migrate is deterministic, needs --out or --dry-run, and keeps unsafe fixes for --unsafe-fixes") {

@@ -10,7 +10,7 @@ namespace upcheck::rules {
 namespace {
 
 constexpr std::string_view kKinds[] = {"Deployment", "StatefulSet", "PodDisruptionBudget",
-                                       "HorizontalPodAutoscaler"};
+                                       "HorizontalPodAutoscaler", "ConfigMap"};
 
 // A budget protects the workload when it keeps at least one of its pods running.
 bool protects(const Snapshot& snapshot, const Resource& pdb) {

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "istio/istio_releases.hpp"
-#include "mesh/mtls_migration.hpp"
+#include "mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 
