@@ -1,4 +1,4 @@
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 
 #include <algorithm>
 #include <cctype>

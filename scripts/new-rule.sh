@@ -96,7 +96,7 @@ EOF
 cat >"$rule_file" <<EOF
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -16,7 +16,7 @@
 #include <tuple>
 #include <vector>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "support/cli_run.hpp"
 #include "support/requires_shared.hpp"
 #include "testing/golden.hpp"

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "model/diagnostic_codes.hpp"
 #include "report/rule_docs.hpp"
 #include "support/rule_cases.hpp"

@@ -17,7 +17,7 @@
 #include <set>
 #include <sstream>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "engine/engine.hpp"
 #include "testing/golden.hpp"
 #include "support/rule_cases.hpp"

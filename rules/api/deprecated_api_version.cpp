@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
-#include "all_rules.hpp"
-#include "api/support/deprecated_apis.hpp"
-#include "common/cluster_kubernetes.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/api/support/deprecated_apis.hpp"
+#include "rules/common/cluster_kubernetes.hpp"
 #include "istio/helm_release.hpp"
 #include "istio/istio_releases.hpp"
 #include "istio/ownership.hpp"

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
-#include "availability/support/disruption.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/availability/support/disruption.hpp"
 #include "istio/ownership.hpp"
 
 namespace upcheck::rules {

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
-#include "availability/support/disruption.hpp"
-#include "common/cluster_kubernetes.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/availability/support/disruption.hpp"
+#include "rules/common/cluster_kubernetes.hpp"
 #include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
 

@@ -1,9 +1,9 @@
-#include "common/cluster_kubernetes.hpp"
+#include "rules/common/cluster_kubernetes.hpp"
 
 #include <fmt/format.h>
 
 #include "istio/istio_releases.hpp"
-#include "mesh/support/mtls_migration.hpp"
+#include "rules/mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 

@@ -1,4 +1,4 @@
-#include "common/embedded_yaml.hpp"
+#include "rules/common/embedded_yaml.hpp"
 
 namespace upcheck::rules {
 Mark embedded_position(const Resource& object, std::string_view field_path, Mark inner) {

@@ -1,6 +1,6 @@
-#include "common/mesh_config.hpp"
+#include "rules/common/mesh_config.hpp"
 
-#include "common/embedded_yaml.hpp"
+#include "rules/common/embedded_yaml.hpp"
 #include "load/yaml_text.hpp"
 
 namespace upcheck::rules {

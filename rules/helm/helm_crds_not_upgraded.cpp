@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "all_rules.hpp"
-#include "helm/support/istio_helm.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/helm/support/istio_helm.hpp"
 
 namespace upcheck::rules {
 namespace {

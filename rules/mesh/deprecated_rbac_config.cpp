@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "engine/object_copy.hpp"
 #include "model/tree_json.hpp"

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "all_rules.hpp"
-#include "common/mesh_config.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/common/mesh_config.hpp"
 #include "istio/ownership.hpp"
-#include "mesh/support/mtls_migration.hpp"
+#include "rules/mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <map>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/service_workloads.hpp"
-#include "mesh/support/mtls_migration.hpp"
+#include "rules/mesh/support/mtls_migration.hpp"
 #include "model/tree_json.hpp"
 
 namespace upcheck::rules {

@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/istio_components.hpp"
 #include "istio/revisions.hpp"

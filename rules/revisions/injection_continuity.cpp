@@ -2,10 +2,10 @@
 
 #include <set>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
+#include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -2,11 +2,11 @@
 
 #include <map>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
+#include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
 #include "istio/revisions.hpp"

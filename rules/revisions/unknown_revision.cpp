@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "istio/revisions.hpp"
-#include "revisions/support/revision_support.hpp"
+#include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "all_rules.hpp"
-#include "upgrade/support/upgrade_path.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/upgrade/support/upgrade_path.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/usage_error.hpp"
 #include "engine/engine.hpp"

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "all_rules.hpp"
+#include "rules/all_rules.hpp"
 #include "cli/check_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/collect_command.hpp"

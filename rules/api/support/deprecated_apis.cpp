@@ -1,4 +1,4 @@
-#include "api/support/deprecated_apis.hpp"
+#include "rules/api/support/deprecated_apis.hpp"
 
 #include <optional>
 

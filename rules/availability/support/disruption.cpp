@@ -1,4 +1,4 @@
-#include "availability/support/disruption.hpp"
+#include "rules/availability/support/disruption.hpp"
 
 #include <charconv>
 

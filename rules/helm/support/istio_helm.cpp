@@ -1,4 +1,4 @@
-#include "helm/support/istio_helm.hpp"
+#include "rules/helm/support/istio_helm.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "mesh/support/mtls_migration.hpp"
+#include "rules/mesh/support/mtls_migration.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "revisions/support/revision_support.hpp"
+#include "rules/revisions/support/revision_support.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

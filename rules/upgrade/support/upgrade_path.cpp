@@ -1,4 +1,4 @@
-#include "upgrade/support/upgrade_path.hpp"
+#include "rules/upgrade/support/upgrade_path.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "upgrade/support/upgrade_path.hpp"
+#include "rules/upgrade/support/upgrade_path.hpp"
 
 using namespace upcheck;
 using namespace upcheck::rules;
