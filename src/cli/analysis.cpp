@@ -109,6 +109,7 @@ load::LoadOptions build_load_options(const Settings& settings) {
 
 void add_analysis_options(cxxopts::Options& o) {
   o.positional_help("INPUT...");
+  // clang-format off: one option a line reads as the help it prints
   o.add_options("Upgrade plan")
       ("to", "target Istio release: 1.2, 1.2.5 or v1.2.5", cxxopts::value<std::string>())
       ("from", "installed Istio release (default: detected from the input)", cxxopts::value<std::string>())
@@ -136,6 +137,7 @@ void add_analysis_options(cxxopts::Options& o) {
        cxxopts::value<std::string>())
       ("inputs", "files, directories, or - for standard input", cxxopts::value<std::vector<std::string>>());
   o.add_options()("h,help", "this help");
+  // clang-format on
   o.parse_positional({"inputs"});
 }
 

@@ -43,8 +43,10 @@ constexpr std::string_view kUsage =
 
 int rules_command(const std::vector<std::string>& args, std::ostream& out) {
   cxxopts::Options options("upcheck rules", "List every rule.");
+  // clang-format off: one option a line reads as the help it prints
   options.add_options()("o,format", "text, json or markdown", cxxopts::value<std::string>()->default_value("text"))(
       "h,help", "this help");
+  // clang-format on
   std::vector<const char*> argv{"upcheck rules"};
   for (const std::string& a : args) argv.push_back(a.c_str());
   auto parsed = options.parse(static_cast<int>(argv.size()), argv.data());

@@ -12,6 +12,7 @@ namespace {
 cxxopts::Options collect_options() {
   cxxopts::Options o("upcheck collect", "Gather what the rules read from a cluster, with your own kubectl.");
   o.custom_help("[options] --output FILE");
+  // clang-format off: one option a line reads as the help it prints
   o.add_options()
       ("output", "write the snapshot to FILE (a kind: List in YAML)", cxxopts::value<std::string>())
       ("context", "the kubeconfig context to use (default: the current one)", cxxopts::value<std::string>())
@@ -24,6 +25,7 @@ cxxopts::Options collect_options() {
        cxxopts::value<unsigned>())
       ("chunk-size", "objects per list request (default 500)", cxxopts::value<unsigned>())
       ("h,help", "this help");
+  // clang-format on
   return o;
 }
 
