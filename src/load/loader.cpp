@@ -189,7 +189,8 @@ class Loader {
         split(splitter, true, from_directory_walk, *source);
       } else {
         YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        split(splitter, false, from_directory_walk, *source);
+        if (split(splitter, false, from_directory_walk, *source))
+          enqueue({file, ready(splitter.take_end_report()), false});
       }
     } catch (const InputError& e) {
       error_only(file, e.code(), e.what());
@@ -197,13 +198,15 @@ class Loader {
     bytes_done_ += source->position();
   }
 
+  // True when the splitter reached the input's end (rather than --max-objects stopping it).
   template <typename Splitter>
-  void split(Splitter& splitter, bool json, bool from_directory_walk, const ByteSource& source) {
+  bool split(Splitter& splitter, bool json, bool from_directory_walk, const ByteSource& source) {
     while (!merger_.objects_exhausted()) {
       std::optional<Chunk> chunk = splitter.next();
-      if (!chunk) return;
+      if (!chunk) return true;
       submit(std::move(*chunk), json, from_directory_walk, &source);
     }
+    return false;
   }
 
   void error_only(uint32_t file, std::string code, std::string message) {
