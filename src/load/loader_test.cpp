@@ -962,7 +962,8 @@ TEST_CASE("inputs that do not end as kubectl Lists end have no trailer to miss")
 TEST_CASE("every cut of a real kubectl dump is an input error, unless it falls after the List's kind") {
   const char* testdata = std::getenv("UPCHECK_TESTDATA");
   REQUIRE(testdata != nullptr);
-  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml"}) {
+  // (The second dump's leading comment: a cut inside it is an empty input.)
+  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml", "e2e/helm-installed-istio-dump/dump.yaml"}) {
     const std::string whole = read_whole(std::string(testdata) + "/" + dump);
     const size_t complete_from = whole.rfind("\nkind: List") + 11;
     TempDir dir;
@@ -974,4 +975,32 @@ TEST_CASE("every cut of a real kubectl dump is an input error, unless it falls a
       CHECK((cut >= complete_from || !r.errors.empty()));
     }
   }
+}
+
+TEST_CASE("an input with no objects at all is an error when nothing else was read, a notice beside other inputs") {
+  TempDir dir;
+  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n";
+  for (const char* empty : {"", "# only a comment\n", "\xEF\xBB\xBF", "---\n---\n# x\n...\n", "\n  \n"}) {
+    INFO("input: " << std::string(empty));
+    LoadResult alone = load_paths({dir.write("empty.yaml", empty)});
+    REQUIRE(alone.errors.size() == 1);
+    CHECK(alone.errors[0].code == "no-objects");
+    CHECK(alone.errors[0].file == 0);
+
+    LoadResult beside = load_paths({dir.write("a.yaml", ns), dir.write("empty.yaml", empty)});
+    CHECK(beside.errors.empty());
+    REQUIRE(beside.notices.size() == 1);
+    CHECK(beside.notices[0].code == "empty-input");
+    CHECK(beside.notices[0].file == 1);
+  }
+  // /dev/null, and a directory of empty manifests.
+  CHECK(has_code(load_paths({"/dev/null"}).errors, "no-objects"));
+  dir.write("d/x.yaml", "");
+  dir.write("d/y.yaml", "# nothing\n");
+  LoadResult walked = load_paths({(dir.path / "d").string()});
+  CHECK(walked.errors.size() == 2);
+  // An empty List is what kubectl prints for a kind the cluster has none of: not an empty input.
+  LoadResult list = load_paths({dir.write("list.yaml", "apiVersion: v1\nitems: []\nkind: List\nmetadata: {}\n")});
+  CHECK(list.errors.empty());
+  CHECK(list.notices.empty());
 }

@@ -230,7 +230,7 @@ void YamlSplitter::check_end() {
     }
     end_report_.errors.push_back({file_, end, "truncated-input", std::move(message)});
   }
-  if (received_input_ && !last_line_has_newline_ && last_line_ != 0)
+  if (saw_content_ && !last_line_has_newline_)
     end_report_.notices.push_back(
         {file_, end, "no-final-newline",
          "the input does not end with a newline, as kubectl, helm and `upcheck collect` always end theirs: "
@@ -297,6 +297,12 @@ void YamlSplitter::process_line(std::string_view line) {
   if (mode_ == Mode::Documents && is_top_level_key(line, "kind")) kind_before_items_ = true;
   if (mode_ == Mode::Trailer) {
     trailer_kind_ = trailer_kind_ || is_list_kind_line(line);
+  }
+  if (!saw_content_ && !doc_marker && !directive) {
+    std::string_view rest = line;
+    if (line_ == 1 && rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);
+    const size_t first = rest.find_first_not_of(" \t\r\n");
+    saw_content_ = first != std::string_view::npos && rest[first] != '#' && rest.substr(first, 3) != "...";
   }
   last_line_ = line_;
   last_line_has_newline_ = !line.empty() && line.back() == '\n';

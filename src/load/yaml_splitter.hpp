@@ -28,6 +28,8 @@ class YamlSplitter {
   // After the last chunk: what only the input's end shows (a kubectl List cut short, a last line
   // without its newline), in input order after everything the chunks report.
   ParseOutput take_end_report() { return std::move(end_report_); }
+  // At the end: the input held nothing but blank lines, comments, `---` and directives.
+  bool holds_nothing() const { return !saw_content_; }
 
  private:
   enum class Mode : uint8_t { Documents, Items, Trailer };
@@ -77,6 +79,7 @@ class YamlSplitter {
   uint32_t last_line_columns_ = 0;
   bool last_line_has_newline_ = true;
   ParseOutput end_report_;
+  bool saw_content_ = false;
 };
 
 }  // namespace upcheck::load
