@@ -42,6 +42,7 @@ inline constexpr DiagnosticCode kDiagnosticCodes[] = {
     {"complex-key", false, "a mapping key that is not a scalar; skipped"},
     {"diagnostics-capped", false, "more than 1,000 diagnostics of one code in one input: the rest are counted, not listed"},
     {"duplicate-directory", false, "a directory reached again through a symlink; read once"},
+    {"duplicate-object", false, "the same object (API group, kind, namespace, name) given twice: the later copy, which kubectl applies last, is kept"},
     {"duplicate-key", false, "a key given twice: kubectl apply fails with strict field validation; the last value is used"},
     {"empty-input", false, "an empty input (nothing but blank lines, comments or `---`), while other inputs hold objects"},
     {"helm-release-undecodable", false, "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"},
