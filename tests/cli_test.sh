@@ -35,6 +35,10 @@ contains "$tmp/named.json" '"file": "cluster/dump.yaml"' "--stdin-filename names
 # kubectl -o json on a pipe is recognised as JSON.
 printf '{\n  "apiVersion": "v1",\n  "items": [],\n  "kind": "List"\n}\n' | "$up" check --no-config -o json - >"$tmp/json-stdin.json" 2>&1
 contains "$tmp/json-stdin.json" '"errors": []' "JSON on stdin parses"
+# The empty stdin of a failed `kubectl get ... |` is an input error, never a clean report.
+false | "$up" check --no-config --to 1.2 -o json - >"$tmp/empty-stdin.json" 2>/dev/null
+[ $? = 2 ] && pass || fail "empty stdin: exit status"
+contains "$tmp/empty-stdin.json" '"code": "no-objects"' "empty stdin is a no-objects error"
 
 # Exit statuses: 0 clean, 1 findings at or above --fail-on, 2 wins.
 expect_status 0 "healthy cluster" "$up" check --no-config --to 1.21 "$healthy"

@@ -14,6 +14,7 @@
 #include "engine/engine.hpp"
 #include "load/loader.hpp"
 #include "istio/istio_releases.hpp"
+#include "model/duplicate_objects.hpp"
 #include "version.hpp"
 
 namespace upcheck::cli {
@@ -224,6 +225,7 @@ std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<
   };
   load::LoadResult loaded = load::load_inputs(inputs, load_options);
   progress.finish();
+  for (Diagnostic& d : drop_duplicate_objects(loaded.files, loaded.resources)) loaded.notices.push_back(std::move(d));
   analysis->snapshot = Snapshot(std::move(loaded.files), std::move(loaded.resources), std::move(loaded.collected_kinds));
   analysis->istio = detect_istio(analysis->snapshot);
 

@@ -128,6 +128,36 @@ bool looks_like_json(std::string_view prefix) {
   return j == std::string_view::npos || prefix[j] == '"' || prefix[j] == '}';
 }
 
+// An empty input is worth a word: an empty file, `/dev/null`, or the empty stdin of a failed
+// `kubectl get ... | upcheck check -` would otherwise give a clean report of nothing. A run in
+// which no input holds an object is an error at each empty input (nothing was analyzed); an empty
+// input among others that hold objects is a notice. An input with content and no objects (an
+// empty List, `items: []`, is what kubectl prints for a kind a cluster has none of) is not empty.
+void report_empty_inputs(LoadResult& result, const std::vector<uint32_t>& empty_inputs, size_t inputs) {
+  const bool nothing_read = result.resources.empty();
+  size_t listed = 0;
+  for (uint32_t file : empty_inputs) {
+    const bool has_error = std::any_of(result.errors.begin(), result.errors.end(),
+                                       [&](const Diagnostic& d) { return d.file == file; });
+    if (has_error) continue;   // a read error already says why
+    if (listed++ == kListedDiagnosticsPerCode) {
+      // A directory of 100,000 empty files: counted, not listed.
+      result.notices.push_back({Diagnostic::kNoFile, {}, "diagnostics-capped",
+                                fmt::format("{} more empty inputs are not listed", empty_inputs.size() - listed + 1)});
+      break;
+    }
+    if (nothing_read)
+      result.errors.push_back({file, {}, "no-objects",
+                               inputs == 1 ? "this input is empty (nothing but blank lines, comments or `---`): "
+                                             "nothing was analyzed"
+                                           : "this input is empty (nothing but blank lines, comments or `---`), and "
+                                             "no other input holds an object: nothing was analyzed"});
+    else
+      result.notices.push_back({file, {}, "empty-input",
+                                "this input is empty (nothing but blank lines, comments or `---`)"});
+  }
+}
+
 class Loader {
  public:
   Loader(const LoadOptions& options, LoadResult& result)
@@ -159,6 +189,9 @@ class Loader {
     merger_.finish();
   }
 
+  // After finish(): see report_empty_inputs.
+  void report_empty_inputs(size_t inputs) { upcheck::load::report_empty_inputs(result_, empty_inputs_, inputs); }
+
   // For the progress line: the inputs' size on disk (compressed for .gz; stdin counts nothing).
   void set_total_bytes(uint64_t total) { total_bytes_ = total; }
 
@@ -189,7 +222,10 @@ class Loader {
         split(splitter, true, from_directory_walk, *source);
       } else {
         YamlSplitter splitter(*source, std::move(prefix), file, options_.limits, options_.chunk_bytes);
-        split(splitter, false, from_directory_walk, *source);
+        if (split(splitter, false, from_directory_walk, *source)) {
+          enqueue({file, ready(splitter.take_end_report()), false});
+          if (splitter.holds_nothing()) empty_inputs_.push_back(file);
+        }
       }
     } catch (const InputError& e) {
       error_only(file, e.code(), e.what());
@@ -197,13 +233,15 @@ class Loader {
     bytes_done_ += source->position();
   }
 
+  // True when the splitter reached the input's end (rather than --max-objects stopping it).
   template <typename Splitter>
-  void split(Splitter& splitter, bool json, bool from_directory_walk, const ByteSource& source) {
+  bool split(Splitter& splitter, bool json, bool from_directory_walk, const ByteSource& source) {
     while (!merger_.objects_exhausted()) {
       std::optional<Chunk> chunk = splitter.next();
-      if (!chunk) return;
+      if (!chunk) return true;
       submit(std::move(*chunk), json, from_directory_walk, &source);
     }
+    return false;
   }
 
   void error_only(uint32_t file, const DiagnosticCode* code, std::string message) {
@@ -264,6 +302,7 @@ class Loader {
   ResultMerger merger_;
   uint64_t bytes_done_ = 0;
   uint64_t total_bytes_ = 0;
+  std::vector<uint32_t> empty_inputs_;   // YAML inputs of nothing but blank lines, comments or `---`
 };
 
 }  // namespace
@@ -280,6 +319,7 @@ LoadResult load_inputs(const std::vector<std::string>& paths, const LoadOptions&
   loader.set_total_bytes(total);
   for (const InputFile& input : walk.files) loader.load_file(input);
   loader.finish();
+  loader.report_empty_inputs(walk.files.size());
   for (const WalkIssue& issue : walk.issues) loader.add_issue(issue);
   return result;
 }
@@ -290,6 +330,7 @@ LoadResult load_buffer(const std::string& name, std::string_view bytes, const Lo
   loader.set_total_bytes(bytes.size());
   loader.load_bytes(name, bytes);
   loader.finish();
+  loader.report_empty_inputs(1);
   return result;
 }
 

@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -940,4 +942,111 @@ TEST_CASE("a quoted value that goes on to the next lines turns the prefilter off
   CHECK(filtered.resources[0].name() == "a");
   CHECK(filtered.resources[1].locate("metadata.name") == plain.resources[1].locate("metadata.name"));
   CHECK(filtered.resources[1].labels()["note"].text() == "it \"goes on\" here");
+}
+
+namespace {
+
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+bool has_code(const std::vector<Diagnostic>& ds, std::string_view code) {
+  return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.code == code; });
+}
+
+}  // namespace
+
+TEST_CASE("a kubectl List cut before its `kind: List` is an input error that says what was read and where it ends") {
+  TempDir dir;
+  std::string whole = kKubectlList;
+  const size_t cut = whole.find("- apiVersion: v1\n  kind: Service") + 30;
+  LoadResult r = load_paths({dir.write("cut.yaml", whole.substr(0, cut))});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].code == "truncated-input");
+  CHECK(r.errors[0].mark == Mark{22, 14});
+  CHECK(r.errors[0].message.find("1 item was read; the item at line 21, maybe incomplete, was skipped") !=
+        std::string::npos);
+  REQUIRE(r.resources.size() == 1);   // the half Service is not read as a whole one
+  CHECK(r.resources[0].kind() == "Deployment");
+  CHECK(has_code(r.notices, "no-final-newline"));
+
+  // Cut after a whole line: still an error, though the file ends with a newline.
+  const size_t at_line = whole.find("  kind: Service\n") + 16;
+  LoadResult lines = load_paths({dir.write("cut-lines.yaml", whole.substr(0, at_line))});
+  CHECK(has_code(lines.errors, "truncated-input"));
+  CHECK_FALSE(has_code(lines.notices, "no-final-newline"));
+
+  // Cut inside the trailer's `kind: List`.
+  const size_t in_kind = whole.rfind("kind: List") + 7;
+  CHECK(has_code(load_paths({dir.write("cut-kind.yaml", whole.substr(0, in_kind))}).errors, "truncated-input"));
+
+  // Whole: no error, no notice.
+  LoadResult full = load_paths({dir.write("whole.yaml", whole)});
+  CHECK(full.errors.empty());
+  CHECK_FALSE(has_code(full.notices, "no-final-newline"));
+}
+
+TEST_CASE("inputs that do not end as kubectl Lists end have no trailer to miss") {
+  TempDir dir;
+  // A List that names its kind first; a multi-document manifest; a single object.
+  for (const char* text : {"kind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n",
+                           "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\n",
+                           "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n---\n"
+                           "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n"}) {
+    LoadResult r = load_paths({dir.write("in.yaml", text)});
+    INFO(text);
+    CHECK(r.errors.empty());
+  }
+  // A file without its last newline: a notice, not an error.
+  LoadResult no_newline = load_paths({dir.write("nonl.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a")});
+  CHECK(no_newline.errors.empty());
+  REQUIRE(has_code(no_newline.notices, "no-final-newline"));
+  CHECK(no_newline.notices.back().mark == Mark{4, 10});
+}
+
+TEST_CASE("every cut of a real kubectl dump is an input error, unless it falls after the List's kind") {
+  const char* testdata = std::getenv("UPCHECK_TESTDATA");
+  REQUIRE(testdata != nullptr);
+  // (The second dump's leading comment: a cut inside it is an empty input.)
+  for (const char* dump : {"e2e/kubectl-yaml-dump/dump.yaml", "e2e/helm-installed-istio-dump/dump.yaml"}) {
+    const std::string whole = read_whole(std::string(testdata) + "/" + dump);
+    const size_t complete_from = whole.rfind("\nkind: List") + 11;
+    TempDir dir;
+    constexpr size_t kCuts = 50;
+    for (size_t k = 1; k <= kCuts; ++k) {
+      const size_t cut = k * whole.size() / (kCuts + 1);
+      LoadResult r = load_paths({dir.write("cut.yaml", whole.substr(0, cut))}, 2, 16u << 10);
+      INFO(dump << " cut at byte " << cut);
+      CHECK((cut >= complete_from || !r.errors.empty()));
+    }
+  }
+}
+
+TEST_CASE("an input with no objects at all is an error when nothing else was read, a notice beside other inputs") {
+  TempDir dir;
+  const std::string ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n";
+  for (const char* empty : {"", "# only a comment\n", "\xEF\xBB\xBF", "---\n---\n# x\n...\n", "\n  \n"}) {
+    INFO("input: " << std::string(empty));
+    LoadResult alone = load_paths({dir.write("empty.yaml", empty)});
+    REQUIRE(alone.errors.size() == 1);
+    CHECK(alone.errors[0].code == "no-objects");
+    CHECK(alone.errors[0].file == 0);
+
+    LoadResult beside = load_paths({dir.write("a.yaml", ns), dir.write("empty.yaml", empty)});
+    CHECK(beside.errors.empty());
+    REQUIRE(beside.notices.size() == 1);
+    CHECK(beside.notices[0].code == "empty-input");
+    CHECK(beside.notices[0].file == 1);
+  }
+  // /dev/null, and a directory of empty manifests.
+  CHECK(has_code(load_paths({"/dev/null"}).errors, "no-objects"));
+  dir.write("d/x.yaml", "");
+  dir.write("d/y.yaml", "# nothing\n");
+  LoadResult walked = load_paths({(dir.path / "d").string()});
+  CHECK(walked.errors.size() == 2);
+  // An empty List is what kubectl prints for a kind the cluster has none of: not an empty input.
+  LoadResult list = load_paths({dir.write("list.yaml", "apiVersion: v1\nitems: []\nkind: List\nmetadata: {}\n")});
+  CHECK(list.errors.empty());
+  CHECK(list.notices.empty());
 }

@@ -19,7 +19,34 @@ std::string_view trim_eol(std::string_view s) {
   return s;
 }
 
+std::string_view trim_newline(std::string_view s) {
+  if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  return s;
+}
+
 bool is_items_key(std::string_view line) { return trim_eol(line) == "items:"; }
+
+// `key:` at column 0, followed by a value, a space or the line's end.
+bool is_top_level_key(std::string_view line, std::string_view key) {
+  if (line.substr(0, key.size()) != key || line.size() == key.size() || line[key.size()] != ':') return false;
+  return line.size() == key.size() + 1 || is_blank_or_eol(line[key.size() + 1]);
+}
+
+// `kind: List` (or `kind: PodList`, as `kubectl get --raw` gives): the whole of a List's kind,
+// where a cut inside the line leaves `kind: Li` or nothing.
+bool is_list_kind_line(std::string_view line) {
+  if (!is_top_level_key(line, "kind")) return false;
+  std::string_view value = trim_eol(line.substr(5));
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+    value = value.substr(1, value.size() - 2);
+  return value.ends_with("List");
+}
+
+uint32_t code_points(std::string_view s) {
+  return static_cast<uint32_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
 
 }  // namespace
 
@@ -69,7 +96,11 @@ std::optional<Chunk> YamlSplitter::next() {
   while (ready_.empty()) {
     if (eof_ && buffer_pos_ >= buffer_.size()) {
       if (finished_) return std::nullopt;
-      if (input_error_) input_failed();
+      if (input_error_) {
+        input_failed();
+      } else {
+        check_end();
+      }
       flush();
       finished_ = true;
       continue;
@@ -146,11 +177,16 @@ void YamlSplitter::oversized() {
       {file_, Mark{unit_line_, 1}, &kLimitDocument,
        fmt::format("{} larger than {} bytes; skipped (raise the limit with --max-document-bytes)",
                    mode_ == Mode::Items ? "this List item is" : "this document is", limits_.max_document_bytes)});
+  drop_unit();
+  discarding_ = true;
+}
+
+// Forgets the document or item in progress.
+void YamlSplitter::drop_unit() {
   pending_.bytes.resize(unit_offset_);
   while (!pending_.boundaries.empty() && pending_.boundaries.back().offset >= unit_offset_)
     pending_.boundaries.pop_back();
   while (!pending_.sources.empty() && pending_.sources.back().line >= unit_line_) pending_.sources.pop_back();
-  discarding_ = true;
 }
 
 // The input failed before its end: the document or item it cut short is dropped (half an object
@@ -163,13 +199,42 @@ void YamlSplitter::input_failed() {
     message += fmt::format("; the {} that starts here is incomplete and was skipped",
                            mode_ == Mode::Items ? "List item" : "document");
   pending_.errors.push_back({file_, nothing_read ? Mark{} : Mark{unit_line_, 1}, input_error_->code(), message});
-  if (cut_short) {
-    pending_.bytes.resize(unit_offset_);
-    while (!pending_.boundaries.empty() && pending_.boundaries.back().offset >= unit_offset_)
-      pending_.boundaries.pop_back();
-    while (!pending_.sources.empty() && pending_.sources.back().line >= unit_line_) pending_.sources.pop_back();
-  }
+  if (cut_short) drop_unit();
   input_error_.reset();
+}
+
+// The input ended without a read error. kubectl, helm and `upcheck collect` end every file with
+// a newline, and kubectl ends a List with `kind: List` (and `metadata:`) after its items: a List
+// that stops before its kind was cut short (an interrupted pipe, a partial CI artifact), and reading
+// it as whole would report a partial cluster as clean.
+void YamlSplitter::check_end() {
+  const Mark end{last_line_, last_line_columns_ + 1};
+  const bool list_open = list_line_ != 0 && !kind_before_items_ && (mode_ == Mode::Items || mode_ == Mode::Trailer);
+  if (list_open && !trailer_kind_) {
+    std::string message;
+    if (mode_ == Mode::Items) {
+      // The last item may stop anywhere in its lines: half an object would be read as whole.
+      const bool last_item_dropped = !discarding_ && pending_.bytes.size() > unit_offset_;
+      if (last_item_dropped) drop_unit();
+      const size_t whole_items = items_started_ - (last_item_dropped || discarding_ ? 1 : 0);
+      message = fmt::format(
+          "the input ends inside the List that starts at line {}, before the `kind: List` that kubectl "
+          "writes after the items: it looks cut short. {} {} read{}",
+          list_line_, whole_items, whole_items == 1 ? "item was" : "items were",
+          last_item_dropped ? fmt::format("; the item at line {}, maybe incomplete, was skipped", unit_line_) : "");
+    } else {
+      message = fmt::format(
+          "the input ends in the lines after the items of the List that starts at line {}, without the "
+          "`kind: List` that kubectl writes there: it looks cut short. {} {} read",
+          list_line_, items_started_, items_started_ == 1 ? "item was" : "items were");
+    }
+    end_report_.errors.push_back({file_, end, "truncated-input", std::move(message)});
+  }
+  if (saw_content_ && !last_line_has_newline_)
+    end_report_.notices.push_back(
+        {file_, end, "no-final-newline",
+         "the input does not end with a newline, as kubectl, helm and `upcheck collect` always end theirs: "
+         "if it was cut short here, what followed is missing"});
 }
 
 void YamlSplitter::process_line(std::string_view line) {
@@ -188,6 +253,8 @@ void YamlSplitter::process_line(std::string_view line) {
     mode_ = Mode::Documents;
     begin_unit();
     directive_seen_ = directive;
+    kind_before_items_ = false;
+    list_line_ = 0;
   } else if (doc_marker) {
     directive_seen_ = false;  // the `---` that follows a directive belongs to it
   } else if (mode_ == Mode::Documents && items_key_seen_ && dash && !discarding_) {
@@ -209,6 +276,9 @@ void YamlSplitter::process_line(std::string_view line) {
     flush();
     ready_.push_back(std::move(shell));
     mode_ = Mode::Items;
+    list_line_ = unit_line_;
+    items_started_ = 1;
+    trailer_kind_ = false;
     start_chunk(ChunkKind::Items);
     begin_unit();
   } else if (mode_ == Mode::Items && dash) {
@@ -217,12 +287,26 @@ void YamlSplitter::process_line(std::string_view line) {
       start_chunk(ChunkKind::Items);
     }
     begin_unit();
+    ++items_started_;
   } else if (mode_ == Mode::Items && column0_content) {
     flush();
     mode_ = Mode::Trailer;
     start_chunk(ChunkKind::ListShell);
     begin_unit();
   }
+  if (mode_ == Mode::Documents && is_top_level_key(line, "kind")) kind_before_items_ = true;
+  if (mode_ == Mode::Trailer) {
+    trailer_kind_ = trailer_kind_ || is_list_kind_line(line);
+  }
+  if (!saw_content_ && !doc_marker && !directive) {
+    std::string_view rest = line;
+    if (line_ == 1 && rest.substr(0, 3) == "\xEF\xBB\xBF") rest.remove_prefix(3);
+    const size_t first = rest.find_first_not_of(" \t\r\n");
+    saw_content_ = first != std::string_view::npos && rest[first] != '#' && rest.substr(first, 3) != "...";
+  }
+  last_line_ = line_;
+  last_line_has_newline_ = !line.empty() && line.back() == '\n';
+  last_line_columns_ = code_points(trim_newline(line));
   items_key_seen_ = mode_ == Mode::Documents && is_items_key(line);
 
   if (!discarding_) {

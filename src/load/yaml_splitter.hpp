@@ -25,6 +25,11 @@ class YamlSplitter {
   // The next chunk, or nothing at the end of the input. An input that fails (truncated gzip, a
   // read error, a limit) ends early with an error in the last chunk; nothing is thrown.
   std::optional<Chunk> next();
+  // After the last chunk: what only the input's end shows (a kubectl List cut short, a last line
+  // without its newline), in input order after everything the chunks report.
+  ParseOutput take_end_report() { return std::move(end_report_); }
+  // At the end: the input held nothing but blank lines, comments, `---` and directives.
+  bool holds_nothing() const { return !saw_content_; }
 
  private:
   enum class Mode : uint8_t { Documents, Items, Trailer };
@@ -36,6 +41,8 @@ class YamlSplitter {
   void flush();
   void begin_unit();
   void oversized();
+  void drop_unit();
+  void check_end();
 
   ByteSource& source_;
   std::string buffer_;
@@ -61,6 +68,18 @@ class YamlSplitter {
   bool discarding_ = false;        // dropping an oversized document or item
   bool skipping_line_ = false;     // dropping the rest of a line longer than any document
   bool finished_ = false;
+
+  // What tells a whole kubectl List from one cut short: kubectl writes `kind: List` (then
+  // `metadata:`) after the items. A List that names its kind before them has no such trailer.
+  bool kind_before_items_ = false;   // a column-0 `kind:` in the current document before any item
+  uint32_t list_line_ = 0;           // where the List in kubectl's layout starts (0: none yet)
+  size_t items_started_ = 0;
+  bool trailer_kind_ = false;        // `kind: List` at column 0 after the items
+  uint32_t last_line_ = 0;           // the last line read, and its length in code points
+  uint32_t last_line_columns_ = 0;
+  bool last_line_has_newline_ = true;
+  ParseOutput end_report_;
+  bool saw_content_ = false;
 };
 
 }  // namespace upcheck::load

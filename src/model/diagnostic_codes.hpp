@@ -51,6 +51,10 @@ inline constexpr DiagnosticCode kLimitScalar{"limit-scalar", true,
     "a scalar larger than --max-scalar-bytes"};
 inline constexpr DiagnosticCode kNoManifests{"no-manifests", true,
     "a directory holds no *.yaml, *.yml or *.json file (optionally .gz)"};
+inline constexpr DiagnosticCode kNoObjects{"no-objects", true,
+    "an empty input (an empty file, /dev/null, empty stdin, only comments or `---`) and no object in any other: nothing was analyzed"};
+inline constexpr DiagnosticCode kTruncatedInput{"truncated-input", true,
+    "a kubectl List that ends before the `kind: List` kubectl writes after its items: the input was cut short (its last item is skipped)"};
 inline constexpr DiagnosticCode kUnreadableInput{"unreadable-input", true,
     "a path that cannot be opened or read (missing, no permission, truncated gzip, ...); what came before a failure is still read"};
 inline constexpr DiagnosticCode kYamlEncoding{"yaml-encoding", true,
@@ -70,6 +74,10 @@ inline constexpr DiagnosticCode kDuplicateDirectory{"duplicate-directory", false
     "a directory reached again through a symlink; read once"};
 inline constexpr DiagnosticCode kDuplicateKey{"duplicate-key", false,
     "a key given twice: kubectl apply fails with strict field validation; the last value is used"};
+inline constexpr DiagnosticCode kDuplicateObject{"duplicate-object", false,
+    "the same object (API group, kind, namespace, name) given twice: the later copy, which kubectl applies last, is kept"};
+inline constexpr DiagnosticCode kEmptyInput{"empty-input", false,
+    "an empty input (nothing but blank lines, comments or `---`), while other inputs hold objects"};
 inline constexpr DiagnosticCode kHelmReleaseUndecodable{"helm-release-undecodable", false,
     "a Helm release record whose data could not be decoded (corrupt, or over 64 MiB decompressed), in the input or while collecting: only its labels are known"};
 inline constexpr DiagnosticCode kInputLacksKind{"input-lacks-kind", false,
@@ -80,6 +88,8 @@ inline constexpr DiagnosticCode kItemsReadAsObjects{"items-read-as-objects", fal
     "an object that is not a List had `items`, which were read as objects"};
 inline constexpr DiagnosticCode kMissingKind{"missing-kind", false,
     "an object without apiVersion or kind; skipped"};
+inline constexpr DiagnosticCode kNoFinalNewline{"no-final-newline", false,
+    "an input whose last line has no newline (kubectl, helm and collect always write one): it may be cut short"};
 inline constexpr DiagnosticCode kNoInstallationDetected{"no-installation-detected", false,
     "no Istio control plane, and no --from: version rules had nothing to judge"};
 inline constexpr DiagnosticCode kNotAnObject{"not-an-object", false,
@@ -118,6 +128,8 @@ inline constexpr const DiagnosticCode* kDiagnosticCodes[] = {
     &kLimitObjects,
     &kLimitScalar,
     &kNoManifests,
+    &kNoObjects,
+    &kTruncatedInput,
     &kUnreadableInput,
     &kYamlEncoding,
     &kYamlMemory,
@@ -127,11 +139,14 @@ inline constexpr const DiagnosticCode* kDiagnosticCodes[] = {
     &kDiagnosticsCapped,
     &kDuplicateDirectory,
     &kDuplicateKey,
+    &kDuplicateObject,
+    &kEmptyInput,
     &kHelmReleaseUndecodable,
     &kInputLacksKind,
     &kInstalledVersionUnknown,
     &kItemsReadAsObjects,
     &kMissingKind,
+    &kNoFinalNewline,
     &kNoInstallationDetected,
     &kNotAnObject,
     &kResultsCapped,

@@ -1,7 +1,9 @@
 #include "model/tree.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -18,12 +20,29 @@ Tree::Tree(std::span<const Node> nodes, std::string_view text)
 
 std::optional<int64_t> NodeRef::as_int() const {
   if (!is_scalar() || style() != ScalarStyle::Plain) return std::nullopt;
-  std::string_view t = text();
-  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  // What kubectl reads for an integer field: sigs.k8s.io/yaml resolves a plain scalar as go-yaml v2
+  // does (underscores dropped; 0x hex, 0b binary; a float) and writes an integral float as an
+  // integer (`1e3`, `2.0`). `0o3` stays a string there, so here.
+  std::string t;
+  for (char c : text())
+    if (c != '_') t += c;
+  std::string_view v = t;
+  const bool negative = !v.empty() && v.front() == '-';
+  if (!v.empty() && (v.front() == '+' || v.front() == '-')) v.remove_prefix(1);
+  int base = 10;
+  if (v.size() > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'b')) {
+    base = v[1] == 'x' ? 16 : 2;
+    v.remove_prefix(2);
+  }
   int64_t value = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (ec != std::errc{} || end != t.data() + t.size() || t.empty()) return std::nullopt;
-  return value;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value, base);
+  if (ec == std::errc{} && end == v.data() + v.size() && !v.empty()) return negative ? -value : value;
+  if (base != 10 || v.empty() || !(std::isdigit(static_cast<unsigned char>(v.front())) || v.front() == '.'))
+    return std::nullopt;
+  double d = 0;
+  auto [fend, fec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  if (fec != std::errc{} || fend != v.data() + v.size() || d != std::floor(d) || d > 9.2e18) return std::nullopt;
+  return negative ? -static_cast<int64_t>(d) : static_cast<int64_t>(d);
 }
 
 std::optional<bool> NodeRef::as_bool() const {

@@ -77,3 +77,23 @@ TEST_CASE("plain scalars read as Kubernetes' YAML reader reads them") {
   CHECK(t.root().at(2).as_int() == -3);
   CHECK_FALSE(t.root().at(3).as_int());
 }
+
+TEST_CASE("as_int reads the integer forms kubectl reads, and no others") {
+  auto read = [](const char* text, ScalarStyle style = ScalarStyle::Plain) {
+    TreeBuilder b;
+    b.scalar(text, style, {1, 1});
+    Tree t = b.finish();
+    return t.root().as_int();
+  };
+  CHECK(read("3") == 3);
+  CHECK(read("+2") == 2);
+  CHECK(read("1e3") == 1000);
+  CHECK(read("2.0") == 2);
+  CHECK(read("0x2") == 2);
+  CHECK(read("1_000") == 1000);
+  CHECK(read("-1") == -1);
+  CHECK_FALSE(read("2.5"));
+  CHECK_FALSE(read("0o3"));
+  CHECK_FALSE(read("abc"));
+  CHECK_FALSE(read("3", ScalarStyle::Quoted));
+}
