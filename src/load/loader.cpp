@@ -142,18 +142,18 @@ void report_empty_inputs(LoadResult& result, const std::vector<uint32_t>& empty_
     if (has_error) continue;   // a read error already says why
     if (listed++ == kListedDiagnosticsPerCode) {
       // A directory of 100,000 empty files: counted, not listed.
-      result.notices.push_back({Diagnostic::kNoFile, {}, "diagnostics-capped",
+      result.notices.push_back({Diagnostic::kNoFile, {}, &kDiagnosticsCapped,
                                 fmt::format("{} more empty inputs are not listed", empty_inputs.size() - listed + 1)});
       break;
     }
     if (nothing_read)
-      result.errors.push_back({file, {}, "no-objects",
+      result.errors.push_back({file, {}, &kNoObjects,
                                inputs == 1 ? "this input is empty (nothing but blank lines, comments or `---`): "
                                              "nothing was analyzed"
                                            : "this input is empty (nothing but blank lines, comments or `---`), and "
                                              "no other input holds an object: nothing was analyzed"});
     else
-      result.notices.push_back({file, {}, "empty-input",
+      result.notices.push_back({file, {}, &kEmptyInput,
                                 "this input is empty (nothing but blank lines, comments or `---`)"});
   }
 }

@@ -952,7 +952,7 @@ std::string read_whole(const std::string& path) {
 }
 
 bool has_code(const std::vector<Diagnostic>& ds, std::string_view code) {
-  return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.code == code; });
+  return std::any_of(ds.begin(), ds.end(), [&](const Diagnostic& d) { return d.code->name == code; });
 }
 
 }  // namespace
@@ -963,7 +963,7 @@ TEST_CASE("a kubectl List cut before its `kind: List` is an input error that say
   const size_t cut = whole.find("- apiVersion: v1\n  kind: Service") + 30;
   LoadResult r = load_paths({dir.write("cut.yaml", whole.substr(0, cut))});
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].code == "truncated-input");
+  CHECK(r.errors[0].code->name == "truncated-input");
   CHECK(r.errors[0].mark == Mark{22, 14});
   CHECK(r.errors[0].message.find("1 item was read; the item at line 21, maybe incomplete, was skipped") !=
         std::string::npos);
@@ -1030,13 +1030,13 @@ TEST_CASE("an input with no objects at all is an error when nothing else was rea
     INFO("input: " << std::string(empty));
     LoadResult alone = load_paths({dir.write("empty.yaml", empty)});
     REQUIRE(alone.errors.size() == 1);
-    CHECK(alone.errors[0].code == "no-objects");
+    CHECK(alone.errors[0].code->name == "no-objects");
     CHECK(alone.errors[0].file == 0);
 
     LoadResult beside = load_paths({dir.write("a.yaml", ns), dir.write("empty.yaml", empty)});
     CHECK(beside.errors.empty());
     REQUIRE(beside.notices.size() == 1);
-    CHECK(beside.notices[0].code == "empty-input");
+    CHECK(beside.notices[0].code->name == "empty-input");
     CHECK(beside.notices[0].file == 1);
   }
   // /dev/null, and a directory of empty manifests.

@@ -228,11 +228,11 @@ void YamlSplitter::check_end() {
           "`kind: List` that kubectl writes there: it looks cut short. {} {} read",
           list_line_, items_started_, items_started_ == 1 ? "item was" : "items were");
     }
-    end_report_.errors.push_back({file_, end, "truncated-input", std::move(message)});
+    end_report_.errors.push_back({file_, end, &kTruncatedInput, std::move(message)});
   }
   if (saw_content_ && !last_line_has_newline_)
     end_report_.notices.push_back(
-        {file_, end, "no-final-newline",
+        {file_, end, &kNoFinalNewline,
          "the input does not end with a newline, as kubectl, helm and `upcheck collect` always end theirs: "
          "if it was cut short here, what followed is missing"});
 }

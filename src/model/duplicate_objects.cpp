@@ -51,7 +51,7 @@ std::vector<Diagnostic> drop_duplicate_objects(const std::vector<SourceFile>& fi
         const std::string where = winner.file() == r.file() ? fmt::format("line {}", winner.position().line)
                                                              : fmt::format("{}:{}", files.at(winner.file()).path,
                                                                            winner.position().line);
-        notices.push_back({r.file(), r.position(), "duplicate-object",
+        notices.push_back({r.file(), r.position(), &kDuplicateObject,
                            fmt::format("{} is given again at {}; that later copy is the one kubectl applies last, "
                                        "so this one is ignored",
                                        r.display_name(), where)});

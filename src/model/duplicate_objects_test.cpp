@@ -47,7 +47,7 @@ TEST_CASE("the same object twice is one object: the later copy, which kubectl ap
 
   std::vector<Diagnostic> notices = drop_duplicate_objects(files, resources);
   REQUIRE(notices.size() == 2);
-  CHECK(notices[0].code == "duplicate-object");
+  CHECK(notices[0].code->name == "duplicate-object");
   CHECK(notices[0].file == 0);
   CHECK(notices[0].mark == Mark{1, 1});
   CHECK(notices[0].message.find("Deployment istio-system/istiod is given again at b.yaml:1") == 0);
