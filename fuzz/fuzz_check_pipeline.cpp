@@ -66,7 +66,7 @@ void run(std::vector<std::string> args) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   write_input(data, size);
   const std::string path = "/proc/self/fd/" + std::to_string(input_fd());
-  const std::vector<std::string> plan = {"--no-config", "--to",   "1.2", "--method", "canary",
+  const std::vector<std::string> plan = {"--no-config", "--to",   "1.2",    "--method", "canary",
                                          "--revision",  "canary", "--jobs", "1"};
   for (const char* format : {"text", "json", "sarif"}) {
     std::vector<std::string> args = {"check", "-o", format, "--color", "always", "--fail-on", "info"};

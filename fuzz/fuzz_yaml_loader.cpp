@@ -45,7 +45,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::require_same("errors with and without the List-item prefilter", fuzz::summarize(whole, true),
                        fuzz::summarize(unfiltered, true));
   if (whole.errors.empty() && cut.errors.empty())
-    fuzz::require_same("loads in one chunk and in tiny chunks", fuzz::summarize(whole, true), fuzz::summarize(cut, true));
+    fuzz::require_same("loads in one chunk and in tiny chunks", fuzz::summarize(whole, true),
+                       fuzz::summarize(cut, true));
   if (whole.errors.empty() && unfiltered.errors.empty())
     fuzz::require_same("loads with and without the List-item prefilter", fuzz::summarize(whole, true),
                        fuzz::summarize(unfiltered, true));

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "support/cli_run.hpp"
 #include "model/diagnostic_codes.hpp"
+#include "support/cli_run.hpp"
 #include "testing/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -35,7 +35,7 @@ TEST_CASE("end-to-end scenarios") {
       const std::pair<const char*, const char*> formats[] = {
           {"text", "expected.txt"}, {"json", "expected.json"}, {"sarif", "expected.sarif"}};
       for (const auto& format_and_golden : formats) {
-        const std::string format = format_and_golden.first;   // no bindings: clang 14 cannot capture them
+        const std::string format = format_and_golden.first;  // no bindings: clang 14 cannot capture them
         const std::string golden = format_and_golden.second;
         std::vector<std::string> with_format = args;
         with_format.insert(with_format.begin() + 1, {"-o", format, "--color", "never", "--no-config"});
@@ -79,10 +79,12 @@ TEST_CASE("no report shows a Secret's data") {
     for (const char* key : {"    release: ", "    password: "})
       if (line.rfind(key, 0) == 0) data_values.push_back(line.substr(std::string(key).size()));
   REQUIRE(data_values.size() == 4);
-  const std::string sentinels[] = {"config-sentinel-4d2a", "manifest-sentinel-8c1f", "opaque-sentinel-7e93",
-                                   "corrupt-sentinel-51b0", "DB_PASSWORD", "H4sI"};
+  const std::string sentinels[] = {"config-sentinel-4d2a", "manifest-sentinel-8c1f",
+                                   "opaque-sentinel-7e93", "corrupt-sentinel-51b0",
+                                   "DB_PASSWORD",          "H4sI"};
   for (const char* format : {"text", "json", "sarif"}) {
-    CliRun r = run_cli_in(dir, {"check", "-o", format, "--no-config", "--to", "1.24", "--to-kubernetes", "1.25", "dump.yaml"});
+    CliRun r =
+        run_cli_in(dir, {"check", "-o", format, "--no-config", "--to", "1.24", "--to-kubernetes", "1.25", "dump.yaml"});
     INFO(format);
     REQUIRE(!r.out.empty());
     for (const std::string& s : sentinels) CHECK_MESSAGE(r.out.find(s) == std::string::npos, s);

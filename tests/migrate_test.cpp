@@ -2,10 +2,10 @@
 // run against a stand-in for kubectl that records its arguments.
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -113,8 +113,8 @@ class Workspace {
   ScriptRun run_script(const std::string& stage, const std::vector<std::string>& env = {}) const {
     fs::path log = dir_ / "kubectl.log", errors = dir_ / "stderr.txt";
     fs::remove(log);
-    std::string command = "env PATH=" + (dir_ / "bin").string() + ":\"$PATH\" KUBECTL_LOG=" + log.string() +
-                          " UPCHECK_SETTLE_SECONDS=0";
+    std::string command =
+        "env PATH=" + (dir_ / "bin").string() + ":\"$PATH\" KUBECTL_LOG=" + log.string() + " UPCHECK_SETTLE_SECONDS=0";
     for (const std::string& e : env) command += " " + shell_word(e);
     command += " " + upcheck::testing::env_dir("UPCHECK_BASH") + " " + (dir_ / "out" / "apply.sh").string() + " " +
                stage + " >/dev/null 2>" + errors.string();
@@ -179,14 +179,20 @@ TEST_CASE("apply.sh checks every step first, applies, verifies, patches, and del
   // diff` of the patch file, which would show an apply of a partial object).
   REQUIRE(now.size() == 3);
   CHECK(now[0] == "get deployment.v1.apps istio-pilot -n istio-system -o yaml");
-  CHECK(now[1] == "patch --dry-run=server deployment.v1.apps istio-pilot -n istio-system --type merge -p "
-                  "{\"spec\":{\"replicas\":2}} -o yaml");
+  CHECK(now[1] ==
+        "patch --dry-run=server deployment.v1.apps istio-pilot -n istio-system --type merge -p "
+        "{\"spec\":{\"replicas\":2}} -o yaml");
   CHECK(now[2] == "patch deployment.v1.apps istio-pilot -n istio-system --type merge -p {\"spec\":{\"replicas\":2}}");
 
   const auto stage_12 = w.apply("1.2");
   const std::vector<std::string>& calls = stage_12.second;
   CHECK(stage_12.first == 0);
-  INFO("calls:\n" << [&] { std::string s; for (auto& c : calls) s += c + "\n"; return s; }());
+  INFO("calls:\n"
+       << [&] {
+            std::string s;
+            for (auto& c : calls) s += c + "\n";
+            return s;
+          }());
   // Every dry run and diff comes before the first change.
   size_t first_change = calls.size();
   for (size_t i = 0; i < calls.size(); ++i)
@@ -208,7 +214,8 @@ TEST_CASE("a failed dry run stops apply.sh before anything changes") {
   Workspace w;
   REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
   auto [status, calls] = w.apply("1.2", "delete --dry-run=server");
-  CHECK(std::find(calls.begin(), calls.end(), "delete --dry-run=server --ignore-not-found -f 03-before-1.2-delete.yaml") != calls.end());
+  CHECK(std::find(calls.begin(), calls.end(),
+                  "delete --dry-run=server --ignore-not-found -f 03-before-1.2-delete.yaml") != calls.end());
   CHECK(status != 0);
   for (const std::string& c : calls) CHECK_MESSAGE(is_check(c), c);
   // With two stages the script will not guess which one is meant.
@@ -280,7 +287,7 @@ TEST_CASE("apply.sh keeps to the kube-context of its first run, and a finished s
 
   ScriptRun elsewhere = w.run_script("1.2", {"KUBECTL_CONTEXT=staging"});
   CHECK(elsewhere.status == 2);
-  CHECK(elsewhere.calls.empty());   // stopped before any check
+  CHECK(elsewhere.calls.empty());  // stopped before any check
   CHECK(elsewhere.errors.find("ran on kube-context 'prod-eu' and the current one is 'staging'") != std::string::npos);
   CHECK(elsewhere.errors.find("--accept-context") != std::string::npos);
 
@@ -296,14 +303,14 @@ TEST_CASE("apply.sh keeps to the kube-context of its first run, and a finished s
 TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read back as written") {
   Workspace w;
   REQUIRE(w.migrate({"--out", (w.dir() / "out").string()}) == 0);
-  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
-      w.dir(), {"check", "--no-config", "--jobs", "1", "--from", "1.1", "--to", "1.2", "--select", "MESH001", "-o", "json",
-                (w.dir() / "cluster.yaml").string()});
+  upcheck::testing::CliRun run =
+      upcheck::testing::run_cli_in(w.dir(), {"check", "--no-config", "--jobs", "1", "--from", "1.1", "--to", "1.2",
+                                             "--select", "MESH001", "-o", "json", (w.dir() / "cluster.yaml").string()});
   REQUIRE(run.status == 1);
   json report = json::parse(run.out);
   REQUIRE(report["findings"].size() == 1);
   json expected = upcheck::copy_for_apply(report["findings"][0]["fix"]["apply"][0]);
-  CHECK(expected["spec"]["inclusion"]["namespaces"][1] == "1.2");   // a string that looks like a number
+  CHECK(expected["spec"]["inclusion"]["namespaces"][1] == "1.2");  // a string that looks like a number
 
   std::vector<YAML::Node> documents = YAML::LoadAllFromFile((w.dir() / "out" / "02-before-1.2-create.yaml").string());
   REQUIRE(documents.size() == 1);
@@ -312,7 +319,7 @@ TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read
   CHECK_FALSE(doc["metadata"]["namespace"]);
   CHECK_FALSE(doc["metadata"]["resourceVersion"]);
   CHECK_FALSE(doc["metadata"]["uid"]);
-  CHECK(doc["spec"]["inclusion"]["namespaces"][1].Tag() == "!");   // quoted: stays a string
+  CHECK(doc["spec"]["inclusion"]["namespaces"][1].Tag() == "!");  // quoted: stays a string
   CHECK(doc["spec"]["mode"].as<std::string>() == expected["spec"]["mode"].get<std::string>());
   CHECK(doc["metadata"]["name"].as<std::string>() == expected["metadata"]["name"].get<std::string>());
 }
@@ -320,11 +327,11 @@ TEST_CASE("the step files hold exactly the fixes the JSON report shows, and read
 TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump cannot revert newer changes") {
   // Istio 1.1 dump: MESH002 edits the existing DestinationRule bar/httpbin (resourceVersion
   // 120311) and writes new Policies and DestinationRules beside it.
-  const std::string input =
-      upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
-  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
-      ".", {"migrate", "--no-config", "--jobs", "1", "--to", "1.2", "--unsafe-fixes", "--select", "MESH002", "--dry-run",
-            input});
+  const std::string input = upcheck::testing::env_dir("UPCHECK_TESTDATA") +
+                            "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
+  upcheck::testing::CliRun run =
+      upcheck::testing::run_cli_in(".", {"migrate", "--no-config", "--jobs", "1", "--to", "1.2", "--unsafe-fixes",
+                                         "--select", "MESH002", "--dry-run", input});
   REQUIRE(run.status == 0);
   std::string text = run.out;
   std::string create = text.substr(0, text.find("# ==> apply.sh <=="));
@@ -346,11 +353,11 @@ TEST_CASE("an edited object keeps the dump's resourceVersion, so a stale dump ca
 }
 
 TEST_CASE("an upgrade within the installed minor (1.5.10 to 1.5) stages its fixes now, not before 1.5") {
-  const std::string input =
-      upcheck::testing::env_dir("UPCHECK_TESTDATA") + "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
-  upcheck::testing::CliRun run = upcheck::testing::run_cli_in(
-      ".", {"migrate", "--no-config", "--jobs", "1", "--from", "1.5.10", "--to", "1.5", "--unsafe-fixes", "--select",
-            "MESH002", "--dry-run", input});
+  const std::string input = upcheck::testing::env_dir("UPCHECK_TESTDATA") +
+                            "/rules/per-service-mtls-annotation/fires-on-istio-1.1-list-dump/input.yaml";
+  upcheck::testing::CliRun run =
+      upcheck::testing::run_cli_in(".", {"migrate", "--no-config", "--jobs", "1", "--from", "1.5.10", "--to", "1.5",
+                                         "--unsafe-fixes", "--select", "MESH002", "--dry-run", input});
   REQUIRE(run.status == 0);
   CHECK(run.out.find("# ==> 01-now-create.yaml <==") != std::string::npos);
   CHECK(run.out.find("before upgrading to 1.5") == std::string::npos);
@@ -372,7 +379,7 @@ TEST_CASE("--out refuses a non-empty directory migrate did not write, and change
   CHECK(w.migrate({"--out", out.string()}) == 2);
   CHECK(read(out / "01-mine.yaml") == "mine");
   CHECK(files_in(out) == std::vector<std::string>{"01-mine.yaml"});
-  CHECK(files_in(w.dir()) == std::vector<std::string>{"bin", "cluster.yaml", "out"});   // no staging left behind
+  CHECK(files_in(w.dir()) == std::vector<std::string>{"bin", "cluster.yaml", "out"});  // no staging left behind
 
   // An empty directory is fine, and named with a trailing slash too.
   fs::remove(out / "01-mine.yaml");
@@ -384,11 +391,13 @@ TEST_CASE("a re-run replaces or deletes what migrate wrote and nothing else, nev
   Workspace w;
   const fs::path out = w.dir() / "out";
   REQUIRE(w.migrate({"--out", out.string()}) == 0);
-  const std::vector<std::string> written = {".upcheck-migration", "01-now-patch.yaml", "02-before-1.2-create.yaml",
-                                            "03-before-1.2-delete.yaml", "MANUAL.md", "apply.sh"};
+  const std::vector<std::string> written = {
+      ".upcheck-migration",        "01-now-patch.yaml", "02-before-1.2-create.yaml",
+      "03-before-1.2-delete.yaml", "MANUAL.md",         "apply.sh"};
   CHECK(files_in(out) == written);
-  CHECK(read(out / ".upcheck-migration").find("\n01-now-patch.yaml\n02-before-1.2-create.yaml\n"
-                                              "03-before-1.2-delete.yaml\napply.sh\nMANUAL.md\n") != std::string::npos);
+  CHECK(read(out / ".upcheck-migration")
+            .find("\n01-now-patch.yaml\n02-before-1.2-create.yaml\n"
+                  "03-before-1.2-delete.yaml\napply.sh\nMANUAL.md\n") != std::string::npos);
 
   // The user's own numbered manifest stays; an earlier step file that leads elsewhere goes as a
   // link, and the file it led to stays as it was.

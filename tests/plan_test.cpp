@@ -3,8 +3,8 @@
 // (UPCHECK_UPDATE_GOLDENS=1 rewrites them: read them against the guides before committing).
 #include <doctest/doctest.h>
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -180,8 +180,8 @@ TEST_CASE("every command in every runbook is one Istio's guides give") {
     for (const char* section : {"steps", "rollback"})
       for (const json& step : runbook[section])
         for (const json& command : step["commands"])
-          CHECK_MESSAGE(is_guide_command(command.get<std::string>()),
-                        dir.filename().string() << ": " << command.get<std::string>());
+          CHECK_MESSAGE(is_guide_command(command.get<std::string>()), dir.filename().string()
+                                                                          << ": " << command.get<std::string>());
   }
   CHECK_FALSE(is_guide_command("istioctl install --set revision=1-21-2 --set profile=demo"));
   CHECK_FALSE(is_guide_command("kubectl rollout restart deployment -n shop && rm -rf /"));
@@ -215,7 +215,8 @@ TEST_CASE("a blocking finding shows at the step it blocks, and makes the exit st
 
   // Without the stray label nothing blocks: the namespace moves, and the exit status is 0.
   const fs::path fixed = edited_input("helm-canary", "      istio.io/rev: canary\n", "fixed");
-  CliRun clean = run_cli_in(fixed, with_json({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "input.yaml"}));
+  CliRun clean =
+      run_cli_in(fixed, with_json({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "input.yaml"}));
   CHECK(clean.status == 0);
   const json clean_runbook = json::parse(clean.out);
   REQUIRE(step_with_id(clean_runbook, "move-namespace/orders") != nullptr);
@@ -287,11 +288,13 @@ TEST_CASE("plan: usage and input errors exit 2 with no runbook") {
   expect_usage_error({"plan", "--no-config", "--to", "1.21.2", "input.yaml"}, "plan needs --method");
   expect_usage_error({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "-o", "text", "input.yaml"},
                      "use markdown or json");
-  expect_usage_error({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "--revision", "default", "input.yaml"},
-                     "the only control plane in the input is revision default");
+  expect_usage_error(
+      {"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "--revision", "default", "input.yaml"},
+      "the only control plane in the input is revision default");
   expect_usage_error({"plan", "--no-config", "--to", "1.5", "--method", "canary", "input.yaml"}, "Istio 1.6");
-  expect_usage_error({"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "--remove-revision", "1-19-0", "input.yaml"},
-                     "no control plane of that revision");
+  expect_usage_error(
+      {"plan", "--no-config", "--to", "1.21.2", "--method", "canary", "--remove-revision", "1-19-0", "input.yaml"},
+      "no control plane of that revision");
   // An input with errors is refused, as migrate refuses it.
   const fs::path broken = scratch_dir("broken");
   fs::create_directories(broken);
@@ -329,9 +332,12 @@ std::string istiod(const std::string& revision, const std::string& version) {
   const std::string name = revision == "default" ? "istiod" : "istiod-" + revision;
   return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name +
          "\n  namespace: istio-system\n  labels: {app: istiod, istio.io/rev: " + revision +
-         ", operator.istio.io/component: Pilot}\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {app: istiod, "
-         "istio.io/rev: " + revision + "}\n    spec:\n      containers:\n      - name: discovery\n        image: docker.io/istio/pilot:" +
-         version + "\n---\n";
+         ", operator.istio.io/component: Pilot}\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {app: "
+         "istiod, "
+         "istio.io/rev: " +
+         revision +
+         "}\n    spec:\n      containers:\n      - name: discovery\n        image: docker.io/istio/pilot:" + version +
+         "\n---\n";
 }
 
 }  // namespace
@@ -363,7 +369,8 @@ spec:
     spec:
       containers: [{name: batch, image: registry.example.com/batch:1}]
 )");
-  CliRun r = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "in-place", "input.yaml"}));
+  CliRun r =
+      run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "in-place", "input.yaml"}));
   INFO(r.err);
   const json runbook = json::parse(r.out);
   const json* restart = step_with_id(runbook, "restart-namespace/shop");
@@ -378,13 +385,14 @@ TEST_CASE("several control planes need --remove-revision to say which one goes")
   CliRun ambiguous = run_cli_in(dir, {"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "input.yaml"});
   CHECK(ambiguous.status == 2);
   CHECK(ambiguous.err.find("--remove-revision") != std::string::npos);
-  CliRun chosen = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "canary", "--remove-revision",
-                                      "1-20-3", "input.yaml"}));
+  CliRun chosen = run_cli_in(dir, with_json({"plan", "--no-config", "--to", "1.22.0", "--method", "canary",
+                                             "--remove-revision", "1-20-3", "input.yaml"}));
   INFO(chosen.err);
   const json runbook = json::parse(chosen.out);
   CHECK(runbook["upgrade"]["oldRevision"] == "1-20-3");
   CHECK(runbook["upgrade"]["newRevision"] == "1-22-0");
-  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] == "istioctl uninstall --revision 1-20-3 -y");
+  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] ==
+        "istioctl uninstall --revision 1-20-3 -y");
   fs::remove_all(dir);
 }
 
@@ -438,7 +446,8 @@ metadata:
   CHECK(runbook["upgrade"]["installer"] == "helm");
   CHECK(step_with_id(runbook, "install-control-plane")->at("commands")[0] ==
         "helm install istiod-1-21-0 istio/istiod --set revision=1-21-0 -n mesh-system");
-  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] == "helm delete mesh-control -n mesh-system");
+  CHECK(step_with_id(runbook, "uninstall-old-control-plane")->at("commands")[0] ==
+        "helm delete mesh-control -n mesh-system");
   // No object shows the base chart's release: its release Secret, by its name, stands in, and the
   // runbook says so.
   CHECK(step_with_id(runbook, "set-default-revision")->at("commands")[0] ==
@@ -488,6 +497,7 @@ status: {phase: Running}
   CHECK(at("move-workloads/jobs") < at("uninstall-old-control-plane"));
   const json* step = step_with_id(runbook, "move-workloads/jobs");
   CHECK(step->at("commands") == json::array({"kubectl rollout restart deployment/worker -n jobs"}));
-  CHECK(step->at("details")[0].get<std::string>().find("the previous step moved: restart them now") != std::string::npos);
+  CHECK(step->at("details")[0].get<std::string>().find("the previous step moved: restart them now") !=
+        std::string::npos);
   fs::remove_all(dir);
 }

@@ -62,7 +62,7 @@ json check(const Cluster& cluster, std::vector<std::string> args, int want_statu
 
 std::string text_or_empty(const json& value) { return value.is_string() ? value.get<std::string>() : ""; }
 
-using Planted = std::tuple<std::string, std::string, std::string, std::string>;   // rule, kind, namespace, name
+using Planted = std::tuple<std::string, std::string, std::string, std::string>;  // rule, kind, namespace, name
 
 // A planted problem on an object, as the generator's answer file names it.
 Planted planted_on_object(const json& p) {
@@ -136,7 +136,7 @@ TEST_CASE("the skip-level jump and the RbacConfig, per installed release and tar
       if (!scored.count(rule)) continue;
       if (rule == "skip-level-upgrade") {
         installed = p["installed"].get<std::string>();
-        planted.insert({rule, "", "", ""});   // a finding on the plan, not on an object
+        planted.insert({rule, "", "", ""});  // a finding on the plan, not on an object
       } else {
         planted.insert(planted_on_object(p));
       }

@@ -9,9 +9,9 @@
 #include <set>
 #include <sstream>
 
-#include "rules/all_rules.hpp"
 #include "model/diagnostic_codes.hpp"
 #include "report/rule_docs.hpp"
+#include "rules/all_rules.hpp"
 #include "support/rule_cases.hpp"
 #include "testing/golden.hpp"
 
@@ -93,7 +93,7 @@ TEST_CASE("metadata is complete") {
     CHECK(!r->info.kinds.empty());
     for (const RuleOption& o : r->info.options) {
       INFO(o.name);
-      CHECK(o.accepts(o.default_value));   // the value a user gets without .upcheck.yaml
+      CHECK(o.accepts(o.default_value));  // the value a user gets without .upcheck.yaml
     }
   }
 }
@@ -166,8 +166,10 @@ TEST_CASE("rules/meson.build lists every rule, in the registry's order") {
 TEST_CASE("the documented examples fire and stay silent") {
   for (const Rule* r : all_rules()) {
     INFO(r->info.name);
-    std::set<testing::Expectation> bad = testing::run_text(std::string(r->info.example_bad), r->info, std::string(r->info.example_args));
-    std::set<testing::Expectation> good = testing::run_text(std::string(r->info.example_good), r->info, std::string(r->info.example_args));
+    std::set<testing::Expectation> bad =
+        testing::run_text(std::string(r->info.example_bad), r->info, std::string(r->info.example_args));
+    std::set<testing::Expectation> good =
+        testing::run_text(std::string(r->info.example_good), r->info, std::string(r->info.example_args));
     CHECK_MESSAGE(!bad.empty(), "example_bad does not fire");
     CHECK_MESSAGE(good.empty(), "example_good fires");
   }
@@ -197,7 +199,8 @@ TEST_CASE("the README's rules table is what the metadata renders") {
   const fs::path readme = source_root() / "README.md";
   std::optional<std::string> text = testing::read_file(readme.string());
   REQUIRE(text);
-  const std::string begin = "<!-- rules:begin (generated from the rules' metadata; the registry test keeps it current) -->\n";
+  const std::string begin =
+      "<!-- rules:begin (generated from the rules' metadata; the registry test keeps it current) -->\n";
   const std::string end = "<!-- rules:end -->";
   size_t b = text->find(begin);
   size_t e = text->find(end);
@@ -205,20 +208,23 @@ TEST_CASE("the README's rules table is what the metadata renders") {
   REQUIRE(e != std::string::npos);
   std::string table = render_rules_index_markdown(all_rules());
   // Links in the README point into docs/.
-  for (size_t pos = 0; (pos = table.find("](rules/", pos)) != std::string::npos; pos += 2) table.replace(pos, 8, "](docs/rules/");
+  for (size_t pos = 0; (pos = table.find("](rules/", pos)) != std::string::npos; pos += 2)
+    table.replace(pos, 8, "](docs/rules/");
   std::string current = text->substr(b + begin.size(), e - b - begin.size());
   if (current != table && testing::updating_goldens()) {
     testing::write_file(readme.string(), text->substr(0, b + begin.size()) + table + text->substr(e));
     current = table;
   }
-  CHECK_MESSAGE(current == table, "README.md's rules table is stale: run UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
+  CHECK_MESSAGE(current == table,
+                "README.md's rules table is stale: run UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
 }
 
 TEST_CASE("docs/report.md lists every error and notice code") {
   const fs::path path = source_root() / "docs" / "report.md";
   std::optional<std::string> text = testing::read_file(path.string());
   REQUIRE(text);
-  const std::string begin = "<!-- codes:begin (generated from src/model/diagnostic_codes.hpp; the registry test keeps it current) -->\n";
+  const std::string begin =
+      "<!-- codes:begin (generated from src/model/diagnostic_codes.hpp; the registry test keeps it current) -->\n";
   const std::string end = "<!-- codes:end -->";
   size_t b = text->find(begin);
   size_t e = text->find(end);
@@ -226,11 +232,13 @@ TEST_CASE("docs/report.md lists every error and notice code") {
   REQUIRE(e != std::string::npos);
   std::string table = "| code | kind | meaning |\n| --- | --- | --- |\n";
   for (const DiagnosticCode* c : kDiagnosticCodes)
-    table += "| `" + std::string(c->name) + "` | " + (c->is_error ? "error" : "notice") + " | " + std::string(c->meaning) + " |\n";
+    table += "| `" + std::string(c->name) + "` | " + (c->is_error ? "error" : "notice") + " | " +
+             std::string(c->meaning) + " |\n";
   std::string current = text->substr(b + begin.size(), e - b - begin.size());
   if (current != table && testing::updating_goldens()) {
     testing::write_file(path.string(), text->substr(0, b + begin.size()) + table + text->substr(e));
     current = table;
   }
-  CHECK_MESSAGE(current == table, "docs/report.md's code table is stale: UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
+  CHECK_MESSAGE(current == table,
+                "docs/report.md's code table is stale: UPCHECK_UPDATE_GOLDENS=1 meson test -C build registry");
 }

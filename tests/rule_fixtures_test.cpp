@@ -17,10 +17,10 @@
 #include <set>
 #include <sstream>
 
-#include "rules/all_rules.hpp"
 #include "engine/engine.hpp"
-#include "testing/golden.hpp"
+#include "rules/all_rules.hpp"
 #include "support/rule_cases.hpp"
+#include "testing/golden.hpp"
 
 namespace fs = std::filesystem;
 using upcheck::testing::compare_golden;
@@ -69,13 +69,15 @@ TEST_CASE("the kinds a rule declares are the kinds it reads") {
   upcheck::observe_kind_queries([&](const upcheck::RuleInfo& info, std::string_view kind) {
     if (&info == &rule->info) read.emplace(kind);
   });
-  for (const upcheck::testing::RuleCase& c : upcheck::testing::rule_cases(rule_dir)) upcheck::testing::run_case(c, rule->info);
+  for (const upcheck::testing::RuleCase& c : upcheck::testing::rule_cases(rule_dir))
+    upcheck::testing::run_case(c, rule->info);
   upcheck::observe_kind_queries({});
 
   const std::set<std::string, std::less<>> declared(rule->info.kinds.begin(), rule->info.kinds.end());
-  const bool reads_every_kind = declared.count(upcheck::kEveryKind) != 0;   // a walk over all objects
+  const bool reads_every_kind = declared.count(upcheck::kEveryKind) != 0;  // a walk over all objects
   for (const std::string& kind : read)
-    CHECK_MESSAGE((reads_every_kind || declared.count(kind) != 0), rule_name << " reads " << kind << " but does not declare it in `kinds`");
+    CHECK_MESSAGE((reads_every_kind || declared.count(kind) != 0),
+                  rule_name << " reads " << kind << " but does not declare it in `kinds`");
   for (const std::string& kind : declared)
     CHECK_MESSAGE(read.count(kind) != 0, rule_name << " declares " << kind << " but no fixture makes it read one");
 }

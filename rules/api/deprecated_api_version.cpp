@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <set>
 
-#include "rules/all_rules.hpp"
-#include "rules/api/support/deprecated_apis.hpp"
-#include "rules/common/cluster_kubernetes.hpp"
 #include "istio/helm_release.hpp"
 #include "istio/istio_releases.hpp"
 #include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/api/support/deprecated_apis.hpp"
+#include "rules/common/cluster_kubernetes.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -30,7 +30,7 @@ struct Evidence {
   Source source;
   std::string api_version;
   std::string field_path;
-  std::string manager;   // FieldManager: its name
+  std::string manager;  // FieldManager: its name
 };
 
 // Managers that are the API server's own controllers: what they write says nothing of the owner.
@@ -64,7 +64,7 @@ struct Targets {
   Version istio;
   bool kubernetes_assumed = false;
   bool istio_assumed = false;
-  std::optional<ClusterKubernetes> cluster;   // what the cluster runs now, at most
+  std::optional<ClusterKubernetes> cluster;  // what the cluster runs now, at most
 };
 
 std::string_view component_name(ApiComponent c) { return c == ApiComponent::Kubernetes ? "Kubernetes" : "Istio"; }
@@ -110,11 +110,10 @@ bool caveat_applies(const DeprecatedApi& row, const Resource* r) {
 std::string what_to_use(const DeprecatedApi& row, std::string_view kind, const Targets& t, const Resource* r) {
   std::string replacement = replacement_of(row, kind);
   if (replacement.empty()) return row.changes.empty() ? "it has no replacement" : std::string(row.changes);
-  std::string out =
-      row.schema_unchanged
-          ? fmt::format("use {} (same schema{})", replacement,
-                        caveat_applies(row, r) ? "; beware: " + std::string(row.changes) : "")
-          : fmt::format("use {}: {}", replacement, row.changes);
+  std::string out = row.schema_unchanged
+                        ? fmt::format("use {} (same schema{})", replacement,
+                                      caveat_applies(row, r) ? "; beware: " + std::string(row.changes) : "")
+                        : fmt::format("use {}: {}", replacement, row.changes);
   if (const DeprecatedApi* next =
           find_deprecated_api(row.replacement, row.replacement_kind.empty() ? kind : row.replacement_kind);
       next != nullptr && next != &row && judge(*next, t) == Verdict::Removed)
@@ -130,10 +129,12 @@ std::string not_served_yet(const DeprecatedApi& row, const Targets& t) {
   std::string_view since = row.replacement_served_in.empty() ? row.deprecated_in : row.replacement_served_in;
   std::optional<Version> served = Version::parse(since);
   if (!served || !(t.cluster->newest.minor_only() < served->minor_only())) return {};
-  return fmt::format("the cluster does not serve {} yet: {}, and {} is served from Kubernetes {}; apply this after "
-                     "upgrading Kubernetes to {} or later{}",
-                     row.replacement, t.cluster->how, row.replacement, since, since,
-                     row.removed_in.empty() ? std::string() : fmt::format(", before {} removes {}", row.removed_in, row.group_version));
+  return fmt::format(
+      "the cluster does not serve {} yet: {}, and {} is served from Kubernetes {}; apply this after "
+      "upgrading Kubernetes to {} or later{}",
+      row.replacement, t.cluster->how, row.replacement, since, since,
+      row.removed_in.empty() ? std::string()
+                             : fmt::format(", before {} removes {}", row.removed_in, row.group_version));
 }
 
 // The migration for an object whose own manifest carries the apiVersion.
@@ -179,7 +180,8 @@ Fix source_fix(const Resource& r, const DeprecatedApi& row, std::string_view wha
   if (std::optional<Manager> m = managing_tool(r))
     fix.manual_note = change_at_source_note(*m, fmt::format("the apiVersion to {}", row.replacement));
   else
-    fix.manual_note = fmt::format("change it at its source ({}); the object stored in the cluster needs nothing", what_applies);
+    fix.manual_note =
+        fmt::format("change it at its source ({}); the object stored in the cluster needs nothing", what_applies);
   return fix;
 }
 
@@ -216,12 +218,12 @@ class Checker {
   void object(const Resource& r, const std::set<std::pair<std::string, std::string>>& releases) {
     std::vector<Evidence> evidence = evidence_of(r);
     const bool helm_covers = covered_by_release(r, releases);
-    std::set<std::string> reported;   // one finding per deprecated apiVersion, from its strongest evidence
+    std::set<std::string> reported;  // one finding per deprecated apiVersion, from its strongest evidence
     for (const Evidence& e : evidence) {
       Judged j = judged(e.api_version, r.kind());
       if (j.row == nullptr) continue;
       const bool kubernetes = j.row->component == ApiComponent::Kubernetes;
-      if (e.source == Source::LiveObject && kubernetes) continue;   // the server's choice, not the owner's
+      if (e.source == Source::LiveObject && kubernetes) continue;  // the server's choice, not the owner's
       if (kubernetes && helm_covers && e.source != Source::Manifest) continue;
       if (!reported.insert(e.api_version).second) continue;
       report(r, e, j);
@@ -237,7 +239,7 @@ class Checker {
           "Helm {} rendered {} {} object{} with {} ({}), {}: {}; {}", release.describe(), k.count, k.kind,
           k.count == 1 ? "" : "s", k.api_version, k.template_path.empty() ? "its manifest" : k.template_path,
           status_of(row, j.verdict),
-          j.verdict != Verdict::Removed ? "upgrade the chart before that release"
+          j.verdict != Verdict::Removed               ? "upgrade the chart before that release"
           : row.component != ApiComponent::Kubernetes ? "the objects it installs are ignored there"
           : is_tiller(release.summary.storage)
               ? "after the Kubernetes upgrade `helm upgrade` fails, as Tiller cannot build the stored release's "
@@ -254,8 +256,9 @@ class Checker {
         // helm mapkubeapis dropped Helm 2 with v0.2.0 (its release notes).
         fix.manual_note += "; a Helm 2 release: convert it with `helm 2to3` first";
       else if (j.verdict == Verdict::Removed && row.component == ApiComponent::Kubernetes)
-        fix.commands.push_back(fmt::format("helm mapkubeapis {} --namespace {}", release.name(),
-                                           release.ns().empty() ? release.record->ns() : std::string_view(release.ns())));
+        fix.commands.push_back(
+            fmt::format("helm mapkubeapis {} --namespace {}", release.name(),
+                        release.ns().empty() ? release.record->ns() : std::string_view(release.ns())));
       out_.report(*release.record, "metadata.name", std::move(message),
                   {.severity = severity(j.verdict, Source::HelmRelease),
                    .discriminator = k.api_version + " " + k.kind,
@@ -303,7 +306,7 @@ class Checker {
     std::string message;
     switch (e.source) {
       case Source::Manifest:
-        consequence = !removed      ? "move it before that release"
+        consequence = !removed     ? "move it before that release"
                       : kubernetes ? "applying this manifest fails there (the API server no longer serves it)"
                                    : "the upgraded control plane ignores it";
         message = fmt::format("{} uses {}, {}: {}; {}", r.display_name(), e.api_version, status_of(row, j.verdict),
@@ -316,10 +319,11 @@ class Checker {
                               what_to_use(row, r.kind(), targets_, &r));
         break;
       case Source::FieldManager:
-        message = fmt::format("{} was last written by field manager {} with {}, {}: {}; {}", r.display_name(),
-                              e.manager, e.api_version, status_of(row, j.verdict),
-                              removed ? "that tool's next write fails there" : "move what it applies before that release",
-                              what_to_use(row, r.kind(), targets_, &r));
+        message =
+            fmt::format("{} was last written by field manager {} with {}, {}: {}; {}", r.display_name(), e.manager,
+                        e.api_version, status_of(row, j.verdict),
+                        removed ? "that tool's next write fails there" : "move what it applies before that release",
+                        what_to_use(row, r.kind(), targets_, &r));
         break;
       case Source::LastApplied:
         message = fmt::format(
@@ -327,7 +331,8 @@ class Checker {
             "is still applied, {}; {}. Weak evidence: the annotation goes stale once Helm, server-side apply or a "
             "controller updates the object",
             r.display_name(), e.api_version, status_of(row, j.verdict),
-            removed ? "the apply fails there" : "move it before that release", what_to_use(row, r.kind(), targets_, &r));
+            removed ? "the apply fails there" : "move it before that release",
+            what_to_use(row, r.kind(), targets_, &r));
         break;
       case Source::HelmRelease:
         break;

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include "istio/ownership.hpp"
 #include "rules/all_rules.hpp"
 #include "rules/availability/support/disruption.hpp"
-#include "istio/ownership.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -57,9 +57,10 @@ void check(const CheckContext& ctx, FindingSink& out) {
       // guides ask for, which the replicas already exceed.
       fix.title = "let the budget allow evictions (minAvailable: 1), as the upgrade guides ask";
       fix.applicability = Applicability::Unsafe;
-      fix.manual_note = fmt::format("as written the budget blocks eviction at any replica count; this relaxes it "
-                                    "to keep 1 of {} pods",
-                                    budget->expected_pods);
+      fix.manual_note = fmt::format(
+          "as written the budget blocks eviction at any replica count; this relaxes it "
+          "to keep 1 of {} pods",
+          budget->expected_pods);
       fix.patches.push_back({pdb->ref(), {{"spec", {{"minAvailable", 1}, {"maxUnavailable", nullptr}}}}});
       if (std::optional<Manager> m = managing_tool(*pdb)) {
         fix.applicability = Applicability::DisplayOnly;

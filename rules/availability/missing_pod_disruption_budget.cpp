@@ -1,16 +1,16 @@
 #include <fmt/format.h>
 
+#include "istio/ownership.hpp"
+#include "model/tree_json.hpp"
 #include "rules/all_rules.hpp"
 #include "rules/availability/support/disruption.hpp"
 #include "rules/common/cluster_kubernetes.hpp"
-#include "istio/ownership.hpp"
-#include "model/tree_json.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Deployment", "StatefulSet", "PodDisruptionBudget",
-                                       "HorizontalPodAutoscaler", "ConfigMap"};
+constexpr std::string_view kKinds[] = {"Deployment", "StatefulSet", "PodDisruptionBudget", "HorizontalPodAutoscaler",
+                                       "ConfigMap"};
 
 // A budget protects the workload when it keeps at least one of its pods running.
 bool protects(const Snapshot& snapshot, const Resource& pdb) {
@@ -69,8 +69,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
                fmt::format("{} ({}) has no PodDisruptionBudget that keeps a pod running: a node drain "
                            "during the upgrade can evict {} at once",
                            workload.display_name(), component_name(cp.component),
-                           replicas == 1 ? std::string("its only pod")
-                                         : fmt::format("all {} of its pods", replicas)),
+                           replicas == 1 ? std::string("its only pod") : fmt::format("all {} of its pods", replicas)),
                {.fix = std::move(fix)});
     reported = true;
   }

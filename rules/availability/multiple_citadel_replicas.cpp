@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include "istio/ownership.hpp"
 #include "rules/all_rules.hpp"
 #include "rules/availability/support/disruption.hpp"
-#include "istio/ownership.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -27,11 +27,11 @@ void check(const CheckContext& ctx, FindingSink& out) {
       fix.manual_note = change_at_source_note(*m, "Citadel's replica count");
     }
     out.report(citadel, "spec.replicas",
-               fmt::format("{} runs {} replicas{}: multiple Citadel instances race and can cause an "
-                           "outage",
-                           citadel.display_name(), std::max(replicas, hpa_min),
-                           hpa_min > 1 ? fmt::format(" (HorizontalPodAutoscaler {} minReplicas)", hpa->name())
-                                       : std::string()),
+               fmt::format(
+                   "{} runs {} replicas{}: multiple Citadel instances race and can cause an "
+                   "outage",
+                   citadel.display_name(), std::max(replicas, hpa_min),
+                   hpa_min > 1 ? fmt::format(" (HorizontalPodAutoscaler {} minReplicas)", hpa->name()) : std::string()),
                {.fix = std::move(fix)});
   }
 }

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include "istio/ownership.hpp"
 #include "rules/all_rules.hpp"
 #include "rules/availability/support/disruption.hpp"
-#include "istio/ownership.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -30,23 +30,26 @@ void check(const CheckContext& ctx, FindingSink& out) {
     fix.title = fmt::format("run at least {} replicas", minimum);
     if (hpa != nullptr) {
       // The autoscaler owns the replica count: raising spec.replicas alone would be scaled back.
-      message = fmt::format("{} ({}) may scale down to {} replica{} (HorizontalPodAutoscaler {} minReplicas): a "
-                            "node drain during the upgrade leaves it with no pod while it reschedules",
-                            workload.display_name(), component_name(cp.component), autoscaler_min_replicas(*hpa),
-                            autoscaler_min_replicas(*hpa) == 1 ? "" : "s", hpa->name());
+      message = fmt::format(
+          "{} ({}) may scale down to {} replica{} (HorizontalPodAutoscaler {} minReplicas): a "
+          "node drain during the upgrade leaves it with no pod while it reschedules",
+          workload.display_name(), component_name(cp.component), autoscaler_min_replicas(*hpa),
+          autoscaler_min_replicas(*hpa) == 1 ? "" : "s", hpa->name());
       fix.patches.push_back({hpa->ref(), {{"spec", {{"minReplicas", minimum}}}}});
     } else {
-      message = fmt::format("{} ({}) runs {} replica{}{}: a node drain during the upgrade leaves it with no pod "
-                            "while it reschedules",
-                            workload.display_name(), component_name(cp.component), replicas, replicas == 1 ? "" : "s",
-                            workload.spec()["replicas"].valid() ? "" : " (spec.replicas is unset)");
+      message = fmt::format(
+          "{} ({}) runs {} replica{}{}: a node drain during the upgrade leaves it with no pod "
+          "while it reschedules",
+          workload.display_name(), component_name(cp.component), replicas, replicas == 1 ? "" : "s",
+          workload.spec()["replicas"].valid() ? "" : " (spec.replicas is unset)");
       fix.patches.push_back({workload.ref(), {{"spec", {{"replicas", minimum}}}}});
     }
     if (std::optional<Manager> m = managing_tool(hpa != nullptr ? *hpa : workload)) {
       fix.applicability = Applicability::DisplayOnly;
       fix.manual_note = change_at_source_note(*m, fmt::format("the {} replica count", component_name(cp.component)));
     }
-    out.report(workload, hpa != nullptr ? "metadata.name" : "spec.replicas", std::move(message), {.fix = std::move(fix)});
+    out.report(workload, hpa != nullptr ? "metadata.name" : "spec.replicas", std::move(message),
+               {.fix = std::move(fix)});
     reported = true;
   }
   if (reported && !snapshot.covers_kind("HorizontalPodAutoscaler"))

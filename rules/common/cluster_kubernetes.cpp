@@ -17,7 +17,7 @@ std::optional<ClusterKubernetes> cluster_kubernetes(const CheckContext& ctx) {
   while (!list.empty()) {
     size_t comma = list.find(',');
     std::optional<Version> v = Version::parse(list.substr(0, comma));
-    if (!v) return std::nullopt;   // not a plain list of releases: no upper bound to go by
+    if (!v) return std::nullopt;  // not a plain list of releases: no upper bound to go by
     if (!oldest || *v < *oldest) oldest = v;
     if (!newest || *newest < *v) newest = v;
     list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);

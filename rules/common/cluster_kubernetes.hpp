@@ -12,8 +12,8 @@
 namespace upcheck::rules {
 
 struct ClusterKubernetes {
-  Version newest;    // 1.13
-  std::string how;   // "Istio 1.1 (--from 1.1.7) supports Kubernetes 1.11 to 1.13"
+  Version newest;   // 1.13
+  std::string how;  // "Istio 1.1 (--from 1.1.7) supports Kubernetes 1.11 to 1.13"
 };
 
 // Empty when the installed release is unknown or its Kubernetes range has no upper bound.

@@ -1,13 +1,11 @@
 #include "rules/common/mesh_config.hpp"
 
-#include "rules/common/embedded_yaml.hpp"
 #include "load/yaml_text.hpp"
+#include "rules/common/embedded_yaml.hpp"
 
 namespace upcheck::rules {
 
-Mark MeshConfig::position(NodeRef node) const {
-  return embedded_position(*config_map, "data.mesh", node.mark());
-}
+Mark MeshConfig::position(NodeRef node) const { return embedded_position(*config_map, "data.mesh", node.mark()); }
 
 std::vector<MeshConfig> mesh_configs(const Snapshot& snapshot) {
   std::vector<MeshConfig> out;

@@ -12,7 +12,7 @@ namespace upcheck::rules {
 
 struct MeshConfig {
   const Resource* config_map = nullptr;
-  std::unique_ptr<Tree> tree;   // the parsed `mesh` text; on the heap so NodeRefs survive moves
+  std::unique_ptr<Tree> tree;  // the parsed `mesh` text; on the heap so NodeRefs survive moves
   NodeRef root() const { return tree ? tree->root() : NodeRef{}; }
   // Where a node of the mesh text sits in the input: its own line inside a `mesh: |` block, else
   // the `mesh:` key (quoted text, as in every JSON dump).

@@ -42,11 +42,14 @@ std::string where_from(const Version& to, bool outside_templates) {
   if (outside_templates)
     return "from 1.24 the base chart templates Istio's CRDs, but this base release renders none "
            "(base.enableCRDTemplates=false), so `helm upgrade` leaves them alone";
-  if (to < k11) return "Istio 1.0 puts its CRDs in the istio chart, which installs them with a crd-install hook that "
-                       "runs on install only";
-  if (to < k16) return "the istio-init chart applies the CRDs with Jobs, so upgrade it (or apply its files) before "
-                       "the istio chart";
-  return "Helm installs a chart's crds/ directory once and never upgrades it (\"Helm does not upgrade or delete CRDs\")";
+  if (to < k11)
+    return "Istio 1.0 puts its CRDs in the istio chart, which installs them with a crd-install hook that "
+           "runs on install only";
+  if (to < k16)
+    return "the istio-init chart applies the CRDs with Jobs, so upgrade it (or apply its files) before "
+           "the istio chart";
+  return "Helm installs a chart's crds/ directory once and never upgrades it (\"Helm does not upgrade or delete "
+         "CRDs\")";
 }
 
 size_t count_istio_crds(const Snapshot& snapshot) {
@@ -67,12 +70,13 @@ void report_manual_crds(const CheckContext& ctx, FindingSink& out, const IstioHe
       helm.how, where_from(to, outside_templates), to.str(), command, to.str(),
       crds == 0 ? std::string("Istio's CRDs") : fmt::format("the input's {} Istio CRD{}", crds, crds == 1 ? "" : "s"));
   if (helm.tiller)
-    message += !(to < k16)
-                   ? fmt::format("; Istio {} has no Helm 2 charts (install/kubernetes/helm was removed in 1.6): "
+    message += !(to < k16) ? fmt::format(
+                                 "; Istio {} has no Helm 2 charts (install/kubernetes/helm was removed in 1.6): "
                                  "convert the releases with `helm 2to3` and move to Istio's Helm 3 charts, or "
                                  "reinstall with istioctl",
                                  to.str())
-                   : std::string("; Helm 2 is unsupported since November 2020 and Istio 1.6 drops its charts: plan "
+                           : std::string(
+                                 "; Helm 2 is unsupported since November 2020 and Istio 1.6 drops its charts: plan "
                                  "the move (`helm 2to3` converts Tiller's releases in place, or reinstall)");
   Fix fix;
   fix.title = fmt::format("apply the CRDs of Istio {} before upgrading the charts", to.str());
@@ -94,8 +98,9 @@ void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const Isti
                            const std::optional<Version>& from, const Version& to) {
   const bool known_release = helm.base.has_value() && !is_tiller(helm.base->summary.storage);
   const std::string release = known_release ? helm.base->name() : "istio-base";
-  const std::string ns = known_release ? (helm.base->ns().empty() ? std::string(helm.base->record->ns()) : helm.base->ns())
-                                       : "istio-system";
+  const std::string ns = known_release
+                             ? (helm.base->ns().empty() ? std::string(helm.base->record->ns()) : helm.base->ns())
+                             : "istio-system";
   bool any_live = false;
   for (const Resource* crd : ctx.snapshot().of_kind("CustomResourceDefinition")) {
     // A rendered manifest says nothing of the CRD in the cluster.
@@ -110,17 +115,19 @@ void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const Isti
       missing.push_back(fmt::format("annotation {}={}", kReleaseNamespace, ns));
     if (missing.empty()) continue;
     std::string message = fmt::format(
-        "{} does not carry {}: from 1.24 the base chart templates Istio's CRDs, and `helm upgrade {}` to {} fails on a CRD "
+        "{} does not carry {}: from 1.24 the base chart templates Istio's CRDs, and `helm upgrade {}` to {} fails on a "
+        "CRD "
         "that Helm release {} in {} does not own (\"invalid ownership metadata\"); label and annotate it once "
         "first, as the Istio 1.24 upgrade notes say{}",
         crd->display_name(), fmt::join(missing, ", "), release, to.str(), release, ns,
         known_release ? "" : " (no base release record in the input: istio-base in istio-system is assumed)");
     Fix fix;
     fix.title = fmt::format("adopt {} into Helm release {}", crd->name(), release);
-    fix.patches.push_back({crd->ref(),
-                           {{"metadata",
-                             {{"labels", {{std::string(kManagedBy), "Helm"}}},
-                              {"annotations", {{std::string(kReleaseName), release}, {std::string(kReleaseNamespace), ns}}}}}}});
+    fix.patches.push_back(
+        {crd->ref(),
+         {{"metadata",
+           {{"labels", {{std::string(kManagedBy), "Helm"}}},
+            {"annotations", {{std::string(kReleaseName), release}, {std::string(kReleaseNamespace), ns}}}}}}});
     fix.stage = (from && !(*from < k124)) ? to.minor_only().str() : k124.str();
     if (!known_release) {
       fix.applicability = Applicability::DisplayOnly;
@@ -134,7 +141,7 @@ void report_unadopted_crds(const CheckContext& ctx, FindingSink& out, const Isti
 
 // Whether the installed base release renders the CRDs itself (a 1.24+ chart with templates on).
 bool base_templates_crds(const IstioHelmInstall& helm) {
-  if (!helm.base || !helm.base->summary.decoded) return true;   // unknown: assume the default
+  if (!helm.base || !helm.base->summary.decoded) return true;  // unknown: assume the default
   for (const HelmManifestKind& k : helm.base->summary.manifest_kinds)
     if (k.kind == "CustomResourceDefinition") return true;
   return false;
@@ -145,7 +152,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
   std::optional<IstioHelmInstall> helm = istio_helm_install(ctx);
   if (!helm) return;
   std::optional<Version> from = installed_istio_version(ctx, &*helm);
-  if (from && !(*from < to)) return;   // not an upgrade
+  if (from && !(*from < to)) return;  // not an upgrade
   if (to < k124) {
     report_manual_crds(ctx, out, *helm, to, false);
     return;
@@ -191,7 +198,8 @@ constinit const Rule helm_crds_not_upgraded{
                 "announcing-1.24/upgrade-notes). upcheck reads the release records Helm keeps (Secrets of type "
                 "helm.sh/release.v1, Helm 3 ConfigMaps, Tiller's OWNER=TILLER ConfigMaps; helm/helm "
                 "pkg/storage/driver/secrets.go, cfgmaps.go, util.go) for the charts, versions and the base "
-                "release's name and namespace, and judges only CRDs from a live cluster. Istio installed with Helm 2 must "
+                "release's name and namespace, and judges only CRDs from a live cluster. Istio installed with Helm 2 "
+                "must "
                 "move off Tiller by 1.6, which removed the legacy charts (istio.io 1.6 upgrade notes), and Helm 2 "
                 "itself is unsupported since November 2020 (helm/helm-mapkubeapis v0.2.0 release notes): `helm "
                 "2to3` (helm/helm-2to3) converts Tiller's releases in place, or reinstall.",

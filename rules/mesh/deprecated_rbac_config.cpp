@@ -1,14 +1,15 @@
 #include <fmt/format.h>
 
-#include "rules/all_rules.hpp"
-#include "istio/ownership.hpp"
 #include "engine/object_copy.hpp"
+#include "istio/ownership.hpp"
 #include "model/tree_json.hpp"
+#include "rules/all_rules.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"RbacConfig", "ClusterRbacConfig", "ServiceRole", "ServiceRoleBinding", "ConfigMap", "Deployment"};
+constexpr std::string_view kKinds[] = {"RbacConfig",         "ClusterRbacConfig", "ServiceRole",
+                                       "ServiceRoleBinding", "ConfigMap",         "Deployment"};
 
 const Version k12{1, 2, std::nullopt, {}};
 const Version k16{1, 6, std::nullopt, {}};
@@ -41,9 +42,9 @@ std::string scope(const Resource& config) {
     NodeRef target = spec[part];
     std::string namespaces = list_of(target["namespaces"]), services = list_of(target["services"]);
     if (namespaces.empty() && services.empty()) continue;
-    out += fmt::format(" {} {}{}{}", part == "inclusion" ? "for" : "except", namespaces.empty() ? "" : "namespaces " + namespaces,
-                       !namespaces.empty() && !services.empty() ? " and " : "",
-                       services.empty() ? "" : "services " + services);
+    out += fmt::format(
+        " {} {}{}{}", part == "inclusion" ? "for" : "except", namespaces.empty() ? "" : "namespaces " + namespaces,
+        !namespaces.empty() && !services.empty() ? " and " : "", services.empty() ? "" : "services " + services);
   }
   return out;
 }
@@ -90,29 +91,32 @@ void report_ignored(const CheckContext& ctx, FindingSink& out, const Resource& c
                     const std::optional<Version>& installed, bool converted_at_12) {
   const Snapshot& snapshot = ctx.snapshot();
   const size_t roles = snapshot.of_kind("ServiceRole").size(), bindings = snapshot.of_kind("ServiceRoleBinding").size();
-  const std::string ignored = fmt::format(
-      "Istio {} ignores rbac.istio.io/v1alpha1 (every release from 1.6 does; 1.7 ships no CRDs for it)",
-      ctx.plan().to->str());
+  const std::string ignored =
+      fmt::format("Istio {} ignores rbac.istio.io/v1alpha1 (every release from 1.6 does; 1.7 ships no CRDs for it)",
+                  ctx.plan().to->str());
   std::string message;
   if (enforces_nothing(config)) {
-    message = fmt::format("{}: {} {} ({}) enforces nothing, so nothing needs rewriting, but `istioctl upgrade` to 1.6 "
-                          "or later refuses while it exists. Delete it before upgrading to 1.6",
-                          ignored, config.kind(), where(config), scope(config));
+    message = fmt::format(
+        "{}: {} {} ({}) enforces nothing, so nothing needs rewriting, but `istioctl upgrade` to 1.6 "
+        "or later refuses while it exists. Delete it before upgrading to 1.6",
+        ignored, config.kind(), where(config), scope(config));
   } else {
-    message = fmt::format("{}: {} {} ({}) stops being enforced, so requests it denies are allowed{}, and `istioctl "
-                          "upgrade` to 1.6 or later refuses while it exists. Rewrite it as security.istio.io/v1beta1 "
-                          "AuthorizationPolicy before upgrading to 1.6",
-                          ignored, config.kind(), where(config), scope(config),
-                          roles + bindings > 0 ? fmt::format("; the input's {} ServiceRole(s) and {} "
-                                                             "ServiceRoleBinding(s) need rewriting too",
-                                                             roles, bindings)
-                                               : std::string());
+    message = fmt::format(
+        "{}: {} {} ({}) stops being enforced, so requests it denies are allowed{}, and `istioctl "
+        "upgrade` to 1.6 or later refuses while it exists. Rewrite it as security.istio.io/v1beta1 "
+        "AuthorizationPolicy before upgrading to 1.6",
+        ignored, config.kind(), where(config), scope(config),
+        roles + bindings > 0 ? fmt::format("; the input's {} ServiceRole(s) and {} "
+                                           "ServiceRoleBinding(s) need rewriting too",
+                                           roles, bindings)
+                             : std::string());
   }
   Fix fix;
   fix.stage = installed && *installed >= k16 ? "" : "1.6";
   // What the 1.2 step created replaces this object by then.
   ObjectRef target = config.ref();
-  if (converted_at_12) target = {std::string(config.api_version()), "ClusterRbacConfig", "", std::string(kHonouredName)};
+  if (converted_at_12)
+    target = {std::string(config.api_version()), "ClusterRbacConfig", "", std::string(kHonouredName)};
   fix.remove.push_back(target);
   if (enforces_nothing(config)) {
     // Mode OFF: no AuthorizationPolicy reproduces "nothing enforced" but none at all, so the
@@ -136,11 +140,13 @@ void report_ignored(const CheckContext& ctx, FindingSink& out, const Resource& c
         "deny-by-default with {}; "
         "v1beta1 policies override v1alpha1 ones on the same workload, so apply them while still on 1.4 or 1.5, "
         "check traffic, then delete {} (istio.io/blog/2019/v1beta1-authorization-policy)",
-        deny_by_default, fmt::format("{} {}", target.kind, target.ns.empty() ? target.name : target.ns + "/" + target.name));
+        deny_by_default,
+        fmt::format("{} {}", target.kind, target.ns.empty() ? target.name : target.ns + "/" + target.name));
   }
-  if (fix.applicability != Applicability::DisplayOnly) owned_elsewhere(config, fix, fmt::format("the {}", config.kind()));
+  if (fix.applicability != Applicability::DisplayOnly)
+    owned_elsewhere(config, fix, fmt::format("the {}", config.kind()));
   out.report(config, "apiVersion", std::move(message),
-             {.severity = Severity::Error,   // access control silently off is worse than a deprecation
+             {.severity = Severity::Error,  // access control silently off is worse than a deprecation
               .discriminator = "ignored-from-1.6",
               .fix = std::move(fix)});
 }
@@ -175,10 +181,14 @@ void check(const CheckContext& ctx, FindingSink& out) {
       bool same = to_json(cluster_default->spec()) == to_json(r->spec());
       out.report(
           *r, "kind",
-          fmt::format("RbacConfig {} is deprecated and has no effect: ClusterRbacConfig default exists, and Pilot reads "
-                      "it first{}; delete the RbacConfig",
-                      where(*r), same ? " (their specs are the same)" : fmt::format(" (its {} is what is enforced, not this {})", scope(*cluster_default), scope(*r))),
-          {.fix = delete_fix(*r, "delete the RbacConfig: the ClusterRbacConfig already replaces it", crosses_12 ? "1.2" : "")});
+          fmt::format(
+              "RbacConfig {} is deprecated and has no effect: ClusterRbacConfig default exists, and Pilot reads "
+              "it first{}; delete the RbacConfig",
+              where(*r),
+              same ? " (their specs are the same)"
+                   : fmt::format(" (its {} is what is enforced, not this {})", scope(*cluster_default), scope(*r))),
+          {.fix = delete_fix(*r, "delete the RbacConfig: the ClusterRbacConfig already replaces it",
+                             crosses_12 ? "1.2" : "")});
       continue;
     }
     const bool first = r == rbac_defaults.front();
@@ -188,8 +198,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
         "the 1.2 upgrade guide requires migrating to ClusterRbacConfig, the same spec with a cluster scope",
         where(*r), scope(*r));
     if (rbac_defaults.size() > 1)
-      message += fmt::format("; {} RbacConfigs are named default, and Pilot uses whichever it lists first{}",
-                             rbac_defaults.size(), defaults_agree ? " (their specs are the same)" : ", with different specs");
+      message +=
+          fmt::format("; {} RbacConfigs are named default, and Pilot uses whichever it lists first{}",
+                      rbac_defaults.size(), defaults_agree ? " (their specs are the same)" : ", with different specs");
     if (to && *to >= Version{1, 4, std::nullopt, {}} && *to < k16)
       message += "; ClusterRbacConfig is itself deprecated from 1.4 for AuthorizationPolicy, and ignored from 1.6";
     // With a target that ignores the API, no ClusterRbacConfig is written unless a hop before
@@ -200,8 +211,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
       if (!defaults_agree) {
         fix.title = "choose one spec and write it as ClusterRbacConfig default, then delete every RbacConfig";
         fix.applicability = Applicability::DisplayOnly;
-        fix.manual_note = "the RbacConfigs named default disagree, so which one is enforced today depends on "
-                          "Pilot's listing order: decide which spec you mean";
+        fix.manual_note =
+            "the RbacConfigs named default disagree, so which one is enforced today depends on "
+            "Pilot's listing order: decide which spec you mean";
         fix.apply.push_back(cluster_rbac_config_from(*r));
         fix.remove.push_back(r->ref());
       } else if (first) {

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "istio/ownership.hpp"
 #include "rules/all_rules.hpp"
 #include "rules/common/mesh_config.hpp"
-#include "istio/ownership.hpp"
 #include "rules/mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
@@ -20,10 +20,11 @@ struct OptionStatus {
 
 OptionStatus option_status(const InstalledRelease& installed) {
   if (!installed.version)
-    return {"Pilot applies the list up to Istio 0.7, 0.8 sidecars already ignore it and 1.0 removed it; the installed "
-            "release is unknown (pass --from): on 0.8 or later, sidecars already use the mesh-wide client TLS for this "
-            "host and applying the migration changes live traffic",
-            true};
+    return {
+        "Pilot applies the list up to Istio 0.7, 0.8 sidecars already ignore it and 1.0 removed it; the installed "
+        "release is unknown (pass --from): on 0.8 or later, sidecars already use the mesh-wide client TLS for this "
+        "host and applying the migration changes live traffic",
+        true};
   const Version& v = *installed.version;
   if (v < Version{0, 8, std::nullopt, {}})
     return {fmt::format("Pilot {} still applies the list, but 0.8 sidecars ignore it and 1.0 removed it: migrate "
@@ -31,10 +32,11 @@ OptionStatus option_status(const InstalledRelease& installed) {
                         v.str()),
             false};
   if (v.same_minor(Version{0, 8, std::nullopt, {}}))
-    return {"Istio 0.8 sidecars take client TLS from DestinationRules and no longer honour the list (only 0.7 "
-            "sidecars still do), and 1.0 removed the option: 0.8 sidecars already use the mesh-wide client TLS for "
-            "this host, so applying the migration changes live traffic",
-            true};
+    return {
+        "Istio 0.8 sidecars take client TLS from DestinationRules and no longer honour the list (only 0.7 "
+        "sidecars still do), and 1.0 removed the option: 0.8 sidecars already use the mesh-wide client TLS for "
+        "this host, so applying the migration changes live traffic",
+        true};
   return {fmt::format("Pilot has ignored the option since Istio 1.0 (0.8 sidecars already did), so on the installed "
                       "{} sidecars already use the mesh-wide client TLS (mutual TLS where it is on mesh-wide) for "
                       "this host: applying the migration changes live traffic",
@@ -44,11 +46,11 @@ OptionStatus option_status(const InstalledRelease& installed) {
 
 // What the listed host names and where its DestinationRule goes.
 struct HostTarget {
-  std::optional<ServiceName> service;   // a Kubernetes service: the rule goes in its namespace
+  std::optional<ServiceName> service;  // a Kubernetes service: the rule goes in its namespace
   std::string rule_namespace;
-  std::string rule_host;                // the host the new DestinationRule names
+  std::string rule_host;  // the host the new DestinationRule names
   std::string rule_name;
-  std::string note;                     // how the host was read, when it is not a plain FQDN
+  std::string note;  // how the host was read, when it is not a plain FQDN
 };
 
 std::string dns_label(std::string_view host) {
@@ -74,21 +76,23 @@ std::optional<HostTarget> host_target(const Snapshot& snapshot, std::string_view
   HostTarget t;
   std::optional<ServiceName> service = service_named_by(host, "");
   const size_t dots = static_cast<size_t>(std::count(host.begin(), host.end(), '.'));
-  if (service && dots == 0) return std::nullopt;   // a single label names no namespace
+  if (service && dots == 0) return std::nullopt;  // a single label names no namespace
   if (service && dots == 1 && snapshot.find("Service", service->ns, service->name) == nullptr &&
       snapshot.find("Namespace", "", service->ns) == nullptr)
-    service.reset();   // `example.com`, not a service
+    service.reset();  // `example.com`, not a service
   if (service) {
     t.service = service;
     t.rule_namespace = service->ns;
     t.rule_host = service_fqdn(*service);
     if (host != t.rule_host)
-      t.note = fmt::format("; Pilot compared entries with full hostnames, so `{}` never matched {} and the migration "
-                           "names the service by its FQDN",
-                           host, t.rule_host);
+      t.note = fmt::format(
+          "; Pilot compared entries with full hostnames, so `{}` never matched {} and the migration "
+          "names the service by its FQDN",
+          host, t.rule_host);
     // The guide's own name for the API server's rule.
-    t.rule_name = service->name == "kubernetes" && service->ns == "default" ? "kubernetes-master"
-                                                                            : "disable-mtls-" + dns_label(service->name);
+    t.rule_name = service->name == "kubernetes" && service->ns == "default"
+                      ? "kubernetes-master"
+                      : "disable-mtls-" + dns_label(service->name);
   } else {
     t.rule_namespace = std::string(mesh_ns);
     t.rule_host = std::string(host);
@@ -103,14 +107,16 @@ std::string tls_mode(NodeRef traffic_policy) { return std::string(traffic_policy
 void disable_tls(nlohmann::json& traffic_policy, bool top_level) {
   if (!traffic_policy.is_object()) return;
   if (top_level || traffic_policy.contains("tls")) traffic_policy["tls"] = {{"mode", "DISABLE"}};
-  if (auto settings = traffic_policy.find("portLevelSettings"); settings != traffic_policy.end() && settings->is_array())
+  if (auto settings = traffic_policy.find("portLevelSettings");
+      settings != traffic_policy.end() && settings->is_array())
     for (nlohmann::json& s : *settings)
       if (s.is_object() && s.contains("tls")) s["tls"] = {{"mode", "DISABLE"}};
 }
 
 void disable_tls_in_rule(nlohmann::json& rule) {
   nlohmann::json& spec = rule["spec"];
-  if (!spec.contains("trafficPolicy") || !spec["trafficPolicy"].is_object()) spec["trafficPolicy"] = nlohmann::json::object();
+  if (!spec.contains("trafficPolicy") || !spec["trafficPolicy"].is_object())
+    spec["trafficPolicy"] = nlohmann::json::object();
   disable_tls(spec["trafficPolicy"], true);
   if (auto subsets = spec.find("subsets"); subsets != spec.end() && subsets->is_array())
     for (nlohmann::json& subset : *subsets)
@@ -124,17 +130,18 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
   const std::string host(entry.text());
   const InstalledRelease installed = installed_release(ctx);
   const OptionStatus status = option_status(installed);
-  const std::string listed = fmt::format("ConfigMap {}/{} lists {} in the mesh config's {}", config_map.ns(),
-                                         config_map.name(), host, key);
+  const std::string listed =
+      fmt::format("ConfigMap {}/{} lists {} in the mesh config's {}", config_map.ns(), config_map.name(), host, key);
   auto place = [&](std::string message, std::optional<Fix> fix = std::nullopt) {
     out.report_at(config_map, mesh.position(entry), std::move(message), {.discriminator = host, .fix = std::move(fix)});
   };
 
   std::optional<HostTarget> target = host_target(snapshot, host, config_map.ns());
   if (!target) {
-    place(fmt::format("{}, a single label that names no namespace, which Pilot never matched (it compared full "
-                      "hostnames); if it meant a service, add a DestinationRule with tls.mode DISABLE for its FQDN",
-                      listed));
+    place(
+        fmt::format("{}, a single label that names no namespace, which Pilot never matched (it compared full "
+                    "hostnames); if it meant a service, add a DestinationRule with tls.mode DISABLE for its FQDN",
+                    listed));
     return;
   }
 
@@ -143,7 +150,8 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
   // A rule every sidecar reads that already turns TLS off for the host leaves nothing to migrate:
   // the entry is dead configuration, which Istio 1.0 and later ignore.
   for (const Resource* rule : rules) {
-    const bool mesh_wide = exported_to_mesh(*rule) && (rule->ns() == target->rule_namespace || rule->ns() == config_map.ns());
+    const bool mesh_wide =
+        exported_to_mesh(*rule) && (rule->ns() == target->rule_namespace || rule->ns() == config_map.ns());
     if (mesh_wide && tls_mode(rule->spec()["trafficPolicy"]) == "DISABLE") return;
   }
 
@@ -168,20 +176,22 @@ void report_entry(const CheckContext& ctx, FindingSink& out, const MeshConfig& m
                          {"kind", "DestinationRule"},
                          {"metadata", {{"name", target->rule_name}, {"namespace", target->rule_namespace}}},
                          {"spec", {{"host", target->rule_host}, {"trafficPolicy", {{"tls", {{"mode", "DISABLE"}}}}}}}});
-  fix.title = fmt::format("{}{}", fix.stage.empty() ? "" : fmt::format("before upgrading to {}: ", fix.stage),
-                          edited.empty() ? fmt::format("add DestinationRule {}/{} with tls.mode DISABLE",
-                                                       target->rule_namespace, target->rule_name)
-                                         : fmt::format("set tls.mode DISABLE in DestinationRule {}", fmt::join(edited, ", ")));
+  fix.title = fmt::format(
+      "{}{}", fix.stage.empty() ? "" : fmt::format("before upgrading to {}: ", fix.stage),
+      edited.empty()
+          ? fmt::format("add DestinationRule {}/{} with tls.mode DISABLE", target->rule_namespace, target->rule_name)
+          : fmt::format("set tls.mode DISABLE in DestinationRule {}", fmt::join(edited, ", ")));
 
   std::string message = fmt::format("{}; {}{}", listed, status.text, target->note);
   if (!edited.empty())
-    message += fmt::format("; DestinationRule {} already names this host, so the migration edits it rather than add "
-                           "another",
-                           fmt::join(edited, ", "));
+    message += fmt::format(
+        "; DestinationRule {} already names this host, so the migration edits it rather than add "
+        "another",
+        fmt::join(edited, ", "));
   if (target->service && snapshot.covers_kind("Namespace") &&
       snapshot.find("Namespace", "", target->rule_namespace) == nullptr)
-    message += fmt::format("; namespace {} is not in the input: create it or put the rule in {}", target->rule_namespace,
-                           config_map.ns());
+    message += fmt::format("; namespace {} is not in the input: create it or put the rule in {}",
+                           target->rule_namespace, config_map.ns());
   place(std::move(message), std::move(fix));
 }
 
@@ -222,7 +232,8 @@ constinit const Rule mtls_excluded_services{
                 "names the host is edited instead of duplicated, and an entry whose host already has such a rule that "
                 "every sidecar reads (in the host's namespace or the mesh config's) is migrated, so it stays silent. "
                 "Both spellings of the option are read; the "
-                "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`. An upgrade "
+                "finding points at the entry's own line when `data.mesh` is a block scalar, else at `mesh:`. An "
+                "upgrade "
                 "that ends before 0.8 keeps sidecars that honour the list, so it reports nothing.",
             .remediation = "Add (or edit) a DestinationRule with trafficPolicy.tls.mode DISABLE for each listed host, "
                            "then delete the option from the mesh config.",

@@ -3,30 +3,41 @@
 #include <algorithm>
 #include <map>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/service_workloads.hpp"
-#include "rules/mesh/support/mtls_migration.hpp"
 #include "model/tree_json.hpp"
+#include "rules/all_rules.hpp"
+#include "rules/mesh/support/mtls_migration.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Service",     "DestinationRule", "Policy", "PeerAuthentication", "Deployment",
-                                       "StatefulSet", "DaemonSet",       "ReplicaSet", "ReplicationController",
-                                       "Job",         "CronJob",         "Pod",    "Namespace", "ConfigMap"};
+constexpr std::string_view kKinds[] = {"Service",
+                                       "DestinationRule",
+                                       "Policy",
+                                       "PeerAuthentication",
+                                       "Deployment",
+                                       "StatefulSet",
+                                       "DaemonSet",
+                                       "ReplicaSet",
+                                       "ReplicationController",
+                                       "Job",
+                                       "CronJob",
+                                       "Pod",
+                                       "Namespace",
+                                       "ConfigMap"};
 constexpr std::string_view kAnnotationPrefix = "auth.istio.io/";
 
 // What an annotation asked of its port, against the mesh-wide setting it overrode.
-enum class Mode : uint8_t { Plaintext, MutualTls };   // NONE, MUTUAL_TLS
+enum class Mode : uint8_t { Plaintext, MutualTls };  // NONE, MUTUAL_TLS
 
 struct AnnotatedPort {
-  int64_t port = 0;            // the Service port the annotation names
-  std::string port_name;       // spec.ports[].name, for DestinationRules that select ports by name
-  NodeRef service_port;        // spec.ports[i]
+  int64_t port = 0;       // the Service port the annotation names
+  std::string port_name;  // spec.ports[].name, for DestinationRules that select ports by name
+  NodeRef service_port;   // spec.ports[i]
   Mode mode = Mode::Plaintext;
-  std::string key;             // "auth.istio.io/8000"
-  std::string value;           // "NONE"
+  std::string key;    // "auth.istio.io/8000"
+  std::string value;  // "NONE"
 };
 
 std::string_view destination_tls(Mode m) { return m == Mode::Plaintext ? "DISABLE" : "ISTIO_MUTUAL"; }
@@ -71,8 +82,10 @@ std::vector<int64_t> ports_of(const std::vector<AnnotatedPort>& ports, Mode mode
 
 bool selects_port(const nlohmann::json& selector, const AnnotatedPort& p) {
   if (!selector.is_object()) return false;
-  if (auto n = selector.find("number"); n != selector.end() && n->is_number_integer()) return n->get<int64_t>() == p.port;
-  if (auto n = selector.find("name"); n != selector.end() && n->is_string()) return n->get<std::string>() == p.port_name;
+  if (auto n = selector.find("number"); n != selector.end() && n->is_number_integer())
+    return n->get<int64_t>() == p.port;
+  if (auto n = selector.find("name"); n != selector.end() && n->is_string())
+    return n->get<std::string>() == p.port_name;
   return false;
 }
 
@@ -88,7 +101,8 @@ std::string tls_mode(const nlohmann::json& holder) {
 // the policy's.
 std::string effective_tls(const nlohmann::json& traffic_policy, const AnnotatedPort& p) {
   if (!traffic_policy.is_object()) return {};
-  if (auto settings = traffic_policy.find("portLevelSettings"); settings != traffic_policy.end() && settings->is_array())
+  if (auto settings = traffic_policy.find("portLevelSettings");
+      settings != traffic_policy.end() && settings->is_array())
     for (const nlohmann::json& s : *settings)
       if (s.is_object() && selects_port(s.value("port", nlohmann::json()), p)) {
         std::string mode = tls_mode(s);
@@ -132,7 +146,8 @@ void rewrite_traffic_policy(nlohmann::json& traffic_policy, const std::vector<An
 
 void rewrite_destination_rule(nlohmann::json& rule, const std::vector<AnnotatedPort>& ports, bool simplified) {
   nlohmann::json& spec = rule["spec"];
-  if (!spec.contains("trafficPolicy") || !spec["trafficPolicy"].is_object()) spec["trafficPolicy"] = nlohmann::json::object();
+  if (!spec.contains("trafficPolicy") || !spec["trafficPolicy"].is_object())
+    spec["trafficPolicy"] = nlohmann::json::object();
   rewrite_traffic_policy(spec["trafficPolicy"], ports, simplified, true);
   if (auto subsets = spec.find("subsets"); subsets != spec.end() && subsets->is_array())
     for (nlohmann::json& subset : *subsets)
@@ -142,8 +157,9 @@ void rewrite_destination_rule(nlohmann::json& rule, const std::vector<AnnotatedP
 
 bool destination_rule_covers(const Resource& rule, const std::vector<AnnotatedPort>& ports) {
   const nlohmann::json traffic_policy = to_json(rule.spec()["trafficPolicy"]);
-  return std::all_of(ports.begin(), ports.end(),
-                     [&](const AnnotatedPort& p) { return effective_tls(traffic_policy, p) == destination_tls(p.mode); });
+  return std::all_of(ports.begin(), ports.end(), [&](const AnnotatedPort& p) {
+    return effective_tls(traffic_policy, p) == destination_tls(p.mode);
+  });
 }
 
 // An authentication.istio.io/v1alpha1 Policy in the Service's namespace that already does what
@@ -292,10 +308,11 @@ class Migration {
     if (simplified_) {
       spec["mtls"] = {{"mode", peer_mode(mode)}};
     } else {
-      spec["mtls"] = {{"mode", "UNSET"}};   // other ports keep the namespace or mesh setting
+      spec["mtls"] = {{"mode", "UNSET"}};  // other ports keep the namespace or mesh setting
       nlohmann::json levels = nlohmann::json::object();
       for (size_t i = 0; i < ports_.size(); ++i)
-        if (ports_[i].mode == mode && workload_ports_[i]) levels[std::to_string(*workload_ports_[i])] = {{"mode", peer_mode(mode)}};
+        if (ports_[i].mode == mode && workload_ports_[i])
+          levels[std::to_string(*workload_ports_[i])] = {{"mode", peer_mode(mode)}};
       if (levels.empty()) return std::nullopt;
       spec["portLevelMtls"] = std::move(levels);
     }
@@ -357,30 +374,31 @@ class Migration {
         serves_all = serves_all || rule->ns() == service_.ns() || exported_to_mesh(*rule);
         if (std::optional<Manager> m = managing_tool(*rule); m && fix.manual_note.empty()) {
           fix.applicability = Applicability::DisplayOnly;
-          fix.manual_note = change_at_source_note(
-              *m, fmt::format("DestinationRule {}/{}", rule->ns(), rule->name()));
+          fix.manual_note = change_at_source_note(*m, fmt::format("DestinationRule {}/{}", rule->ns(), rule->name()));
         }
       }
       if (!serves_all) {
-        nlohmann::json rule = {{"apiVersion", "networking.istio.io/v1alpha3"},
-                               {"kind", "DestinationRule"},
-                               {"metadata", metadata(main_mode)},
-                               {"spec", {{"host", std::string(service_.name())}, {"trafficPolicy", nlohmann::json::object()}}}};
+        nlohmann::json rule = {
+            {"apiVersion", "networking.istio.io/v1alpha3"},
+            {"kind", "DestinationRule"},
+            {"metadata", metadata(main_mode)},
+            {"spec", {{"host", std::string(service_.name())}, {"trafficPolicy", nlohmann::json::object()}}}};
         rewrite_destination_rule(rule, ports_, simplified_);
         fix.apply.push_back(std::move(rule));
       }
     }
     if (fix.apply.empty()) return std::nullopt;
     if (fix.applicability != Applicability::DisplayOnly)
-      fix.applicability = annotation_status(installed, main_mode).changes_traffic ? Applicability::Unsafe : Applicability::Safe;
+      fix.applicability =
+          annotation_status(installed, main_mode).changes_traffic ? Applicability::Unsafe : Applicability::Safe;
     fix.stage = stage.release;
     const bool has_server = std::any_of(fix.apply.begin(), fix.apply.end(), [](const nlohmann::json& o) {
       return o.value("kind", "") != "DestinationRule";
     });
-    fix.title = fmt::format("{}replace the annotation with {}{}", stage_prefix(stage),
-                            has_server ? (stage.peer_authentication ? "a PeerAuthentication and " : "an authentication Policy and ")
-                                       : "",
-                            edited_.empty() ? "a DestinationRule" : "the edited DestinationRule");
+    fix.title = fmt::format(
+        "{}replace the annotation with {}{}", stage_prefix(stage),
+        has_server ? (stage.peer_authentication ? "a PeerAuthentication and " : "an authentication Policy and ") : "",
+        edited_.empty() ? "a DestinationRule" : "the edited DestinationRule");
     return fix;
   }
 
@@ -393,9 +411,9 @@ class Migration {
     for (Mode m : created_alpha_)
       fix.remove.push_back({"authentication.istio.io/v1alpha1", "Policy", std::string(service_.ns()), object_name(m)});
     fix.stage = stage.release;
-    fix.applicability = Applicability::Safe;   // same traffic as the first stage left it
-    fix.title = fmt::format("{}replace the authentication Policy of stage {} with a PeerAuthentication", stage_prefix(stage),
-                            first.release);
+    fix.applicability = Applicability::Safe;  // same traffic as the first stage left it
+    fix.title = fmt::format("{}replace the authentication Policy of stage {} with a PeerAuthentication",
+                            stage_prefix(stage), first.release);
     return fix;
   }
 
@@ -406,9 +424,11 @@ class Migration {
   std::string first_message(const InstalledRelease& installed) const {
     std::vector<int64_t> plaintext = ports_of(ports_, Mode::Plaintext), mtls = ports_of(ports_, Mode::MutualTls);
     std::string asks;
-    if (!plaintext.empty()) asks = fmt::format("plaintext on {} {}", port_word(plaintext.size()), join_ports(plaintext));
+    if (!plaintext.empty())
+      asks = fmt::format("plaintext on {} {}", port_word(plaintext.size()), join_ports(plaintext));
     if (!mtls.empty())
-      asks += fmt::format("{}mutual TLS on {} {}", asks.empty() ? "" : " and ", port_word(mtls.size()), join_ports(mtls));
+      asks +=
+          fmt::format("{}mutual TLS on {} {}", asks.empty() ? "" : " and ", port_word(mtls.size()), join_ports(mtls));
     std::string message = fmt::format("Service {}/{} overrides the mesh-wide mutual TLS setting with {} ({}); {}",
                                       service_.ns(), service_.name(), describe_annotations(ports_), asks,
                                       annotation_status(installed, ports_.front().mode).text);
@@ -418,9 +438,10 @@ class Migration {
     if (!edited_.empty()) {
       std::vector<std::string> names;
       for (const Resource* r : edited_) names.push_back(fmt::format("{}/{}", r->ns(), r->name()));
-      message += fmt::format("; DestinationRule {} already names this host, so the migration edits it rather than add "
-                             "another",
-                             fmt::join(names, ", "));
+      message += fmt::format(
+          "; DestinationRule {} already names this host, so the migration edits it rather than add "
+          "another",
+          fmt::join(names, ", "));
     }
     return message;
   }
@@ -429,12 +450,13 @@ class Migration {
     std::vector<std::string> ports;
     for (size_t i = 0; i < ports_.size(); ++i)
       ports.push_back(workload_ports_[i] ? std::to_string(*workload_ports_[i]) : ports_[i].port_name);
-    return fmt::format("Service {}/{}: the authentication.istio.io/v1alpha1 Policy that replaces {} (stage {}) is "
-                       "ignored from Istio {}, whose CRDs no longer include it; before that upgrade, apply a "
-                       "security.istio.io/v1beta1 PeerAuthentication for the Service's pods (workload {} {}) and "
-                       "delete the Policy",
-                       service_.ns(), service_.name(), describe_annotations(ports_), first.release, stage.release,
-                       port_word(ports.size()), fmt::join(ports, ", "));
+    return fmt::format(
+        "Service {}/{}: the authentication.istio.io/v1alpha1 Policy that replaces {} (stage {}) is "
+        "ignored from Istio {}, whose CRDs no longer include it; before that upgrade, apply a "
+        "security.istio.io/v1beta1 PeerAuthentication for the Service's pods (workload {} {}) and "
+        "delete the Policy",
+        service_.ns(), service_.name(), describe_annotations(ports_), first.release, stage.release,
+        port_word(ports.size()), fmt::join(ports, ", "));
   }
 
   const CheckContext& ctx_;
@@ -472,7 +494,8 @@ constinit const Rule per_service_mtls_annotation{
             .title = "Service overrides mutual TLS with an auth.istio.io/<port> annotation",
             .rationale =
                 "Before Istio 1.0 a Service could override the mesh-wide mutual TLS setting for one of its ports with "
-                "the annotation `auth.istio.io/<service port>: NONE` (or `MUTUAL_TLS`): Pilot's Kubernetes registry read it "
+                "the annotation `auth.istio.io/<service port>: NONE` (or `MUTUAL_TLS`): Pilot's Kubernetes registry "
+                "read it "
                 "per Service port (extractAuthenticationPolicy in pilot/pkg/serviceregistry/kube/conversion.go, added "
                 "by istio/old_pilot_repo#1443 for 0.3). The 0.8 docs called authentication policy the recommended way "
                 "and announced the annotation's removal (istio/istio.io#1332); istio/istio#5890 (\"Remove mTLS "

@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
-#include "rules/all_rules.hpp"
-#include "istio/ownership.hpp"
 #include "istio/istio_components.hpp"
+#include "istio/ownership.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 
 namespace upcheck::rules {
 namespace {

@@ -2,23 +2,25 @@
 
 #include <set>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 #include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"MutatingWebhookConfiguration", "Service", "Namespace", "Deployment",
-                                       "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-                                       "Job", "CronJob", "ConfigMap"};
+constexpr std::string_view kKinds[] = {
+    "MutatingWebhookConfiguration", "Service", "Namespace", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
+    "ReplicationController",        "Job",     "CronJob",   "ConfigMap"};
 
 // The command that makes `target` the default revision, in the installer's own terms.
-std::string default_revision_command(const CheckContext& ctx, const InjectorWebhook* webhook, const std::string& target) {
+std::string default_revision_command(const CheckContext& ctx, const InjectorWebhook* webhook,
+                                     const std::string& target) {
   std::optional<Manager> m = webhook != nullptr ? managing_tool(*webhook->configuration) : std::nullopt;
   if ((m && m->tool == "Helm") || ctx.istio().installer == Installer::Helm)
-    return fmt::format("helm upgrade istio-base istio/base -n istio-system --set defaultRevision={} --skip-crds", target);
+    return fmt::format("helm upgrade istio-base istio/base -n istio-system --set defaultRevision={} --skip-crds",
+                       target);
   return fmt::format("istioctl tag set default --revision {} --overwrite", target);
 }
 
@@ -43,8 +45,7 @@ void check_default_removal(const CheckContext& ctx, const RevisionIndex& index, 
       ++workloads;
 
   std::string reliers;
-  if (!namespaces.empty())
-    reliers = fmt::format("istio-injection=enabled namespaces ({})", name_list(namespaces));
+  if (!namespaces.empty()) reliers = fmt::format("istio-injection=enabled namespaces ({})", name_list(namespaces));
   if (workloads > 0)
     reliers += fmt::format("{}{} workload{} labelled sidecar.istio.io/inject=true", reliers.empty() ? "" : " and ",
                            workloads, workloads == 1 ? "" : "s");
@@ -63,7 +64,7 @@ void check_default_removal(const CheckContext& ctx, const RevisionIndex& index, 
   if (!target.empty()) {
     Fix fix;
     fix.title = fmt::format("make {} the default revision before removing {}", target, removed);
-    fix.applicability = Applicability::Unsafe;   // new pods of those namespaces get the new revision's proxy
+    fix.applicability = Applicability::Unsafe;  // new pods of those namespaces get the new revision's proxy
     fix.commands.push_back(default_revision_command(ctx, webhook, target));
     options.fix = std::move(fix);
   }
@@ -105,16 +106,15 @@ void check_fail_closed(const CheckContext& ctx, const RevisionIndex& index, Find
       }
     }
     const bool leftover = index.control_plane(w.revision) == nullptr;
-    std::string scope =
-        blocked.empty()
-            ? "every pod it selects"
-            : fmt::format("every new pod in namespace{} {}", blocked.size() == 1 ? "" : "s", name_list(blocked, 5));
+    std::string scope = blocked.empty() ? "every pod it selects"
+                                        : fmt::format("every new pod in namespace{} {}", blocked.size() == 1 ? "" : "s",
+                                                      name_list(blocked, 5));
     std::optional<Fix> fix;
     if (leftover) {
       fix.emplace();
       fix->title = fmt::format("delete MutatingWebhookConfiguration {}, left behind by revision {}",
                                w.configuration->name(), w.revision);
-      fix->applicability = Applicability::Unsafe;   // pods it would have injected start without a sidecar
+      fix->applicability = Applicability::Unsafe;  // pods it would have injected start without a sidecar
       fix->remove.push_back(w.configuration->ref());
       // istioctl does not reconcile what it installed; the other managers would put it back.
       if (std::optional<Manager> m = managing_tool(*w.configuration); m && m->tool != "istioctl") {

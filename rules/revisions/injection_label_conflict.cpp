@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 #include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
@@ -62,10 +62,11 @@ void check(const CheckContext& ctx, FindingSink& out) {
           wanted, index.describe(), name, name, wanted);
     } else {
       // The canary guide's own step: drop istio-injection, keep istio.io/rev, restart to re-inject.
-      fix.title = fmt::format("remove istio-injection so that istio.io/rev={} takes effect, and restart the "
-                              "namespace's workloads",
-                              wanted);
-      fix.applicability = Applicability::Unsafe;   // restarted pods move to another control plane
+      fix.title = fmt::format(
+          "remove istio-injection so that istio.io/rev={} takes effect, and restart the "
+          "namespace's workloads",
+          wanted);
+      fix.applicability = Applicability::Unsafe;  // restarted pods move to another control plane
       fix.patches.push_back(
           {ns->ref(), {{"metadata", {{"labels", {{"istio-injection", nullptr}, {"istio.io/rev", wanted}}}}}}});
       fix.commands.push_back(fmt::format("kubectl label namespace {} istio-injection- istio.io/rev={}", name, wanted));

@@ -3,17 +3,25 @@
 
 #include <set>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 #include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {kEveryKind, "Deployment", "StatefulSet", "DaemonSet",
-                                       "ReplicaSet", "ReplicationController", "Job", "CronJob",
-                                       "IstioOperator", "ConfigMap", "MutatingWebhookConfiguration"};
+constexpr std::string_view kKinds[] = {kEveryKind,
+                                       "Deployment",
+                                       "StatefulSet",
+                                       "DaemonSet",
+                                       "ReplicaSet",
+                                       "ReplicationController",
+                                       "Job",
+                                       "CronJob",
+                                       "IstioOperator",
+                                       "ConfigMap",
+                                       "MutatingWebhookConfiguration"};
 
 constexpr std::string_view kWhy =
     "revision names must be DNS-1123 labels (lowercase letters, digits and inner '-', at most 63 characters), and "
@@ -41,7 +49,7 @@ std::optional<Fix> relabel_fix(const Resource& object, const RevisionIndex& inde
   if (good.empty() || !index.resolve(good)) return std::nullopt;
   Fix fix;
   fix.title = fmt::format("label it istio.io/rev={}", good);
-  fix.applicability = Applicability::Unsafe;   // its pods get a sidecar from that revision when they restart
+  fix.applicability = Applicability::Unsafe;  // its pods get a sidecar from that revision when they restart
   fix.patches.push_back({object.ref(), nested(labels_path, {{"istio.io/rev", good}})});
   if (is_namespace) {
     fix.commands.push_back(fmt::format("kubectl label namespace {} istio.io/rev={} --overwrite", object.name(), good));
@@ -75,9 +83,9 @@ void check_plan(const CheckContext& ctx, FindingSink& out) {
     }
   auto check_flag = [&](std::string_view flag, const std::string& value, std::string_view consequence) {
     if (value.empty() || is_valid_revision_name(value)) return;
-    out.report_plan(fmt::format("{} {} is not a valid revision name: {}; {}{}", flag, value, kWhy, consequence,
-                                write_as(value)),
-                    {.revealed_by = revealed_by, .field_path = field_path});
+    out.report_plan(
+        fmt::format("{} {} is not a valid revision name: {}; {}{}", flag, value, kWhy, consequence, write_as(value)),
+        {.revealed_by = revealed_by, .field_path = field_path});
   };
   check_flag("--revision", ctx.plan().revision,
              "`istioctl install --revision` and the charts cannot create a control plane by that name");
@@ -93,7 +101,8 @@ void check(const CheckContext& ctx, FindingSink& out) {
   // ReplicaSets and Jobs repeat their owners'.
   std::set<const Resource*> reported;
   for (const Resource& r : snapshot.all()) {
-    if (r.kind() == "Pod" || ((r.kind() == "ReplicaSet" || r.kind() == "Job") && r.metadata()["ownerReferences"].size() != 0))
+    if (r.kind() == "Pod" ||
+        ((r.kind() == "ReplicaSet" || r.kind() == "Job") && r.metadata()["ownerReferences"].size() != 0))
       continue;
     std::optional<std::string_view> rev = r.label("istio.io/rev");
     if (!rev || rev->empty() || is_valid_revision_name(*rev)) continue;
@@ -145,7 +154,7 @@ void check(const CheckContext& ctx, FindingSink& out) {
   for (const Resource* cm : snapshot.of_kind("ConfigMap")) {
     if (cm->name().substr(0, 22) != "istio-sidecar-injector") continue;
     std::string rev = values_revision(*cm);
-    if (rev.empty() || is_valid_revision_name(rev) || cm->label("istio.io/rev")) continue;   // reported above
+    if (rev.empty() || is_valid_revision_name(rev) || cm->label("istio.io/rev")) continue;  // reported above
     out.report(*cm, "data.values",
                fmt::format("the injector values in ConfigMap {}/{} set revision {}, which no revision can be called: "
                            "{}{}",

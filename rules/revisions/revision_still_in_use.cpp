@@ -2,18 +2,26 @@
 
 #include <map>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 #include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet",
-                                       "ReplicaSet", "ReplicationController", "Job", "CronJob",
-                                       "MutatingWebhookConfiguration", "ConfigMap"};
+constexpr std::string_view kKinds[] = {"Namespace",
+                                       "Pod",
+                                       "Deployment",
+                                       "StatefulSet",
+                                       "DaemonSet",
+                                       "ReplicaSet",
+                                       "ReplicationController",
+                                       "Job",
+                                       "CronJob",
+                                       "MutatingWebhookConfiguration",
+                                       "ConfigMap"};
 
 // A workload still on the removed revision: running pods bound to it, a pod template that selects
 // it, or both.
@@ -22,8 +30,8 @@ struct InUse {
   const Resource* first_pod = nullptr;
   std::string proxy_field;
   size_t pods = 0;
-  std::string evidence;              // how the first pod showed its revision
-  const TemplatedWorkload* pinned = nullptr;   // its pod template selects the revision
+  std::string evidence;                       // how the first pod showed its revision
+  const TemplatedWorkload* pinned = nullptr;  // its pod template selects the revision
 };
 
 std::string default_tag_command(const std::string& target) {
@@ -38,18 +46,20 @@ void report_namespaces(const CheckContext& ctx, const RevisionIndex& index, Find
     if (!injection || injection.revision != removed) continue;
     const bool by_legacy_label = ns->label("istio-injection").has_value();
     const std::string rev_label(ns->label("istio.io/rev").value_or(""));
-    std::string message = fmt::format("namespace {} selects revision {} through {}: once {} is removed, pods "
-                                      "created there (restarts, scale-ups, the upgrade's own node drains) start "
-                                      "without a sidecar",
-                                      ns->name(), removed, injection.requested, removed);
+    std::string message = fmt::format(
+        "namespace {} selects revision {} through {}: once {} is removed, pods "
+        "created there (restarts, scale-ups, the upgrade's own node drains) start "
+        "without a sidecar",
+        ns->name(), removed, injection.requested, removed);
     const std::string path = label_path(by_legacy_label ? "istio-injection" : "istio.io/rev");
-    if (target.empty()) {   // nowhere to move it: the plan names no new revision
+    if (target.empty()) {  // nowhere to move it: the plan names no new revision
       out.report(*ns, path, std::move(message));
       continue;
     }
     Fix fix;
-    fix.applicability = Applicability::Unsafe;   // restarted pods move to another control plane
-    if (by_legacy_label || rev_label == "default" || (injection.webhook != nullptr && injection.webhook->tag == "default")) {
+    fix.applicability = Applicability::Unsafe;  // restarted pods move to another control plane
+    if (by_legacy_label || rev_label == "default" ||
+        (injection.webhook != nullptr && injection.webhook->tag == "default")) {
       fix.title = fmt::format("make {} the default revision", target);
       fix.commands.push_back(default_tag_command(target));
     } else if (rev_label != removed) {
@@ -95,10 +105,10 @@ std::optional<Fix> move_off_fix(const CheckContext& ctx, const RevisionIndex& in
     if (restart.empty()) return std::nullopt;
     const Resource* ns = ctx.snapshot().find("Namespace", "", u.owner.ns);
     const Injection now = index.injection(ns != nullptr ? ns->labels() : NodeRef{}, NodeRef{}, NodeRef{});
-    fix.title = now.served() && now.revision != removed
-                    ? fmt::format("restart {} to re-inject it with revision {}", u.owner.display(), now.revision)
-                    : fmt::format("restart {} once namespace {} selects another revision", u.owner.display(),
-                                  u.owner.ns);
+    fix.title =
+        now.served() && now.revision != removed
+            ? fmt::format("restart {} to re-inject it with revision {}", u.owner.display(), now.revision)
+            : fmt::format("restart {} once namespace {} selects another revision", u.owner.display(), u.owner.ns);
     fix.commands.push_back(restart);
     return fix;
   }
@@ -135,8 +145,12 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
     if (namespace_decides_injection(snapshot.find("Namespace", "", w.object->ns()))) continue;
     InUse& u = in_use[{std::string(w.object->ns()), std::string(w.object->kind()), std::string(w.object->name())}];
     if (u.owner.name.empty())
-      u.owner = PodOwner{std::string(w.object->kind()), std::string(w.object->ns()), std::string(w.object->name()),
-                         w.object, false, false};
+      u.owner = PodOwner{std::string(w.object->kind()),
+                         std::string(w.object->ns()),
+                         std::string(w.object->name()),
+                         w.object,
+                         false,
+                         false};
     u.pinned = &w;
   }
 
@@ -149,9 +163,10 @@ void report_workloads(const CheckContext& ctx, const RevisionIndex& index, Findi
       message += fmt::format("{}its pod template selects revision {} through istio.io/rev={}", u.pods > 0 ? "; " : "",
                              removed, u.pinned->labels()["istio.io/rev"].text());
     if (u.pods > 0)
-      message += fmt::format(": removing {} leaves {} without a control plane (no configuration or certificate "
-                             "updates) until they are restarted onto another revision",
-                             removed, u.pods == 1 ? "its proxy" : "their proxies");
+      message += fmt::format(
+          ": removing {} leaves {} without a control plane (no configuration or certificate "
+          "updates) until they are restarted onto another revision",
+          removed, u.pods == 1 ? "its proxy" : "their proxies");
     if (u.pinned != nullptr)
       message += fmt::format("{} its new pods start without a sidecar once {} is removed", u.pods > 0 ? ", and" : ":",
                              removed);
@@ -200,7 +215,7 @@ void report_tags(const CheckContext& ctx, const RevisionIndex& index, FindingSin
 
 void check(const CheckContext& ctx, FindingSink& out) {
   const std::string& removed = ctx.plan().remove_revision;
-  if (removed.empty() || !is_valid_revision_name(removed)) return;   // an invalid name: invalid-revision-name
+  if (removed.empty() || !is_valid_revision_name(removed)) return;  // an invalid name: invalid-revision-name
   const RevisionIndex index(ctx.snapshot(), ctx.istio());
   const std::vector<TemplatedWorkload> workloads = templated_workloads(ctx.snapshot());
   report_namespaces(ctx, index, out);

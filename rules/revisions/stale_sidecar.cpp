@@ -4,24 +4,25 @@
 #include <map>
 #include <set>
 
-#include "rules/all_rules.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet",
-                                       "MutatingWebhookConfiguration", "Namespace", "ConfigMap"};
+constexpr std::string_view kKinds[] = {"Pod",         "ReplicaSet", "Deployment",
+                                       "StatefulSet", "DaemonSet",  "MutatingWebhookConfiguration",
+                                       "Namespace",   "ConfigMap"};
 
 // What is wrong with a proxy's version, least to most urgent.
 enum class Skew : uint8_t {
   None,
-  Stale,                   // another release than its control plane, within the supported skew
-  OutOfSkewAfterUpgrade,   // fine today; an in-place upgrade to --to puts it out of skew
-  TooFarBehind,            // the control plane is more than one minor release ahead
-  DataPlaneAhead,          // the proxy is a newer minor release than its control plane
+  Stale,                  // another release than its control plane, within the supported skew
+  OutOfSkewAfterUpgrade,  // fine today; an in-place upgrade to --to puts it out of skew
+  TooFarBehind,           // the control plane is more than one minor release ahead
+  DataPlaneAhead,         // the proxy is a newer minor release than its control plane
 };
 
 Skew classify(const Version& proxy, const Version& control_plane, const UpgradePlan& plan) {
@@ -33,7 +34,8 @@ Skew classify(const Version& proxy, const Version& control_plane, const UpgradeP
   if (plan.to && plan.method == UpgradeMethod::InPlace && proxy.minors_to(*plan.to) > 1 &&
       control_plane.minors_to(*plan.to) <= 1)
     return Skew::OutOfSkewAfterUpgrade;
-  const bool differs = proxy.patch && control_plane.patch ? !(proxy == control_plane) : !proxy.same_minor(control_plane);
+  const bool differs =
+      proxy.patch && control_plane.patch ? !(proxy == control_plane) : !proxy.same_minor(control_plane);
   return differs ? Skew::Stale : Skew::None;
 }
 
@@ -54,7 +56,7 @@ Injected how_injected(const PodOwner& owner) {
 struct Group {
   PodOwner owner;
   const Resource* first_pod = nullptr;
-  std::string proxy_field;        // the first pod's istio-proxy image
+  std::string proxy_field;  // the first pod's istio-proxy image
   std::string proxy_image;
   size_t pods = 0;
   std::set<std::string> proxy_versions;
@@ -73,22 +75,23 @@ std::string describe_skew(const Group& g, const UpgradePlan& plan) {
       return fmt::format("{}: {}, ahead of {}: the data plane may never be ahead of its control plane",
                          g.owner.display(), pods, plane);
     case Skew::TooFarBehind:
-      return fmt::format("{}: {}, more than one minor release behind {}: outside the supported skew (the control "
-                         "plane may be one minor release ahead of the data plane)",
-                         g.owner.display(), pods, plane);
+      return fmt::format(
+          "{}: {}, more than one minor release behind {}: outside the supported skew (the control "
+          "plane may be one minor release ahead of the data plane)",
+          g.owner.display(), pods, plane);
     case Skew::OutOfSkewAfterUpgrade:
-      return fmt::format("{}: {}; upgrading {} in place to {} puts it more than one minor release ahead of them, "
-                         "outside the supported skew: re-inject them from {} before the upgrade",
-                         g.owner.display(), pods, plane, plan.to->str(), g.control_plane.str());
+      return fmt::format(
+          "{}: {}; upgrading {} in place to {} puts it more than one minor release ahead of them, "
+          "outside the supported skew: re-inject them from {} before the upgrade",
+          g.owner.display(), pods, plane, plan.to->str(), g.control_plane.str());
     case Skew::Stale:
     case Skew::None:
       break;
   }
-  return fmt::format("{}: {}, but {} runs {}: injected proxies keep their release until their pods are re-created",
-                     g.owner.display(), pods,
-                     fmt::format("the control plane {} bound to (revision {})", g.pods == 1 ? "it is" : "they are",
-                                 g.revision),
-                     g.control_plane.str());
+  return fmt::format(
+      "{}: {}, but {} runs {}: injected proxies keep their release until their pods are re-created", g.owner.display(),
+      pods, fmt::format("the control plane {} bound to (revision {})", g.pods == 1 ? "it is" : "they are", g.revision),
+      g.control_plane.str());
 }
 
 void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
@@ -99,9 +102,10 @@ void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
   bool has_fix = false;
   switch (injected) {
     case Injected::Manually:
-      message += fmt::format("; they were injected by hand (the pod template itself carries istio-proxy), so a restart "
-                             "brings back the same proxy: re-inject the original manifest with istioctl {}",
-                             g.control_plane.str());
+      message += fmt::format(
+          "; they were injected by hand (the pod template itself carries istio-proxy), so a restart "
+          "brings back the same proxy: re-inject the original manifest with istioctl {}",
+          g.control_plane.str());
       fix.title = fmt::format("re-inject {} with istioctl {} kube-inject", g.owner.display(), g.control_plane.str());
       fix.applicability = Applicability::DisplayOnly;
       fix.commands.push_back("kubectl apply -f <(istioctl kube-inject -f $ORIGINAL_DEPLOYMENT_YAML)");
@@ -109,10 +113,11 @@ void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
       has_fix = true;
       break;
     case Injected::Pinned:
-      message += fmt::format("; the pod template pins {}, so a restart brings back the same proxy: change the image "
-                             "where the workload is defined (gateways installed by istioctl or Helm are upgraded "
-                             "with them)",
-                             g.proxy_image);
+      message += fmt::format(
+          "; the pod template pins {}, so a restart brings back the same proxy: change the image "
+          "where the workload is defined (gateways installed by istioctl or Helm are upgraded "
+          "with them)",
+          g.proxy_image);
       break;
     case Injected::Automatically:
       if (restart.empty()) {
@@ -121,7 +126,7 @@ void report(const UpgradePlan& plan, const Group& g, FindingSink& out) {
       }
       message += fmt::format("; restart them: {}", restart);
       fix.title = fmt::format("restart {} to re-inject its sidecars", g.owner.display());
-      fix.applicability = Applicability::Unsafe;   // every pod is re-created, with another proxy release
+      fix.applicability = Applicability::Unsafe;  // every pod is re-created, with another proxy release
       fix.commands.push_back(restart);
       has_fix = true;
       break;
@@ -156,12 +161,12 @@ void check(const CheckContext& ctx, FindingSink& out) {
     std::optional<IstioProxy> proxy = find_istio_proxy(pod->spec(), "spec");
     if (!proxy) continue;
     std::optional<Version> proxy_version = proxy->version();
-    if (!proxy_version) continue;   // a digest or a moving tag: nothing to compare
+    if (!proxy_version) continue;  // a digest or a moving tag: nothing to compare
     proxies_seen = true;
     std::optional<Binding> binding = index.bound_revision(*pod, snapshot.find("Namespace", "", pod->ns()));
     if (!binding) continue;
     const ControlPlane* plane = index.control_plane(binding->revision);
-    if (plane == nullptr) continue;   // an unserved revision is unknown-revision's finding
+    if (plane == nullptr) continue;  // an unserved revision is unknown-revision's finding
     std::optional<Version> plane_version = from_applies ? plan.from : std::optional<Version>{};
     if (!plane_version)
       if (std::optional<VersionEvidence> evidence = plane->version()) plane_version = evidence->version;

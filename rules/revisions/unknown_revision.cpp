@@ -1,15 +1,22 @@
 #include <fmt/format.h>
 
-#include "rules/all_rules.hpp"
 #include "istio/revisions.hpp"
+#include "rules/all_rules.hpp"
 #include "rules/revisions/support/revision_support.hpp"
 
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kKinds[] = {"Namespace", "Deployment", "StatefulSet", "DaemonSet", "CronJob",
-                                       "ReplicaSet", "ReplicationController", "Job",
-                                       "MutatingWebhookConfiguration", "ConfigMap"};
+constexpr std::string_view kKinds[] = {"Namespace",
+                                       "Deployment",
+                                       "StatefulSet",
+                                       "DaemonSet",
+                                       "CronJob",
+                                       "ReplicaSet",
+                                       "ReplicationController",
+                                       "Job",
+                                       "MutatingWebhookConfiguration",
+                                       "ConfigMap"};
 
 void check(const CheckContext& ctx, FindingSink& out) {
   const Snapshot& snapshot = ctx.snapshot();
@@ -45,13 +52,13 @@ void check(const CheckContext& ctx, FindingSink& out) {
     const Injection today = index.injection(ns->labels(), NodeRef{}, NodeRef{});
     std::string consequence;
     if (today.served())
-      consequence = fmt::format("{} injects its pods today (through {}), but they lose the sidecar once "
-                                "istio-injection is removed (injection-label-conflict)",
-                                today.revision == "default" ? "the default revision" : "revision " + today.revision,
-                                today.requested);
+      consequence = fmt::format(
+          "{} injects its pods today (through {}), but they lose the sidecar once "
+          "istio-injection is removed (injection-label-conflict)",
+          today.revision == "default" ? "the default revision" : "revision " + today.revision, today.requested);
     else
-      consequence = fmt::format("no injector selects {}, so its pods start without a sidecar at their next restart",
-                                ns->name());
+      consequence =
+          fmt::format("no injector selects {}, so its pods start without a sidecar at their next restart", ns->name());
     out.report(*ns, label_path("istio.io/rev"),
                fmt::format("namespace {} is labelled istio.io/rev={}, but no istiod, injector webhook or revision tag "
                            "in the input serves {} (the input has {}): {}",

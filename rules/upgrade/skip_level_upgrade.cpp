@@ -11,17 +11,17 @@ constexpr std::string_view kKinds[] = {"Deployment", "ConfigMap"};
 // One installed version to judge, and what showed it.
 struct Installed {
   Version version;
-  const VersionEvidence* evidence = nullptr;   // null for --from with nothing detected
-  const ControlPlane* plane = nullptr;         // null for --from
+  const VersionEvidence* evidence = nullptr;  // null for --from with nothing detected
+  const ControlPlane* plane = nullptr;        // null for --from
 };
 
 // "Istio 1.0.6 (image docker.io/istio/pilot:1.0.6 of Deployment istio-system/istio-pilot)".
 std::string describe(const Installed& i) {
   if (i.plane == nullptr)
-    return i.evidence == nullptr ? fmt::format("Istio {} (--from)", i.version.str())
-                                 : fmt::format("Istio {} (--from; the input shows {}, {} of {})", i.version.str(),
-                                               i.evidence->version.str(), i.evidence->how,
-                                               i.evidence->source->display_name());
+    return i.evidence == nullptr
+               ? fmt::format("Istio {} (--from)", i.version.str())
+               : fmt::format("Istio {} (--from; the input shows {}, {} of {})", i.version.str(),
+                             i.evidence->version.str(), i.evidence->how, i.evidence->source->display_name());
   std::string revision = i.plane->revision == "default" ? "" : fmt::format("revision {}: ", i.plane->revision);
   return fmt::format("Istio {} ({}{} of {})", i.version.str(), revision, i.evidence->how,
                      i.evidence->source->display_name());
@@ -32,9 +32,9 @@ std::string minor(const Version& v) { return v.minor_only().str(); }
 // What the guides support for this jump, in words, or nothing when it is supported.
 struct Verdict {
   Severity severity = Severity::Error;
-  std::string reason;                                   // what the guides support
-  std::string lead = "Upgrade";                         // the words before the path
-  UpgradeMethod path_method = UpgradeMethod::InPlace;   // how the path's hops are made
+  std::string reason;                                  // what the guides support
+  std::string lead = "Upgrade";                        // the words before the path
+  UpgradeMethod path_method = UpgradeMethod::InPlace;  // how the path's hops are made
 };
 
 std::optional<Verdict> judge(const Version& from, const Version& to, UpgradeMethod method, Installer installer) {
@@ -45,9 +45,9 @@ std::optional<Verdict> judge(const Version& from, const Version& to, UpgradeMeth
                                "plane as a revision, and revisions arrived in Istio 1.6",
                                minor(to)),
                    "Upgrade in place:", UpgradeMethod::InPlace};
-  if (minors == 0) return std::nullopt;   // a patch release: always supported
+  if (minors == 0) return std::nullopt;  // a patch release: always supported
   if (minors < 0) {
-    if (minors == -1) return std::nullopt;   // one minor down, with the lower version's istioctl
+    if (minors == -1) return std::nullopt;  // one minor down, with the lower version's istioctl
     return Verdict{Severity::Error,
                    "downgrades go one minor version at a time, each with the istioctl of the lower version",
                    "Downgrade", UpgradeMethod::InPlace};
@@ -67,9 +67,10 @@ std::optional<Verdict> judge(const Version& from, const Version& to, UpgradeMeth
         to.minor_only() <= Version{1, 3, std::nullopt, {}}
             ? fmt::format("Istio {}'s upgrade guide supports no skip-level upgrades, only {} → {}", minor(to),
                           minor(minor_releases(from, to).rbegin()[1]), minor(to))
-            : fmt::format("an in-place upgrade needs the installed version at most one minor below the target ({} "
-                          "or later for {})",
-                          minor(minor_releases(from, to).rbegin()[1]), minor(to));
+            : fmt::format(
+                  "an in-place upgrade needs the installed version at most one minor below the target ({} "
+                  "or later for {})",
+                  minor(minor_releases(from, to).rbegin()[1]), minor(to));
     return Verdict{Severity::Error, supported, "Upgrade", UpgradeMethod::InPlace};
   }
   const int jump = supported_jump(method, to);
@@ -117,10 +118,9 @@ void check(const CheckContext& ctx, FindingSink& out) {
     if (!verdict) continue;
     std::string path = describe_path(supported_path(i.version, to, verdict->path_method), verdict->path_method);
     const bool downgrade = i.version.minor_only() > to.minor_only();
-    std::string message = fmt::format("{} cannot be {} to {} ({}): {}. {} {}.", describe(i),
-                                      downgrade ? "downgraded" : "upgraded", to.str(),
-                                      plan.method == UpgradeMethod::Canary ? "canary" : "in place", verdict->reason,
-                                      verdict->lead, path);
+    std::string message = fmt::format(
+        "{} cannot be {} to {} ({}): {}. {} {}.", describe(i), downgrade ? "downgraded" : "upgraded", to.str(),
+        plan.method == UpgradeMethod::Canary ? "canary" : "in place", verdict->reason, verdict->lead, path);
     if (verdict->severity == Severity::Warning)
       message = fmt::format("{} to {} (canary) jumps {} minor versions: {}. {} {}.", describe(i), to.str(),
                             i.version.minors_to(to), verdict->reason, verdict->lead, path);

@@ -8,13 +8,13 @@
 #include <sstream>
 #include <thread>
 
-#include "rules/all_rules.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/usage_error.hpp"
 #include "engine/engine.hpp"
-#include "load/loader.hpp"
 #include "istio/istio_releases.hpp"
+#include "load/loader.hpp"
 #include "model/duplicate_objects.hpp"
+#include "rules/all_rules.hpp"
 #include "version.hpp"
 
 namespace upcheck::cli {
@@ -27,9 +27,9 @@ void sort_diagnostics(const Snapshot& snapshot, std::vector<Diagnostic>& list) {
                       std::string_view(d.message));
   };
   std::stable_sort(list.begin(), list.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) < key(b); });
-  list.erase(std::unique(list.begin(), list.end(),
-                         [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
-             list.end());
+  list.erase(
+      std::unique(list.begin(), list.end(), [&](const Diagnostic& a, const Diagnostic& b) { return key(a) == key(b); }),
+      list.end());
 }
 
 // What the input shows is installed, in notices: the detected versions and any disagreement.
@@ -39,8 +39,8 @@ void describe_installation(const IstioInstallation& istio, const UpgradePlan& pl
     if (versions.size() > 1) {
       std::string found;
       for (const VersionEvidence& e : plane.evidence)
-        found += fmt::format("{}{} ({} of {})", found.empty() ? "" : "; ", e.version.str(), e.how,
-                             e.source->display_name());
+        found +=
+            fmt::format("{}{} ({} of {})", found.empty() ? "" : "; ", e.version.str(), e.how, e.source->display_name());
       const VersionEvidence& first = plane.evidence.front();
       notices.push_back({first.source->file(), first.source->locate(first.field_path), &kVersionDisagreement,
                          fmt::format("the sources for the {} control plane (revision {}) disagree: {}; upcheck uses "
@@ -111,32 +111,30 @@ load::LoadOptions build_load_options(const Settings& settings) {
 void add_analysis_options(cxxopts::Options& o) {
   o.positional_help("INPUT...");
   // clang-format off: one option a line reads as the help it prints
-  o.add_options("Upgrade plan")
-      ("to", "target Istio release: 1.2, 1.2.5 or v1.2.5", cxxopts::value<std::string>())
-      ("from", "installed Istio release (default: detected from the input)", cxxopts::value<std::string>())
-      ("method", "in-place or canary (default in-place, the strictest)", cxxopts::value<std::string>())
-      ("to-kubernetes", "target Kubernetes release, for API removals", cxxopts::value<std::string>())
-      ("revision", "revision name of the new control plane (canary)", cxxopts::value<std::string>())
-      ("remove-revision", "revision this upgrade removes", cxxopts::value<std::string>());
-  o.add_options("Rules")
-      ("select", "run only these rules: codes, names or categories, comma-separated",
-       cxxopts::value<std::vector<std::string>>())
-      ("ignore", "skip these rules: codes, names or categories, comma-separated",
-       cxxopts::value<std::vector<std::string>>())
-      ("config", "read options from FILE (default: the nearest .upcheck.yaml)", cxxopts::value<std::string>())
-      ("no-config", "read no .upcheck.yaml");
-  o.add_options("Input")
-      ("stdin-filename", "the name reports give standard input (default <stdin>)", cxxopts::value<std::string>())
-      ("jobs", "parser threads (default: the number of cores)", cxxopts::value<std::string>())
-      ("max-depth", "deepest nesting of one document (default 512)", cxxopts::value<std::string>())
-      ("max-scalar-bytes", "largest scalar (default 16 MiB)", cxxopts::value<std::string>())
-      ("max-document-bytes", "largest document or List item (default 64 MiB)", cxxopts::value<std::string>())
-      ("max-alias-nodes", "most nodes alias expansion may copy into one object (default 100000)",
-       cxxopts::value<std::string>())
-      ("max-objects", "most objects in the whole input (default 10000000)", cxxopts::value<std::string>())
-      ("max-input-bytes", "most bytes one input may hold, after decompression (default 32 GiB)",
-       cxxopts::value<std::string>())
-      ("inputs", "files, directories, or - for standard input", cxxopts::value<std::vector<std::string>>());
+  o.add_options("Upgrade plan")("to", "target Istio release: 1.2, 1.2.5 or v1.2.5", cxxopts::value<std::string>())(
+      "from", "installed Istio release (default: detected from the input)", cxxopts::value<std::string>())(
+      "method", "in-place or canary (default in-place, the strictest)", cxxopts::value<std::string>())(
+      "to-kubernetes", "target Kubernetes release, for API removals", cxxopts::value<std::string>())(
+      "revision", "revision name of the new control plane (canary)", cxxopts::value<std::string>())(
+      "remove-revision", "revision this upgrade removes", cxxopts::value<std::string>());
+  o.add_options("Rules")("select", "run only these rules: codes, names or categories, comma-separated",
+                         cxxopts::value<std::vector<std::string>>())(
+      "ignore", "skip these rules: codes, names or categories, comma-separated",
+      cxxopts::value<std::vector<std::string>>())("config",
+                                                  "read options from FILE (default: the nearest .upcheck.yaml)",
+                                                  cxxopts::value<std::string>())("no-config", "read no .upcheck.yaml");
+  o.add_options("Input")("stdin-filename", "the name reports give standard input (default <stdin>)",
+                         cxxopts::value<std::string>())("jobs", "parser threads (default: the number of cores)",
+                                                        cxxopts::value<std::string>())(
+      "max-depth", "deepest nesting of one document (default 512)", cxxopts::value<std::string>())(
+      "max-scalar-bytes", "largest scalar (default 16 MiB)", cxxopts::value<std::string>())(
+      "max-document-bytes", "largest document or List item (default 64 MiB)", cxxopts::value<std::string>())(
+      "max-alias-nodes", "most nodes alias expansion may copy into one object (default 100000)",
+      cxxopts::value<std::string>())("max-objects", "most objects in the whole input (default 10000000)",
+                                     cxxopts::value<std::string>())(
+      "max-input-bytes", "most bytes one input may hold, after decompression (default 32 GiB)",
+      cxxopts::value<std::string>())("inputs", "files, directories, or - for standard input",
+                                     cxxopts::value<std::vector<std::string>>());
   o.add_options()("h,help", "this help");
   // clang-format on
   o.parse_positional({"inputs"});
@@ -205,15 +203,15 @@ Version release_version(const std::string& flag, const std::string& text) {
   return *v;
 }
 
-std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config,
-                                  std::ostream& err, const PlanCompletion& complete_plan) {
+std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config, std::ostream& err,
+                                  const PlanCompletion& complete_plan) {
   const cxxopts::ParseResult& args = settings.args();
   UpgradePlan plan = build_plan(settings, config);
   if (complete_plan) complete_plan(plan);
   RuleSelection selection{settings.list("select"), settings.list("ignore")};
   if (std::vector<std::string> unknown = selection.unknown(all_rules()); !unknown.empty())
-    throw UsageError(fmt::format("--select/--ignore: no rule or category named {} (see `upcheck rules`)",
-                                 fmt::join(unknown, ", ")));
+    throw UsageError(
+        fmt::format("--select/--ignore: no rule or category named {} (see `upcheck rules`)", fmt::join(unknown, ", ")));
   if (args.count("inputs") == 0) throw UsageError("no input: name files, directories, or - for standard input");
   std::vector<std::string> inputs = args["inputs"].as<std::vector<std::string>>();
   load::LoadOptions load_options = build_load_options(settings);
@@ -226,7 +224,8 @@ std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<
   load::LoadResult loaded = load::load_inputs(inputs, load_options);
   progress.finish();
   for (Diagnostic& d : drop_duplicate_objects(loaded.files, loaded.resources)) loaded.notices.push_back(std::move(d));
-  analysis->snapshot = Snapshot(std::move(loaded.files), std::move(loaded.resources), std::move(loaded.collected_kinds));
+  analysis->snapshot =
+      Snapshot(std::move(loaded.files), std::move(loaded.resources), std::move(loaded.collected_kinds));
   analysis->istio = detect_istio(analysis->snapshot);
 
   std::vector<const Rule*> selected;
@@ -255,7 +254,9 @@ bool refuse_partial_input(const Report& report, std::ostream& err, std::string_v
   if (report.errors.empty()) return false;
   for (const Diagnostic& e : report.errors)
     err << "upcheck: error: "
-        << (e.file == Diagnostic::kNoFile ? std::string() : terminal_safe(report.file_path(e.file)) + ":" + std::to_string(e.mark.line) + ": ")
+        << (e.file == Diagnostic::kNoFile
+                ? std::string()
+                : terminal_safe(report.file_path(e.file)) + ":" + std::to_string(e.mark.line) + ": ")
         << terminal_safe(e.message) << " [" << e.code->name << "]\n";
   err << "upcheck: error: the input has errors; no " << what << " written\n";
   return true;

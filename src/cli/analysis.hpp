@@ -60,8 +60,8 @@ struct Analysis {
 // `complete_plan` lets a command check the plan or fill in its defaults (plan's --revision) before
 // the rules read it.
 using PlanCompletion = std::function<void(UpgradePlan&)>;
-std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config,
-                                  std::ostream& err, const PlanCompletion& complete_plan = {});
+std::unique_ptr<Analysis> analyze(const Settings& settings, const std::optional<ConfigFile>& config, std::ostream& err,
+                                  const PlanCompletion& complete_plan = {});
 
 // Commands that write something to apply (migrate, plan) refuse a partial input: it would miss
 // objects. Prints each input error and "the input has errors; no WHAT written" to `err` and

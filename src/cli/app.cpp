@@ -1,20 +1,20 @@
 #include "cli/app.hpp"
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <cxxopts.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <thread>
 
-#include "rules/all_rules.hpp"
 #include "cli/check_command.hpp"
-#include "cli/migrate_command.hpp"
 #include "cli/collect_command.hpp"
+#include "cli/migrate_command.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/usage_error.hpp"
 #include "report/rule_docs.hpp"
+#include "rules/all_rules.hpp"
 #include "version.hpp"
 
 namespace upcheck::cli {

@@ -1,8 +1,8 @@
 #include "cli/check_command.hpp"
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
+#include <cxxopts.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -22,14 +22,13 @@ cxxopts::Options check_options() {
   cxxopts::Options o("upcheck check", "Analyze manifests or cluster dumps for what breaks in an Istio upgrade.");
   o.custom_help("[options]");
   // clang-format off: one option a line reads as the help it prints
-  o.add_options("Report")
-      ("o,format", "text, json or sarif (default text)", cxxopts::value<std::string>())
-      ("output", "write the report to FILE instead of standard output", cxxopts::value<std::string>())
-      ("fail-on", "exit 1 on findings of this severity or above: error, warning or info (default warning)",
-       cxxopts::value<std::string>())
-      ("color", "auto, always or never (default auto: on a terminal)", cxxopts::value<std::string>())
-      ("sarif-root", "SARIF artifact paths are relative to this directory (default: working directory)",
-       cxxopts::value<std::string>());
+  o.add_options("Report")("o,format", "text, json or sarif (default text)", cxxopts::value<std::string>())(
+      "output", "write the report to FILE instead of standard output", cxxopts::value<std::string>())(
+      "fail-on", "exit 1 on findings of this severity or above: error, warning or info (default warning)",
+      cxxopts::value<std::string>())("color", "auto, always or never (default auto: on a terminal)",
+                                     cxxopts::value<std::string>())(
+      "sarif-root", "SARIF artifact paths are relative to this directory (default: working directory)",
+      cxxopts::value<std::string>());
   // clang-format on
   add_analysis_options(o);
   return o;

@@ -1,10 +1,10 @@
 #include "cli/collect_command.hpp"
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
+#include <cxxopts.hpp>
 
-#include "collect/cluster_collector.hpp"
 #include "cli/usage_error.hpp"
+#include "collect/cluster_collector.hpp"
 
 namespace upcheck::cli {
 namespace {
@@ -13,18 +13,16 @@ cxxopts::Options collect_options() {
   cxxopts::Options o("upcheck collect", "Gather what the rules read from a cluster, with your own kubectl.");
   o.custom_help("[options] --output FILE");
   // clang-format off: one option a line reads as the help it prints
-  o.add_options()
-      ("output", "write the snapshot to FILE (a kind: List in YAML)", cxxopts::value<std::string>())
-      ("context", "the kubeconfig context to use (default: the current one)", cxxopts::value<std::string>())
-      ("kubeconfig", "the kubeconfig file (default: kubectl's: $KUBECONFIG or ~/.kube/config)",
-       cxxopts::value<std::string>())
-      ("kubectl", "the kubectl to run (default: kubectl on PATH)", cxxopts::value<std::string>())
-      ("request-timeout", "kubectl's --request-timeout for each API request (default 30s)",
-       cxxopts::value<std::string>())
-      ("timeout", "the most seconds one kubectl run may take; past it, it is killed (default 300)",
-       cxxopts::value<unsigned>())
-      ("chunk-size", "objects per list request (default 500)", cxxopts::value<unsigned>())
-      ("h,help", "this help");
+  o.add_options()("output", "write the snapshot to FILE (a kind: List in YAML)", cxxopts::value<std::string>())(
+      "context", "the kubeconfig context to use (default: the current one)", cxxopts::value<std::string>())(
+      "kubeconfig", "the kubeconfig file (default: kubectl's: $KUBECONFIG or ~/.kube/config)",
+      cxxopts::value<std::string>())("kubectl", "the kubectl to run (default: kubectl on PATH)",
+                                     cxxopts::value<std::string>())(
+      "request-timeout", "kubectl's --request-timeout for each API request (default 30s)",
+      cxxopts::value<std::string>())("timeout",
+                                     "the most seconds one kubectl run may take; past it, it is killed (default 300)",
+                                     cxxopts::value<unsigned>())("chunk-size", "objects per list request (default 500)",
+                                                                 cxxopts::value<unsigned>())("h,help", "this help");
   // clang-format on
   return o;
 }
@@ -41,8 +39,8 @@ int collect_command(const std::vector<std::string>& raw_args, std::ostream& out,
     return 0;
   }
   if (!args.unmatched().empty())
-    throw UsageError(fmt::format("collect takes no inputs (got '{}'); name the snapshot with --output",
-                                 args.unmatched().front()));
+    throw UsageError(
+        fmt::format("collect takes no inputs (got '{}'); name the snapshot with --output", args.unmatched().front()));
   if (args.count("output") == 0) throw UsageError("collect needs --output FILE: where to write the snapshot");
 
   collect::KubectlOptions kubectl_options;

@@ -10,10 +10,10 @@
 namespace upcheck::cli {
 namespace {
 
-const std::set<std::string> kScalarKeys = {"to",       "from",         "method",         "to-kubernetes",
-                                           "revision", "remove-revision", "fail-on",      "color",
-                                           "jobs",     "sarif-root",   "max-depth",      "max-scalar-bytes",
-                                           "max-document-bytes", "max-alias-nodes", "max-objects", "format"};
+const std::set<std::string> kScalarKeys = {
+    "to",          "from",  "method",     "to-kubernetes", "revision",         "remove-revision",    "fail-on",
+    "color",       "jobs",  "sarif-root", "max-depth",     "max-scalar-bytes", "max-document-bytes", "max-alias-nodes",
+    "max-objects", "format"};
 const std::set<std::string> kListKeys = {"select", "ignore"};
 
 std::string where(const std::string& path, const YAML::Node& node) {
@@ -29,7 +29,7 @@ std::optional<std::string> find_config_file(const std::string& start) {
   if (ec) return std::nullopt;
   for (;;) {
     fs::path candidate = dir / ".upcheck.yaml";
-    std::error_code missing;   // a directory without one is the usual case, not an error
+    std::error_code missing;  // a directory without one is the usual case, not an error
     if (fs::is_regular_file(candidate, missing)) return candidate.string();
     if (!dir.has_parent_path() || dir.parent_path() == dir) return std::nullopt;
     dir = dir.parent_path();
@@ -51,7 +51,8 @@ ConfigFile read_config_file(const std::string& path) {
     std::string key = entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
     if (kScalarKeys.count(key) != 0) {
-      if (!value.IsScalar()) throw std::runtime_error(fmt::format("{}: {} must be a single value", where(path, value), key));
+      if (!value.IsScalar())
+        throw std::runtime_error(fmt::format("{}: {} must be a single value", where(path, value), key));
       config.scalars[key] = value.as<std::string>();
     } else if (kListKeys.count(key) != 0) {
       if (value.IsScalar()) {
@@ -59,13 +60,16 @@ ConfigFile read_config_file(const std::string& path) {
       } else if (value.IsSequence()) {
         for (const auto& item : value) config.lists[key].push_back(item.as<std::string>());
       } else {
-        throw std::runtime_error(fmt::format("{}: {} must be a list of rule codes, names or categories", where(path, value), key));
+        throw std::runtime_error(
+            fmt::format("{}: {} must be a list of rule codes, names or categories", where(path, value), key));
       }
     } else if (key == "rules") {
-      if (!value.IsMap()) throw std::runtime_error(fmt::format("{}: rules must map rule names to their options", where(path, value)));
+      if (!value.IsMap())
+        throw std::runtime_error(fmt::format("{}: rules must map rule names to their options", where(path, value)));
       for (const auto& rule : value) {
         if (!rule.second.IsMap())
-          throw std::runtime_error(fmt::format("{}: options of {} must be a mapping", where(path, rule.second), rule.first.as<std::string>()));
+          throw std::runtime_error(fmt::format("{}: options of {} must be a mapping", where(path, rule.second),
+                                               rule.first.as<std::string>()));
         for (const auto& option : rule.second)
           config.rules[rule.first.as<std::string>()][option.first.as<std::string>()] = option.second.as<std::string>();
       }

@@ -10,9 +10,9 @@
 namespace upcheck::cli {
 
 struct ConfigFile {
-  std::string path;                                    // where it was found
-  std::map<std::string, std::string> scalars;          // to, from, method, fail-on, ...
-  std::map<std::string, std::vector<std::string>> lists;   // select, ignore
+  std::string path;                                                              // where it was found
+  std::map<std::string, std::string> scalars;                                    // to, from, method, fail-on, ...
+  std::map<std::string, std::vector<std::string>> lists;                         // select, ignore
   std::map<std::string, std::map<std::string, std::string>, std::less<>> rules;  // rule -> option -> value
 };
 

@@ -1,7 +1,7 @@
 #include "cli/migrate_command.hpp"
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
+#include <cxxopts.hpp>
 
 #include <filesystem>
 
@@ -23,11 +23,10 @@ cxxopts::Options migrate_options() {
                      "Write the fixes of the findings as ordered YAML step files and an apply script.");
   o.custom_help("--out DIR [options]");
   // clang-format off: one option a line reads as the help it prints
-  o.add_options("Migration")
-      ("out", "write the step files, apply.sh and MANUAL.md into DIR: new, empty, or written by migrate before",
-       cxxopts::value<std::string>())
-      ("dry-run", "print what --out would write instead of writing it")
-      ("unsafe-fixes", "also apply fixes that change live behaviour (otherwise listed in MANUAL.md)");
+  o.add_options("Migration")(
+      "out", "write the step files, apply.sh and MANUAL.md into DIR: new, empty, or written by migrate before",
+      cxxopts::value<std::string>())("dry-run", "print what --out would write instead of writing it")(
+      "unsafe-fixes", "also apply fixes that change live behaviour (otherwise listed in MANUAL.md)");
   // clang-format on
   add_analysis_options(o);
   return o;

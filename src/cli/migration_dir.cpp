@@ -60,7 +60,7 @@ void write_file(const fs::path& path, const std::string& content) {
 // The directory `dir` names, absolute; a symlink the user gave as DIR is followed.
 fs::path resolve(const fs::path& dir) {
   fs::path p = fs::absolute(dir).lexically_normal();
-  if (!p.has_filename()) p = p.parent_path();   // "migration/"
+  if (!p.has_filename()) p = p.parent_path();  // "migration/"
   if (!fs::exists(p)) return p;
   if (!fs::is_directory(p)) throw UsageError(fmt::format("--out {}: not a directory", dir.string()));
   return fs::canonical(p);
@@ -84,20 +84,23 @@ std::vector<std::string> earlier_files(const fs::path& dir, const fs::path& targ
   if (fs::is_empty(target)) return {};
   const fs::path record = target / kMigrationRecord;
   if (!fs::is_regular_file(fs::symlink_status(record)))
-    throw UsageError(fmt::format("--out {}: the directory is not empty and `upcheck migrate` did not write it "
-                                 "(it has no {}): give a new or empty directory",
-                                 dir.string(), kMigrationRecord));
+    throw UsageError(
+        fmt::format("--out {}: the directory is not empty and `upcheck migrate` did not write it "
+                    "(it has no {}): give a new or empty directory",
+                    dir.string(), kMigrationRecord));
   std::vector<std::string> earlier = read_record(record);
   for (const OutputFile& f : files)
     if (!contains(earlier, f.name) && fs::exists(fs::symlink_status(target / f.name)))
-      throw UsageError(fmt::format("--out {}: {} is not a file `upcheck migrate` wrote there, and this run would "
-                                   "replace it: move it away or give another directory",
-                                   dir.string(), f.name));
+      throw UsageError(
+          fmt::format("--out {}: {} is not a file `upcheck migrate` wrote there, and this run would "
+                      "replace it: move it away or give another directory",
+                      dir.string(), f.name));
   for (const std::string& name : earlier)
     if (fs::is_directory(fs::symlink_status(target / name)))
-      throw UsageError(fmt::format("--out {}: {} is a directory now, not the file `upcheck migrate` wrote: move it "
-                                   "away or give another directory",
-                                   dir.string(), name));
+      throw UsageError(
+          fmt::format("--out {}: {} is a directory now, not the file `upcheck migrate` wrote: move it "
+                      "away or give another directory",
+                      dir.string(), name));
   return earlier;
 }
 
@@ -144,7 +147,7 @@ void write_migration_dir(const fs::path& dir, const std::vector<OutputFile>& fil
       move_into(staging, target, earlier, names);
       fs::remove(staging);
     } else {
-      fs::rename(staging, target);   // all files appear at once
+      fs::rename(staging, target);  // all files appear at once
     }
   } catch (...) {
     std::error_code ignored;

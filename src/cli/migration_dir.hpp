@@ -13,7 +13,7 @@ namespace upcheck::cli {
 inline constexpr std::string_view kMigrationRecord = ".upcheck-migration";
 
 struct OutputFile {
-  std::string name;   // a plain file name: "01-now-patch.yaml", "apply.sh"
+  std::string name;  // a plain file name: "01-now-patch.yaml", "apply.sh"
   std::string content;
   bool executable = false;
 };

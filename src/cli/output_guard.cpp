@@ -10,7 +10,7 @@ namespace upcheck::cli {
 
 void refuse_output_over_input(const fs::path& output, const Snapshot& snapshot, std::string_view option) {
   std::error_code ec;
-  if (!fs::exists(output, ec)) return;   // a new file cannot be an input
+  if (!fs::exists(output, ec)) return;  // a new file cannot be an input
   for (const SourceFile& input : snapshot.files()) {
     if (input.from_stdin) continue;
     if (fs::equivalent(output, input.path, ec) && !ec)
@@ -29,8 +29,8 @@ void refuse_directory_holding_input(const fs::path& dir, const Snapshot& snapsho
     if (ec) continue;
     const fs::path inside = file.lexically_relative(where);
     if (!inside.empty() && *inside.begin() != ".." && inside != ".")
-      throw UsageError(fmt::format("--out {}: it holds the input {}; give a directory of its own", dir.string(),
-                                   input.path));
+      throw UsageError(
+          fmt::format("--out {}: it holds the input {}; give a directory of its own", dir.string(), input.path));
   }
 }
 

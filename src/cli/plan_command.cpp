@@ -1,7 +1,7 @@
 #include "cli/plan_command.hpp"
 
-#include <cxxopts.hpp>
 #include <fmt/format.h>
+#include <cxxopts.hpp>
 
 #include <fstream>
 
@@ -21,9 +21,8 @@ cxxopts::Options plan_options() {
                      "required; --revision defaults to the target, 1-21-2 for 1.21.2).");
   o.custom_help("--to VERSION --method canary|in-place [options]");
   // clang-format off: one option a line reads as the help it prints
-  o.add_options("Runbook")
-      ("o,format", "markdown or json (default markdown)", cxxopts::value<std::string>())
-      ("output", "write the runbook to FILE instead of standard output", cxxopts::value<std::string>());
+  o.add_options("Runbook")("o,format", "markdown or json (default markdown)", cxxopts::value<std::string>())(
+      "output", "write the runbook to FILE instead of standard output", cxxopts::value<std::string>());
   // clang-format on
   add_analysis_options(o);
   return o;

@@ -34,7 +34,7 @@ bool SourceLines::read_line(std::string& out) {
 
 std::optional<std::string> SourceLines::line(uint32_t file, uint32_t line) {
   const SourceFile& source = snapshot_.files().at(file);
-  if (source.from_stdin) return std::nullopt;   // read once, and not kept
+  if (source.from_stdin) return std::nullopt;  // read once, and not kept
   try {
     if (file != open_file_ || line < next_line_) {
       source_ = load::open_byte_source(source.path);

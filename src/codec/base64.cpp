@@ -30,7 +30,7 @@ std::optional<std::string> decode_base64(std::string_view text, size_t max_outpu
   for (char ch : text) {
     uint8_t v = kTable[static_cast<uint8_t>(ch)];
     if (v < 64) {
-      if (padding > 0) return std::nullopt;   // data after padding
+      if (padding > 0) return std::nullopt;  // data after padding
       group = (group << 6) | v;
       if (++symbols == 4) {
         *o++ = static_cast<char>(group >> 16);

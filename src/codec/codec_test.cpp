@@ -31,12 +31,12 @@ TEST_CASE("base64: standard alphabet with padding; whitespace skipped; anything 
   CHECK(decode_base64("aHVudGVyMg==", 100) == std::optional<std::string>("hunter2"));
   CHECK(decode_base64("aHVu\n dGVy\r\n\tMg==", 100) == std::optional<std::string>("hunter2"));
   CHECK(decode_base64("", 100) == std::optional<std::string>(""));
-  CHECK_FALSE(decode_base64("aHVudGVyMg=", 100));        // bad length
-  CHECK_FALSE(decode_base64("aGVsbA", 100));             // unpadded: Go's StdEncoding refuses it too
-  CHECK_FALSE(decode_base64("aHVu_GVyMg==", 100));       // URL alphabet
-  CHECK_FALSE(decode_base64("a$b=", 100));               // not base64
-  CHECK_FALSE(decode_base64("aHVudGVyMg==aGk=", 100));   // data after padding
-  CHECK_FALSE(decode_base64("aHVudGVyMg==", 6));         // 7 bytes: one more than allowed
+  CHECK_FALSE(decode_base64("aHVudGVyMg=", 100));       // bad length
+  CHECK_FALSE(decode_base64("aGVsbA", 100));            // unpadded: Go's StdEncoding refuses it too
+  CHECK_FALSE(decode_base64("aHVu_GVyMg==", 100));      // URL alphabet
+  CHECK_FALSE(decode_base64("a$b=", 100));              // not base64
+  CHECK_FALSE(decode_base64("aHVudGVyMg==aGk=", 100));  // data after padding
+  CHECK_FALSE(decode_base64("aHVudGVyMg==", 6));        // 7 bytes: one more than allowed
   CHECK(decode_base64("aHVudGVyMg==", 7) == std::optional<std::string>("hunter2"));
   CHECK_FALSE(decode_base64(encode_base64(all_bytes()), 100));
 }
@@ -49,7 +49,7 @@ TEST_CASE("gunzip: what gzip_best wrote comes back; corrupt, truncated and bombs
   CHECK(starts_with_gzip_magic(gzip_best(text)));
   CHECK_FALSE(starts_with_gzip_magic("{\"name\":\"istiod\"}"));
 
-  CHECK_FALSE(gunzip(gzip_best(text), text.size() - 1, error));   // one byte over the bound
+  CHECK_FALSE(gunzip(gzip_best(text), text.size() - 1, error));  // one byte over the bound
   CHECK(error == "larger than 0 MiB once decompressed");
   const std::string bomb = gzip_best(std::string(70u << 20, 'x'));
   CHECK(bomb.size() < 1u << 20);
@@ -78,7 +78,7 @@ TEST_CASE("Inflater: a stream fed in small pieces comes out whole") {
     for (;;) {
       std::optional<size_t> n = inflater.inflate(buffer, sizeof buffer);
       REQUIRE(n);
-      if (*n == 0) break;   // it needs the next piece
+      if (*n == 0) break;  // it needs the next piece
       out.append(buffer, *n);
     }
     CHECK(inflater.needs_input());

@@ -41,7 +41,7 @@ std::optional<size_t> Inflater::inflate(char* out, size_t capacity) {
       inflateReset(&z);
       continue;
     }
-    if (rc == Z_BUF_ERROR) break;   // no progress without more input
+    if (rc == Z_BUF_ERROR) break;  // no progress without more input
     if (rc != Z_OK) {
       error_ = z.msg != nullptr ? z.msg : "corrupt data";
       return std::nullopt;
@@ -61,7 +61,7 @@ std::optional<std::string> gunzip(std::string_view gzip, size_t max_output, std:
       error = "the gzip stream is corrupt";
       return std::nullopt;
     }
-    if (*produced == 0) break;   // every byte read
+    if (*produced == 0) break;  // every byte read
     if (out.size() + *produced > max_output) {
       error = fmt::format("larger than {} MiB once decompressed", max_output >> 20);
       return std::nullopt;

@@ -21,7 +21,7 @@ inline bool starts_with_gzip_magic(std::string_view bytes) { return bytes.substr
 // follow one another are read as one stream, as `gzip -d` and Go's gzip reader read them.
 class Inflater {
  public:
-  Inflater();   // throws std::runtime_error when zlib cannot start
+  Inflater();  // throws std::runtime_error when zlib cannot start
   ~Inflater();
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;

@@ -39,7 +39,7 @@ std::string find_program(const std::string& name, int& error) {
     size_t colon = dirs.find(':');
     std::string dir(dirs.substr(0, colon));
     std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    struct stat info{};
+    struct stat info {};
     if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
       if (::access(candidate.c_str(), X_OK) == 0) {
         error = 0;

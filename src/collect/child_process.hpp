@@ -14,9 +14,9 @@ namespace upcheck::collect {
 struct ChildOutcome {
   enum class Status { Exited, Signaled, TimedOut, NotStarted };
   Status status = Status::NotStarted;
-  int exit_code = -1;        // Exited: the exit status; Signaled: the signal
-  int start_errno = 0;       // NotStarted: why the program could not be run
-  std::string stderr_text;   // its first kMaxStderrBytes
+  int exit_code = -1;       // Exited: the exit status; Signaled: the signal
+  int start_errno = 0;      // NotStarted: why the program could not be run
+  std::string stderr_text;  // its first kMaxStderrBytes
   bool ok() const { return status == Status::Exited && exit_code == 0; }
 };
 

@@ -15,11 +15,10 @@ using nlohmann::json;
 
 namespace {
 
-
 // The kinds the rules read, in the order they are collected: Deployments come before ConfigMaps
 // because they tell which namespaces hold a control plane.
 struct KindSpec {
-  std::string_view resource;   // kubectl's name, group-qualified so no CRD can shadow it
+  std::string_view resource;  // kubectl's name, group-qualified so no CRD can shadow it
   std::string_view kind;
 };
 constexpr KindSpec kWorkloadKinds[] = {
@@ -108,7 +107,7 @@ void ClusterCollector::report_failure(const KubectlResult& r, const std::string&
       return;
     case KubectlFailure::TimedOut:
       error(&kKubectlTimeout, fmt::format("{}: {}; raise --timeout for a slow cluster", what, reason));
-      stopped_ = true;   // a kubectl that hangs once (a login prompt, a stuck plugin) hangs every time
+      stopped_ = true;  // a kubectl that hangs once (a login prompt, a stuck plugin) hangs every time
       return;
     case KubectlFailure::Forbidden:
       error(&kKindForbidden, fmt::format("{}: forbidden: {}", what, reason));
@@ -220,9 +219,10 @@ bool ClusterCollector::collect(const ListRequest& request) {
   });
   std::string where = request.ns.empty() ? "" : " in namespace " + request.ns;
   if (!r.ok()) {
-    snapshot_->rollback(checkpoint);   // each kind wholly or not at all
-    report_failure(r, fmt::format("{}: listing {}{} failed; skipped, and left out of collected-kinds", request.kind,
-                                  request.resource, where),
+    snapshot_->rollback(checkpoint);  // each kind wholly or not at all
+    report_failure(r,
+                   fmt::format("{}: listing {}{} failed; skipped, and left out of collected-kinds", request.kind,
+                               request.resource, where),
                    request.quote_kubectl_errors);
     mark(request.kind, false);
     return false;
@@ -359,8 +359,7 @@ void ClusterCollector::collect_into(SnapshotFile& snapshot) {
   questions.clear();
   for (const std::string& ns : configmap_namespaces()) questions.emplace_back("configmaps", ns);
   ask_access(questions);
-  for (const std::string& ns : configmap_namespaces())
-    collect({"ConfigMap", "configmaps", ns, {}, true, nullptr});
+  for (const std::string& ns : configmap_namespaces()) collect({"ConfigMap", "configmaps", ns, {}, true, nullptr});
   collect({"ConfigMap", "configmaps", "kube-system", {"--selector=OWNER=TILLER"}, true, nullptr});
 
   std::vector<ListRequest> webhook_kinds;
@@ -388,11 +387,13 @@ void ClusterCollector::collect_into(SnapshotFile& snapshot) {
     istio_kinds.push_back({r.kind, r.plural + "." + r.group, "", {}, true, nullptr});
   collect_together(istio_kinds);
 
-  collect({"Secret", "secrets", "",
+  collect({"Secret",
+           "secrets",
+           "",
            {"--selector=owner=helm", fmt::format("--field-selector=type={}", kHelmReleaseSecretType)},
            false,
            [this](json&& secret) -> std::optional<json> {
-             if (!is_helm_release_secret(secret)) return std::nullopt;   // whatever a server let through
+             if (!is_helm_release_secret(secret)) return std::nullopt;  // whatever a server let through
              std::string why;
              json stub = helm_release_stub(secret, why);
              if (!why.empty())

@@ -38,10 +38,10 @@ class ClusterCollector {
   struct ListRequest {
     std::string kind;
     std::string resource;
-    std::string ns;                          // empty: all namespaces
-    std::vector<std::string> selectors;      // extra kubectl arguments (-l, --field-selector)
-    bool quote_kubectl_errors = true;        // false for Secrets: say why, never echo output
-    std::function<std::optional<nlohmann::json>(nlohmann::json&&)> keep;   // nullopt: not written
+    std::string ns;                      // empty: all namespaces
+    std::vector<std::string> selectors;  // extra kubectl arguments (-l, --field-selector)
+    bool quote_kubectl_errors = true;    // false for Secrets: say why, never echo output
+    std::function<std::optional<nlohmann::json>(nlohmann::json&&)> keep;  // nullopt: not written
   };
 
   struct IstioResource {
@@ -64,7 +64,7 @@ class ClusterCollector {
     if (!inserted) it->second = it->second && complete;
   }
 
-  using AccessQuestion = std::pair<std::string, std::string>;   // resource, namespace ("" for all)
+  using AccessQuestion = std::pair<std::string, std::string>;  // resource, namespace ("" for all)
   // Asks kubectl about several resources at once (a few runs in parallel): each run costs a
   // process start and a round trip, and there are dozens.
   void ask_access(const std::vector<AccessQuestion>& questions);
@@ -88,9 +88,9 @@ class ClusterCollector {
   std::vector<IstioResource> istio_resources_;
   std::set<std::string> control_plane_namespaces_;
   std::set<std::string> namespaces_;
-  std::map<std::string, bool> kinds_;   // kind -> every request for it succeeded
+  std::map<std::string, bool> kinds_;  // kind -> every request for it succeeded
   std::map<AccessQuestion, KubectlResult> access_answers_;
-  std::vector<std::string> skipped_other_;   // what was skipped that is not a kind (discovery)
+  std::vector<std::string> skipped_other_;  // what was skipped that is not a kind (discovery)
 };
 
 }  // namespace upcheck::collect

@@ -18,8 +18,8 @@
 #include "collect/kubectl.hpp"
 #include "collect/snapshot_file.hpp"
 #include "collect/yaml_list_writer.hpp"
-#include "load/loader.hpp"
 #include "istio/helm_release.hpp"
+#include "load/loader.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -56,19 +56,69 @@ json istiod_release() {
               {"revisionTags", json::array()},
               {"global", {{"hub", "gcr.io/istio-release"}, {"tag", "1.20.3"}, {"proxy", {{"image", "proxyv2"}}}}},
               {"pilot", {{"replicaCount", 1}}}}}}},
-          {"config", {{"revision", "canary"}, {"global", {{"tag", 1.2}, {"password", "s3cret-value"}}},
-                      {"defaultRevision", {{"not", "a scalar"}}}}},
+          {"config",
+           {{"revision", "canary"},
+            {"global", {{"tag", 1.2}, {"password", "s3cret-value"}}},
+            {"defaultRevision", {{"not", "a scalar"}}}}},
           {"manifest", "kind: Secret\ndata:\n  token: s3cret-manifest\n"}};
 }
 
-const json kTrickyStrings = {
-    "true", "yes", "Off", "null", "~", "", "1.20", "0777", "0x1F", "1e3", "2024-01-10", ".inf", " leading", "trailing ",
-    "a: b", "key:", "a #comment", "- item", "it's \"quoted\"", "C:\\path", "a\tb", "h\u00e9llo \u2713",
-    "a\u2028b", "a\u0085b", "bell\u0007", "del\u007f", "line one\nline two\n", "line one\nline two", "line one\n\n\n",
-    "  indented\nsecond\n", "a  \nb\n", "a\n\n   \nb\n", "a\r\nb\r\n", "*alias", "&anchor", "!tag", "%d", "@at",
-    "`tick", "{a: 1}", "[1, 2]", "a,b", "? q", "| p", "> g", "\n", "\nleading newline\n", "=", "<<", "y", "N",
-    "docker.io/istio/pilot:1.20.3", "Upgrade complete", "two  spaces", "ends with newline and tab\t\n",
-    "mesh: |\n  nested: true\n"};
+const json kTrickyStrings = {"true",
+                             "yes",
+                             "Off",
+                             "null",
+                             "~",
+                             "",
+                             "1.20",
+                             "0777",
+                             "0x1F",
+                             "1e3",
+                             "2024-01-10",
+                             ".inf",
+                             " leading",
+                             "trailing ",
+                             "a: b",
+                             "key:",
+                             "a #comment",
+                             "- item",
+                             "it's \"quoted\"",
+                             "C:\\path",
+                             "a\tb",
+                             "h\u00e9llo \u2713",
+                             "a\u2028b",
+                             "a\u0085b",
+                             "bell\u0007",
+                             "del\u007f",
+                             "line one\nline two\n",
+                             "line one\nline two",
+                             "line one\n\n\n",
+                             "  indented\nsecond\n",
+                             "a  \nb\n",
+                             "a\n\n   \nb\n",
+                             "a\r\nb\r\n",
+                             "*alias",
+                             "&anchor",
+                             "!tag",
+                             "%d",
+                             "@at",
+                             "`tick",
+                             "{a: 1}",
+                             "[1, 2]",
+                             "a,b",
+                             "? q",
+                             "| p",
+                             "> g",
+                             "\n",
+                             "\nleading newline\n",
+                             "=",
+                             "<<",
+                             "y",
+                             "N",
+                             "docker.io/istio/pilot:1.20.3",
+                             "Upgrade complete",
+                             "two  spaces",
+                             "ends with newline and tab\t\n",
+                             "mesh: |\n  nested: true\n"};
 
 json tricky_object() {
   json data = json::object();
@@ -79,8 +129,9 @@ json tricky_object() {
           {"kind", "ConfigMap"},
           {"metadata", {{"name", "istio-tricky"}, {"namespace", "istio-system"}}},
           {"data", data},
-          {"list", {kTrickyStrings, json::array({json::array({1, 2}), json::object(), json::array(), nullptr, true, 7,
-                                                 -2.5, json{{"a", json::array({"x"})}}})}}};
+          {"list",
+           {kTrickyStrings, json::array({json::array({1, 2}), json::object(), json::array(), nullptr, true, 7, -2.5,
+                                         json{{"a", json::array({"x"})}}})}}};
 }
 
 // yaml-cpp's view of a node, as JSON: scalars as strings (yaml-cpp does not resolve types).
@@ -138,11 +189,13 @@ TEST_CASE("strings are plain only when no YAML reader can take them for anything
                         ".inf", "~", "a #b"})
     CHECK_MESSAGE(yaml_scalar(s, 0).front() == '"', s);
   CHECK(yaml_scalar("bell\x07", 0) == "\"bell\\u0007\"");
-  CHECK(yaml_scalar("a\xE2\x80\xA8" "b", 0) == "\"a\\u2028b\"");
+  CHECK(yaml_scalar("a\xE2\x80\xA8"
+                    "b",
+                    0) == "\"a\\u2028b\"");
   CHECK(yaml_scalar("line one\nline two\n", 4) == "|\n      line one\n      line two");
   CHECK(yaml_scalar("a\nb", 0) == "|-\n  a\n  b");
   CHECK(yaml_scalar("a\n\n", 0) == "|+\n  a\n");
-  CHECK(yaml_scalar("a  \nb\n", 0) == "\"a  \\nb\\n\"");   // trailing blanks: quoted, so they stay visible
+  CHECK(yaml_scalar("a  \nb\n", 0) == "\"a  \\nb\\n\"");  // trailing blanks: quoted, so they stay visible
 }
 
 TEST_CASE("a List item in kubectl's layout reads back the same with yaml-cpp") {
@@ -193,7 +246,8 @@ TEST_CASE("the snapshot file: checkpoints roll back, only commit leaves a file")
     CHECK(file.commit(metadata));
   }
   CHECK(read_text(path) ==
-        "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: \"\"\n");
+        "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\nkind: List\nmetadata:\n  resourceVersion: "
+        "\"\"\n");
   CHECK(!fs::exists(dir / "snap.yaml.partial"));
   {
     SnapshotFile file(path.string());
@@ -221,7 +275,7 @@ TEST_CASE("a Helm release Secret becomes a stub with the summary and no data") {
   CHECK(stub["metadata"]["name"] == "sh.helm.release.v1.istiod.v3");
   CHECK(stub["metadata"]["labels"]["owner"] == "helm");
   const json& a = stub["metadata"]["annotations"];
-  CHECK(!a.contains("kubectl.kubernetes.io/last-applied-configuration"));   // it can hold the data too
+  CHECK(!a.contains("kubectl.kubernetes.io/last-applied-configuration"));  // it can hold the data too
   CHECK(a["upcheck.io/helm-release-stub"] == "v1");
   CHECK(a["upcheck.io/helm-release"] == "istiod");
   CHECK(a["upcheck.io/helm-chart"] == "istiod");
@@ -260,7 +314,7 @@ TEST_CASE("the loader reads a stub back as the summary it decodes from the recor
   REQUIRE(from_record != nullptr);
   REQUIRE(from_stub != nullptr);
   HelmReleaseSummary expected = *from_record;
-  expected.manifest_kinds.clear();   // a stub carries none
+  expected.manifest_kinds.clear();  // a stub carries none
   CHECK(*from_stub == expected);
   CHECK(from_stub->values.revision == std::optional<std::string>("canary"));
   CHECK(from_stub->values.global_tag == std::optional<std::string>("1.2"));
@@ -286,8 +340,9 @@ TEST_CASE("an undecodable Helm release gives a stub that says why, never the pay
 }
 
 TEST_CASE("kubectl's errors are told apart, in its own words") {
-  CHECK(classify_kubectl_error("The connection to the server 127.0.0.1:1 was refused - did you specify the right host or "
-                               "port?\n") == KubectlFailure::Unreachable);
+  CHECK(
+      classify_kubectl_error("The connection to the server 127.0.0.1:1 was refused - did you specify the right host or "
+                             "port?\n") == KubectlFailure::Unreachable);
   CHECK(classify_kubectl_error("Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded "
                                "while awaiting headers)") == KubectlFailure::Unreachable);
   CHECK(classify_kubectl_error("error: You must be logged in to the server (Unauthorized)") ==
@@ -297,7 +352,8 @@ TEST_CASE("kubectl's errors are told apart, in its own words") {
   CHECK(classify_kubectl_error("error: the server doesn't have a resource type \"x\"") == KubectlFailure::Other);
   CHECK(kubectl_error_line("E1123 22:48:53.397241   15161 memcache.go:265] couldn't get\n"
                            "Warning: the server doesn't have a resource type 'pods'\n"
-                           "The connection to the server was refused\n\n") == "The connection to the server was refused");
+                           "The connection to the server was refused\n\n") ==
+        "The connection to the server was refused");
 }
 
 TEST_CASE("a child process: output, exit status, standard error, no shell") {
@@ -305,18 +361,16 @@ TEST_CASE("a child process: output, exit status, standard error, no shell") {
   ChildProcess child({"/bin/sh", "-c", "printf 'out'; echo err >&2; exit 3", "ignored; rm -rf /"}, deadline);
   REQUIRE(child.started());
   std::string out;
-  while (child.read_stdout(out)) {
-  }
+  while (child.read_stdout(out)) {}
   ChildOutcome o = child.finish();
   CHECK(out == "out");
   CHECK(o.status == ChildOutcome::Status::Exited);
   CHECK(o.exit_code == 3);
   CHECK(o.stderr_text == "err\n");
 
-  ChildProcess echo({"echo", "$(id)", "a b"}, deadline);   // found on PATH, arguments as they are
+  ChildProcess echo({"echo", "$(id)", "a b"}, deadline);  // found on PATH, arguments as they are
   std::string echoed;
-  while (echo.read_stdout(echoed)) {
-  }
+  while (echo.read_stdout(echoed)) {}
   CHECK(echo.finish().ok());
   CHECK(echoed == "$(id) a b\n");
 }
@@ -336,9 +390,8 @@ TEST_CASE("a child past its deadline is killed with its whole process group") {
   auto start = ChildProcess::Clock::now();
   ChildProcess child({"/bin/sh", "-c", "sleep 30 & sleep 30"}, start + std::chrono::milliseconds(300));
   std::string out;
-  while (child.read_stdout(out)) {
-  }
+  while (child.read_stdout(out)) {}
   ChildOutcome o = child.finish();
   CHECK(o.status == ChildOutcome::Status::TimedOut);
-  CHECK(ChildProcess::Clock::now() - start < std::chrono::seconds(5));   // the background sleep held the pipes too
+  CHECK(ChildProcess::Clock::now() - start < std::chrono::seconds(5));  // the background sleep held the pipes too
 }

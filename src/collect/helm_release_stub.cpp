@@ -14,7 +14,9 @@ json stub_shell(const json& secret) {
   const json& original = secret.contains("metadata") ? secret["metadata"] : json::object();
   for (const char* key : {"name", "namespace", "creationTimestamp", "labels"})
     if (original.is_object() && original.contains(key)) metadata[key] = original[key];
-  return {{"apiVersion", "v1"}, {"kind", "Secret"}, {"type", std::string(kHelmReleaseSecretType)},
+  return {{"apiVersion", "v1"},
+          {"kind", "Secret"},
+          {"type", std::string(kHelmReleaseSecretType)},
           {"metadata", std::move(metadata)}};
 }
 

@@ -71,8 +71,7 @@ KubectlFailure classify_kubectl_error(std::string_view text) {
   if (contains(text, "Unauthorized") || contains(text, "You must be logged in") ||
       contains(text, "provide credentials"))
     return KubectlFailure::Unauthorized;
-  if (contains(text, "(Forbidden)") || contains(text, " is forbidden"))
-    return KubectlFailure::Forbidden;
+  if (contains(text, "(Forbidden)") || contains(text, " is forbidden")) return KubectlFailure::Forbidden;
   if (contains(text, "was refused") || contains(text, "Unable to connect to the server") ||
       contains(text, "no such host") || contains(text, "dial tcp") || contains(text, "connection refused") ||
       contains(text, "TLS handshake") || contains(text, "x509:") || contains(text, "network is unreachable") ||
@@ -119,8 +118,8 @@ KubectlResult Kubectl::conclude(ChildProcess& child, KubectlResult result) const
       return result;
     case ChildOutcome::Status::TimedOut:
       result.failure = KubectlFailure::TimedOut;
-      result.reason = "kubectl ran longer than " + std::to_string(options_.call_timeout.count()) +
-                      " seconds and was stopped";
+      result.reason =
+          "kubectl ran longer than " + std::to_string(options_.call_timeout.count()) + " seconds and was stopped";
       return result;
     case ChildOutcome::Status::Signaled:
       result.failure = KubectlFailure::Other;
@@ -140,8 +139,7 @@ KubectlResult Kubectl::conclude(ChildProcess& child, KubectlResult result) const
 KubectlResult Kubectl::run(const std::vector<std::string>& args) const {
   ChildProcess child(command(args), ChildProcess::Clock::now() + options_.call_timeout);
   KubectlResult result;
-  while (child.read_stdout(result.output)) {
-  }
+  while (child.read_stdout(result.output)) {}
   return conclude(child, std::move(result));
 }
 

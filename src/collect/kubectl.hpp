@@ -13,11 +13,11 @@
 namespace upcheck::collect {
 
 struct KubectlOptions {
-  std::string program = "kubectl";   // a path, or a name looked up on PATH
-  std::string kubeconfig;            // --kubeconfig, when given
-  std::string context;               // --context, when given
+  std::string program = "kubectl";  // a path, or a name looked up on PATH
+  std::string kubeconfig;           // --kubeconfig, when given
+  std::string context;              // --context, when given
   std::string request_timeout = "30s";
-  std::chrono::seconds call_timeout{300};   // the most one kubectl run may take, all requests included
+  std::chrono::seconds call_timeout{300};  // the most one kubectl run may take, all requests included
 };
 
 // Why a kubectl run failed, read from its exit and its standard error.
@@ -35,8 +35,8 @@ enum class KubectlFailure {
 struct KubectlResult {
   KubectlFailure failure = KubectlFailure::None;
   ChildOutcome outcome;
-  std::string output;   // standard output, for run(); empty for stream_list()
-  std::string reason;   // one line saying why it failed, from kubectl's own words where it gave some
+  std::string output;  // standard output, for run(); empty for stream_list()
+  std::string reason;  // one line saying why it failed, from kubectl's own words where it gave some
   bool ok() const { return failure == KubectlFailure::None; }
 };
 

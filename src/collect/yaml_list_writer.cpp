@@ -30,8 +30,8 @@ uint32_t next_code_point(const std::string& s, size_t& i) {
     return cp;
   }
   if ((b & 0xF8) == 0xF0 && i + 3 < s.size()) {
-    uint32_t cp = ((b & 0x07u) << 18) | ((byte(i + 1) & 0x3Fu) << 12) | ((byte(i + 2) & 0x3Fu) << 6) |
-                  (byte(i + 3) & 0x3Fu);
+    uint32_t cp =
+        ((b & 0x07u) << 18) | ((byte(i + 1) & 0x3Fu) << 12) | ((byte(i + 2) & 0x3Fu) << 6) | (byte(i + 3) & 0x3Fu);
     i += 4;
     return cp;
   }
@@ -43,8 +43,8 @@ uint32_t next_code_point(const std::string& s, size_t& i) {
 // are written as escapes in double quotes, and keep a string out of a literal block.
 bool needs_escape(uint32_t cp) {
   if (cp < 0x20) return cp != '\t' && cp != '\n';
-  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF ||
-         cp == 0xFFFE || cp == 0xFFFF;
+  return cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE ||
+         cp == 0xFFFF;
 }
 
 std::string double_quoted(const std::string& s) {
@@ -53,11 +53,21 @@ std::string double_quoted(const std::string& s) {
     size_t start = i;
     uint32_t cp = next_code_point(s, i);
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (needs_escape(cp))
           out += fmt::format("\\u{:04X}", cp);
@@ -75,7 +85,7 @@ bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 // Plain only for strings that start with a letter, `_` or `/` (never a number, date, indicator or
 // special float), hold only harmless characters, and are no reserved word.
 bool can_be_plain(const std::string& s) {
-  if (fix::reads_as_non_string(s)) return false;   // a boolean or null word (numbers fail below)
+  if (fix::reads_as_non_string(s)) return false;  // a boolean or null word (numbers fail below)
   char first = s.front();
   if (!is_ascii_letter(first) && first != '_' && first != '/') return false;
   if (s.back() == ' ' || s.back() == ':') return false;
@@ -83,7 +93,16 @@ bool can_be_plain(const std::string& s) {
     char c = s[i];
     if (is_ascii_letter(c) || is_ascii_digit(c)) continue;
     switch (c) {
-      case '.': case '_': case '/': case '@': case '+': case '=': case '-': case ',': case '(': case ')':
+      case '.':
+      case '_':
+      case '/':
+      case '@':
+      case '+':
+      case '=':
+      case '-':
+      case ',':
+      case '(':
+      case ')':
         continue;
       case ':':
         if (s[i + 1] == ' ') return false;  // ": " starts a mapping value
@@ -132,12 +151,18 @@ std::string literal_block(const std::string& s, int indent) {
 
 std::string scalar(const json& value, int indent) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return value.get<bool>() ? "true" : "false";
-    case json::value_t::string: return yaml_scalar(value.get_ref<const std::string&>(), indent);
-    case json::value_t::object: return "{}";
-    case json::value_t::array: return "[]";
-    default: return value.dump();  // numbers as JSON writes them, which YAML reads the same
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
+    case json::value_t::string:
+      return yaml_scalar(value.get_ref<const std::string&>(), indent);
+    case json::value_t::object:
+      return "{}";
+    case json::value_t::array:
+      return "[]";
+    default:
+      return value.dump();  // numbers as JSON writes them, which YAML reads the same
   }
 }
 
@@ -159,7 +184,7 @@ void append_entries(std::string& out, const json& object, int indent, bool first
       append_entries(out, value, indent + 2, false);
     } else if (value.is_array() && !value.empty()) {
       out += '\n';
-      append_sequence(out, value, indent, false);   // kubectl's layout: "- " under the key
+      append_sequence(out, value, indent, false);  // kubectl's layout: "- " under the key
     } else {
       out += ' ';
       out += scalar(value, indent);

@@ -101,16 +101,20 @@ EngineResult run_rules(const Snapshot& snapshot, const UpgradePlan& plan, const 
       // a panicking rule into a diagnostic).
       findings.resize(findings_before);
       result.notices.resize(notices_before);
-      result.errors.push_back({Diagnostic::kNoFile, {}, &kInternalError,
+      result.errors.push_back({Diagnostic::kNoFile,
+                               {},
+                               &kInternalError,
                                fmt::format("rule {} ({}) failed, so its findings are left out: {}; this is a bug in "
                                            "upcheck, please report it",
                                            rule->info.name, rule->info.code, e.what())});
     }
   }
   if (!skipped_for_target.empty())
-    result.notices.push_back({Diagnostic::kNoFile, {}, &kRulesSkipped,
-                              fmt::format("no target version (--to): skipped {}",
-                                          fmt::join(skipped_for_target, ", "))});
+    result.notices.push_back(
+        {Diagnostic::kNoFile,
+         {},
+         &kRulesSkipped,
+         fmt::format("no target version (--to): skipped {}", fmt::join(skipped_for_target, ", "))});
 
   std::erase_if(findings, suppressed);
 

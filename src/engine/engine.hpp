@@ -13,7 +13,7 @@ namespace upcheck {
 // --select / --ignore: each entry is a rule code ("AVL001"), a name
 // ("missing-pod-disruption-budget") or a category prefix ("AVL").
 struct RuleSelection {
-  std::vector<std::string> select;   // empty: every rule
+  std::vector<std::string> select;  // empty: every rule
   std::vector<std::string> ignore;
   bool selects(const RuleInfo& rule) const;
   // Entries that name no rule and no category (a usage error).

@@ -70,8 +70,8 @@ const Rule kThrows{.info = {.code = "TST003", .name = "throws", .title = "t", .r
 TEST_CASE("a rule that throws becomes an internal error; the other rules still report") {
   EngineResult result = run({&kThrows, &kReportsOne});
   REQUIRE(result.findings.size() == 1);
-  CHECK(result.findings[0].rule == &kReportsOne.info);   // the broken rule's own finding is dropped
-  CHECK(result.notices.empty());               // and so is its notice
+  CHECK(result.findings[0].rule == &kReportsOne.info);  // the broken rule's own finding is dropped
+  CHECK(result.notices.empty());                        // and so is its notice
   REQUIRE(result.errors.size() == 1);
   const Diagnostic& error = result.errors[0];
   CHECK(error.code == &kInternalError);
@@ -79,17 +79,18 @@ TEST_CASE("a rule that throws becomes an internal error; the other rules still r
   CHECK(error.message.find("boom") != std::string::npos);
 }
 
-const Rule kMislabels{.info = {.code = "TST008", .name = "mislabels", .title = "t", .rationale = "r", .remediation = "m"},
-                      .check = [](const CheckContext&, FindingSink& out) {
-                        out.report_plan("an error it does not declare", {}, {.severity = Severity::Error});
-                      }};
+const Rule kMislabels{
+    .info = {.code = "TST008", .name = "mislabels", .title = "t", .rationale = "r", .remediation = "m"},
+    .check = [](const CheckContext&, FindingSink& out) {
+      out.report_plan("an error it does not declare", {}, {.severity = Severity::Error});
+    }};
 
 TEST_CASE("an undeclared severity fails the rule, as an internal error the fixture tests would show") {
   EngineResult result = run({&kMislabels});
   CHECK(result.findings.empty());
   REQUIRE(result.errors.size() == 1);
   CHECK(result.errors[0].code == &kInternalError);
-  CHECK(result.errors[0].code->is_error);   // so the exit status is 2
+  CHECK(result.errors[0].code->is_error);  // so the exit status is 2
   CHECK(result.errors[0].message.find("mislabels reported a finding of severity error") != std::string::npos);
 }
 
@@ -101,10 +102,9 @@ TEST_CASE("a rule's notice must carry a notice code") {
   CHECK(notices.empty());
 }
 
-const Rule kNeedsPods{.info = {.code = "TST004", .name = "needs-pods", .title = "t", .rationale = "r", .remediation = "m"},
-                      .check = [](const CheckContext&, FindingSink& out) {
-                        out.missing_kind("Pod", "kubectl get pods -A -o yaml");
-                      }};
+const Rule kNeedsPods{
+    .info = {.code = "TST004", .name = "needs-pods", .title = "t", .rationale = "r", .remediation = "m"},
+    .check = [](const CheckContext&, FindingSink& out) { out.missing_kind("Pod", "kubectl get pods -A -o yaml"); }};
 const Rule kAlsoNeedsPods{
     .info = {.code = "TST005", .name = "also-needs-pods", .title = "t", .rationale = "r", .remediation = "m"},
     .check = [](const CheckContext&, FindingSink& out) {

@@ -39,10 +39,10 @@ struct FixPatch {
 struct Fix {
   std::string title;
   Applicability applicability = Applicability::Safe;
-  std::vector<nlohmann::json> apply;   // objects to create or replace, in order
-  std::vector<FixPatch> patches;       // changes to objects that stay
-  std::vector<ObjectRef> remove;       // deleted only after everything above is applied
-  std::vector<std::string> commands;   // shell commands to run after applying (restarts)
+  std::vector<nlohmann::json> apply;  // objects to create or replace, in order
+  std::vector<FixPatch> patches;      // changes to objects that stay
+  std::vector<ObjectRef> remove;      // deleted only after everything above is applied
+  std::vector<std::string> commands;  // shell commands to run after applying (restarts)
   // The release the fix must be applied before ("1.2"): migrations are staged per upgrade hop.
   std::string stage;
   // Why the fix cannot simply be applied (the object is owned by Helm, Argo CD or Flux).
@@ -50,7 +50,7 @@ struct Fix {
 };
 
 struct Finding {
-  const RuleInfo* rule = nullptr;    // never null once reported
+  const RuleInfo* rule = nullptr;  // never null once reported
   Severity severity = Severity::Warning;
   std::string message;
   std::optional<ObjectRef> object;   // empty for a finding on the plan itself

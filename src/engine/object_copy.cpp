@@ -5,8 +5,8 @@ namespace {
 
 // Set by the API server, never by the author of a manifest.
 constexpr std::string_view kServerMetadata[] = {
-    "resourceVersion", "uid", "managedFields", "creationTimestamp", "generation", "selfLink",
-    "deletionTimestamp", "deletionGracePeriodSeconds",
+    "resourceVersion", "uid",      "managedFields",     "creationTimestamp",
+    "generation",      "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds",
 };
 
 }  // namespace

@@ -22,7 +22,8 @@ TEST_CASE("a copy for apply loses what the API server added, and keeps what the 
 }
 
 TEST_CASE("annotations left empty by the copy are dropped") {
-  json live = {{"metadata", {{"name", "x"}, {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
+  json live = {
+      {"metadata", {{"name", "x"}, {"annotations", {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}}}}}};
   CHECK(upcheck::copy_for_apply(live) == json{{"metadata", {{"name", "x"}}}});
   CHECK(upcheck::copy_for_apply(json("scalar")) == json("scalar"));
 }

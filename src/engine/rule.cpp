@@ -26,9 +26,7 @@ std::vector<Severity> SeveritySet::list() const {
   return out;
 }
 
-std::string_view method_name(UpgradeMethod method) {
-  return method == UpgradeMethod::Canary ? "canary" : "in-place";
-}
+std::string_view method_name(UpgradeMethod method) { return method == UpgradeMethod::Canary ? "canary" : "in-place"; }
 
 std::string CheckContext::option(std::string_view name) const {
   if (auto rule = plan_.rule_options.find(rule_.name); rule != plan_.rule_options.end())
@@ -61,7 +59,8 @@ int CheckContext::option_int(std::string_view name) const {
   // an option it does not declare as an integer.
   std::optional<int> value = parse_int(text);
   if (!value)
-    throw std::logic_error(fmt::format("{} read option {} as an integer, but its value is '{}'", rule_.name, name, text));
+    throw std::logic_error(
+        fmt::format("{} read option {} as an integer, but its value is '{}'", rule_.name, name, text));
   return *value;
 }
 
@@ -94,9 +93,10 @@ void FindingSink::report_plan(std::string message, PlanEvidence evidence, Report
 void FindingSink::add(Finding finding, ReportOptions options) {
   Severity severity = options.severity.value_or(rule_.severity);
   if (!rule_.severities().contains(severity))
-    throw std::logic_error(fmt::format("{} reported a finding of severity {}, which its RuleInfo does not declare "
-                                       "(other_severities)",
-                                       rule_.name, severity_name(severity)));
+    throw std::logic_error(
+        fmt::format("{} reported a finding of severity {}, which its RuleInfo does not declare "
+                    "(other_severities)",
+                    rule_.name, severity_name(severity)));
   finding.rule = &rule_;
   finding.severity = severity;
   finding.discriminator = std::move(options.discriminator);
@@ -113,7 +113,8 @@ void FindingSink::missing_kind(std::string_view kind, std::string_view how_to_ge
 
 void FindingSink::notice(const Resource* object, const DiagnosticCode* code, std::string message, std::string subject) {
   // An error code would make the exit status 2 from the notices list, where nothing looks for it.
-  if (code->is_error) throw std::logic_error(fmt::format("{} gave {} as a notice: it is an error code", rule_.name, code->name));
+  if (code->is_error)
+    throw std::logic_error(fmt::format("{} gave {} as a notice: it is an error code", rule_.name, code->name));
   Diagnostic d{Diagnostic::kNoFile, {}, code, std::move(message), std::move(subject)};
   if (object != nullptr) {
     d.file = object->file();

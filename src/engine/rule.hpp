@@ -11,13 +11,13 @@
 
 #include "engine/finding.hpp"
 #include "engine/upgrade_plan.hpp"
-#include "model/diagnostic.hpp"
 #include "istio/istio_install.hpp"
+#include "model/diagnostic.hpp"
 #include "model/snapshot.hpp"
 
 namespace upcheck {
 
-std::string_view severity_name(Severity severity);   // "error", "warning", "info"
+std::string_view severity_name(Severity severity);  // "error", "warning", "info"
 
 // The severities a rule declares it may give its findings (a bitset, so RuleInfo stays a constant).
 class SeveritySet {
@@ -51,26 +51,26 @@ struct RuleOption {
   std::string_view description;
   RuleOptionType type = RuleOptionType::Text;
   bool accepts(std::string_view value) const;
-  std::string_view wants() const;   // "an integer": for the usage error on a value it does not accept
+  std::string_view wants() const;  // "an integer": for the usage error on a value it does not accept
 };
 
 struct RuleInfo {
-  std::string_view code;          // "AVL001": stable; suppressions, SARIF ruleId, --select
-  std::string_view name;          // "missing-pod-disruption-budget": names the flagged pattern
-  Severity severity = Severity::Warning;   // the default: docs and SARIF defaultConfiguration show it
+  std::string_view code;                  // "AVL001": stable; suppressions, SARIF ruleId, --select
+  std::string_view name;                  // "missing-pod-disruption-budget": names the flagged pattern
+  Severity severity = Severity::Warning;  // the default: docs and SARIF defaultConfiguration show it
   // Any other severity a finding may carry (`out.report(..., {.severity = ...})`); the sink refuses
   // the rest, so the docs list every severity `--fail-on` can meet.
   SeveritySet other_severities = {};
-  std::string_view title;         // one line: SARIF shortDescription, docs index
-  std::string_view rationale;     // why it matters for the upgrade, with sources: SARIF fullDescription
-  std::string_view remediation;   // what to do: text "help:", SARIF help
+  std::string_view title;        // one line: SARIF shortDescription, docs index
+  std::string_view rationale;    // why it matters for the upgrade, with sources: SARIF fullDescription
+  std::string_view remediation;  // what to do: text "help:", SARIF help
   FixAvailability fix = FixAvailability::None;
-  std::span<const std::string_view> kinds = {};      // kinds it reads (docs; `explain`)
+  std::span<const std::string_view> kinds = {};  // kinds it reads (docs; `explain`)
   std::span<const RuleOption> options = {};
-  std::string_view example_bad = {};    // YAML that fires (a test proves it)
-  std::string_view example_good = {};   // YAML that stays silent (a test proves it)
-  std::string_view example_args = {};   // plan for the examples: "--to 1.2"
-  bool needs_target = false;            // skipped, with a notice, without --to
+  std::string_view example_bad = {};   // YAML that fires (a test proves it)
+  std::string_view example_good = {};  // YAML that stays silent (a test proves it)
+  std::string_view example_args = {};  // plan for the examples: "--to 1.2"
+  bool needs_target = false;           // skipped, with a notice, without --to
   SeveritySet severities() const { return other_severities.with(severity); }
   // "AVL" of "AVL001": the category users select with --select AVL.
   std::string_view category() const { return code.substr(0, code.find_first_of("0123456789")); }
@@ -81,8 +81,7 @@ class FindingSink;
 // A read-only view of everything a check may use.
 class CheckContext {
  public:
-  CheckContext(const Snapshot& snapshot, const UpgradePlan& plan, const IstioInstallation& istio,
-               const RuleInfo& rule)
+  CheckContext(const Snapshot& snapshot, const UpgradePlan& plan, const IstioInstallation& istio, const RuleInfo& rule)
       : snapshot_(snapshot), plan_(plan), istio_(istio), rule_(rule) {}
   const Snapshot& snapshot() const { return snapshot_; }
   const UpgradePlan& plan() const { return plan_; }
@@ -106,7 +105,7 @@ class CheckContext {
 // What sets one finding apart from the rule's defaults. It is given with the report, so a finding is
 // final once reported: `out.report(object, path, message, {.severity = Severity::Error, .fix = std::move(fix)})`.
 struct ReportOptions {
-  std::optional<Severity> severity = std::nullopt;   // empty: the rule's default; else one it declares
+  std::optional<Severity> severity = std::nullopt;  // empty: the rule's default; else one it declares
   // Tells apart findings of one rule on one object (a port, a host); see Finding::discriminator.
   std::string discriminator = {};
   std::optional<Fix> fix = std::nullopt;

@@ -16,12 +16,12 @@ enum class UpgradeMethod : uint8_t {
 std::string_view method_name(UpgradeMethod method);
 
 struct UpgradePlan {
-  std::optional<Version> from;            // overrides what the input shows is installed
-  std::optional<Version> to;              // target Istio release; absent: version rules skip
+  std::optional<Version> from;  // overrides what the input shows is installed
+  std::optional<Version> to;    // target Istio release; absent: version rules skip
   UpgradeMethod method = UpgradeMethod::InPlace;
-  std::optional<Version> to_kubernetes;   // target Kubernetes release for API removals
-  std::string revision;                   // the new control plane's revision (canary)
-  std::string remove_revision;            // the revision this upgrade removes
+  std::optional<Version> to_kubernetes;  // target Kubernetes release for API removals
+  std::string revision;                  // the new control plane's revision (canary)
+  std::string remove_revision;           // the revision this upgrade removes
   // Per-rule options from .upcheck.yaml: rule name -> option name -> value.
   std::map<std::string, std::map<std::string, std::string>, std::less<>> rule_options;
 };

@@ -237,7 +237,8 @@ std::string render_apply_script(const MigrationPlan& plan, std::span<const StepF
     s += argument(stage);
   }
   s += "\" >&2\n  exit 2\n}\n\n";
-  s += "stage=\naccept_context=no\nfor arg in \"$@\"; do\n  case \"$arg\" in\n    --accept-context) accept_context=yes ;;\n"
+  s += "stage=\naccept_context=no\nfor arg in \"$@\"; do\n  case \"$arg\" in\n    --accept-context) accept_context=yes "
+       ";;\n"
        "    *) if [ -n \"$stage\" ]; then usage; fi; stage=$arg ;;\n  esac\ndone\n";
   // With a single stage there is nothing to choose; with several the script refuses to guess.
   std::string fallback = stages.size() == 1 ? argument(stages.front()) : "";

@@ -8,9 +8,10 @@ namespace upcheck::fix {
 
 std::string kubectl_type(const ObjectRef& object) {
   std::string kind = object.kind;
-  std::transform(kind.begin(), kind.end(), kind.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(kind.begin(), kind.end(), kind.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   auto slash = object.api_version.find('/');
-  if (slash == std::string::npos) return kind;   // the core group: "v1"
+  if (slash == std::string::npos) return kind;  // the core group: "v1"
   return fmt::format("{}.{}.{}", kind, object.api_version.substr(slash + 1), object.api_version.substr(0, slash));
 }
 

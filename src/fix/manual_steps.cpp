@@ -40,9 +40,10 @@ std::string entry(const ManualItem& item, const Snapshot& snapshot) {
 std::string conflict(const Conflict& c) {
   switch (c.kind) {
     case ConflictKind::DifferentObject:
-      return fmt::format("{} would write {} differently from an earlier fix; upcheck kept the earlier one: reconcile "
-                         "them by hand",
-                         describe(*c.finding), describe(c.object));
+      return fmt::format(
+          "{} would write {} differently from an earlier fix; upcheck kept the earlier one: reconcile "
+          "them by hand",
+          describe(*c.finding), describe(c.object));
     case ConflictKind::DeletesCreated:
       return fmt::format("{} would delete {}, which this stage also creates: not deleted", describe(*c.finding),
                          describe(c.object));

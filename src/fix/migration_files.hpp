@@ -13,9 +13,9 @@
 namespace upcheck::fix {
 
 struct MigrationFiles {
-  std::vector<StepFile> steps;   // in apply order
-  std::string apply_script;      // apply.sh; empty when nothing is applied
-  std::string manual;            // MANUAL.md; empty when nothing is left to a person
+  std::vector<StepFile> steps;  // in apply order
+  std::string apply_script;     // apply.sh; empty when nothing is applied
+  std::string manual;           // MANUAL.md; empty when nothing is left to a person
 };
 
 // The step files, apply.sh and MANUAL.md of `plan`. The snapshot names the files findings'

@@ -75,7 +75,8 @@ class Planner {
     const Resolution noted{&f, fix.applicability == Applicability::Unsafe ? unsafe_because(fix) : std::string()};
     // A fix counts as applied when a step carries it out, not when all it wrote was a conflict.
     bool planned = !fix.patches.empty() || !fix.commands.empty();
-    for (const nlohmann::json& raw : fix.apply) planned = add_create(stage, copy_for_apply(raw), plain, noted) || planned;
+    for (const nlohmann::json& raw : fix.apply)
+      planned = add_create(stage, copy_for_apply(raw), plain, noted) || planned;
     for (const FixPatch& p : fix.patches) add_patch(stage, p, noted);
     for (const std::string& c : fix.commands) stage.commands.push_back({c, {plain}});
     for (const ObjectRef& r : fix.remove) planned = add_delete(stage, r, plain) || planned;
@@ -99,7 +100,7 @@ class Planner {
   // create of its own object would be overwritten by it.
   static bool creates_follow_patches(const Stage& stage) {
     auto same_object = [](const ObjectRef& a, const ObjectRef& b) {
-      return a.kind == b.kind && a.ns == b.ns && a.name == b.name;   // any apiVersion
+      return a.kind == b.kind && a.ns == b.ns && a.name == b.name;  // any apiVersion
     };
     bool needed = false;
     for (const PatchStep& p : stage.patches)

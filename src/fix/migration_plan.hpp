@@ -15,7 +15,7 @@
 namespace upcheck::fix {
 
 struct MigrationOptions {
-  bool unsafe_fixes = false;   // apply fixes that change live behaviour (`--unsafe-fixes`)
+  bool unsafe_fixes = false;  // apply fixes that change live behaviour (`--unsafe-fixes`)
   // The objects the findings were found in. A step that writes one of them again (an edited
   // DestinationRule) carries its resourceVersion from there, so that applying it over a version
   // changed since the dump fails on the conflict instead of reverting the change; new objects
@@ -43,12 +43,12 @@ struct CreateStep {
 
 struct PatchStep {
   ObjectRef target;
-  nlohmann::json merge_patch;   // a null removes the field
+  nlohmann::json merge_patch;  // a null removes the field
   std::vector<Resolution> resolves;
 };
 
 struct CommandStep {
-  std::string command;   // a shell command, run as written
+  std::string command;  // a shell command, run as written
   std::vector<Resolution> resolves;
 };
 
@@ -63,7 +63,7 @@ struct DeleteStep {
 // (a PodDisruptionBudget for a Deployment the stage scales to 2 replicas) patches first, so that
 // the new object meets the object as the stage leaves it.
 struct Stage {
-  std::string release;   // the release to apply them before ("1.2"); empty for "now"
+  std::string release;  // the release to apply them before ("1.2"); empty for "now"
   std::vector<CreateStep> creates;
   std::vector<PatchStep> patches;
   std::vector<CommandStep> commands;
@@ -73,28 +73,28 @@ struct Stage {
 
 // Two fixes of one stage that cannot both be carried out; the earlier one wins.
 enum class ConflictKind : uint8_t {
-  DifferentObject,   // the fix writes an object an earlier fix writes differently: not written again
-  DeletesCreated,    // the fix deletes an object the stage creates: not deleted
+  DifferentObject,  // the fix writes an object an earlier fix writes differently: not written again
+  DeletesCreated,   // the fix deletes an object the stage creates: not deleted
 };
 
 struct Conflict {
   ConflictKind kind = ConflictKind::DifferentObject;
-  const Finding* finding = nullptr;   // the later fix, the one left out
+  const Finding* finding = nullptr;  // the later fix, the one left out
   ObjectRef object;
 };
 
 // A fix that a person must carry out, and why upcheck does not.
 struct ManualItem {
   const Finding* finding = nullptr;
-  std::string why;   // "managed by Helm", "it changes live behaviour"
+  std::string why;  // "managed by Helm", "it changes live behaviour"
 };
 
 struct MigrationPlan {
-  std::vector<Stage> stages;   // "now" first, then releases in order; none without applied fixes
+  std::vector<Stage> stages;  // "now" first, then releases in order; none without applied fixes
   std::vector<Conflict> conflicts;
-  std::vector<ManualItem> by_hand;   // display-only fixes and fixes with nothing to apply
-  std::vector<ManualItem> skipped;   // unsafe fixes left out without --unsafe-fixes
-  size_t applied = 0;                // fixes with a step in the stages (not those left out as conflicts)
+  std::vector<ManualItem> by_hand;  // display-only fixes and fixes with nothing to apply
+  std::vector<ManualItem> skipped;  // unsafe fixes left out without --unsafe-fixes
+  size_t applied = 0;               // fixes with a step in the stages (not those left out as conflicts)
 };
 
 // Plans the fixes of `findings` (in their report order). Display-only fixes and, without

@@ -34,7 +34,7 @@ TEST_CASE("stages: now first, then releases in version order, whatever the findi
   REQUIRE(plan.stages.size() == 3);
   CHECK(plan.stages[0].release.empty());
   CHECK(plan.stages[1].release == "1.2");
-  CHECK(plan.stages[2].release == "1.10");   // 1.10 after 1.2: versions, not text
+  CHECK(plan.stages[2].release == "1.10");  // 1.10 after 1.2: versions, not text
   CHECK(plan.stages[0].patches.size() == 1);
   CHECK(plan.stages[1].creates.size() == 1);
   CHECK(plan.stages[2].deletes.size() == 1);
@@ -84,7 +84,7 @@ TEST_CASE("conflicts: a different object under the same name keeps the earlier; 
   b.title = "b";
   b.apply[0]["spec"]["mode"] = "OFF";
   b.remove.push_back(kClusterRbacConfig);
-  Fix elsewhere;   // another stage may delete it: by then it is another hop's object
+  Fix elsewhere;  // another stage may delete it: by then it is another hop's object
   elsewhere.title = "elsewhere";
   elsewhere.stage = "1.6";
   elsewhere.remove.push_back(kClusterRbacConfig);
@@ -129,7 +129,7 @@ TEST_CASE("left to a person: display-only fixes, fixes with nothing to apply, un
   CHECK(plan.skipped[0].why == "it changes live behaviour");
 
   fix::MigrationPlan forced = fix::plan_migration(findings, {.unsafe_fixes = true});
-  CHECK(forced.by_hand.size() == 2);   // display-only stays display-only
+  CHECK(forced.by_hand.size() == 2);  // display-only stays display-only
   CHECK(forced.skipped.empty());
   REQUIRE(forced.stages.size() == 1);
   REQUIRE(forced.stages[0].patches.size() == 1);
@@ -137,7 +137,8 @@ TEST_CASE("left to a person: display-only fixes, fixes with nothing to apply, un
   CHECK(forced.applied == 1);
 }
 
-TEST_CASE("a stage patches first when it creates something for an object it patches, never before that object's own write") {
+TEST_CASE(
+    "a stage patches first when it creates something for an object it patches, never before that object's own write") {
   Finding scale = finding("a", scale_pilot("scale"));
   scale.object = kPilot;
   Fix budget_fix;
@@ -147,7 +148,7 @@ TEST_CASE("a stage patches first when it creates something for an object it patc
                               {"metadata", {{"name", "istio-pilot"}, {"namespace", "istio-system"}}},
                               {"spec", {{"minAvailable", 1}}}});
   Finding budget = finding("b", budget_fix);
-  budget.object = kPilot;   // the budget is for the Deployment the stage scales
+  budget.object = kPilot;  // the budget is for the Deployment the stage scales
   std::vector<Finding> findings = {budget, scale};
   fix::MigrationPlan plan = fix::plan_migration(findings, {});
   REQUIRE(plan.stages.size() == 1);

@@ -48,7 +48,8 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   // The copy never carries what the API server set.
   CHECK(m.steps[1].content.find("resourceVersion") == std::string::npos);
   CHECK(m.steps[1].content.find("status") == std::string::npos);
-  CHECK(m.steps[1].content.find("# resolves test-rule (TST001) on RbacConfig istio-system/b: replace\n") != std::string::npos);
+  CHECK(m.steps[1].content.find("# resolves test-rule (TST001) on RbacConfig istio-system/b: replace\n") !=
+        std::string::npos);
 
   const std::string& script = m.apply_script;
   size_t stage = position(script, "stage_before_1_2() {");
@@ -62,8 +63,11 @@ TEST_CASE("step files are numbered in apply order, and apply.sh checks each stag
   CHECK(apply < get);
   CHECK(get < del);
   size_t now_stage = position(script, "stage_now() {");
-  CHECK(position(script.substr(now_stage), "check_patch '{\"spec\":{\"replicas\":2}}' deployment.v1.apps istio-pilot -n istio-system\n") <
-        position(script.substr(now_stage), "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p '{\"spec\":{\"replicas\":2}}'\n"));
+  CHECK(position(script.substr(now_stage),
+                 "check_patch '{\"spec\":{\"replicas\":2}}' deployment.v1.apps istio-pilot -n istio-system\n") <
+        position(script.substr(now_stage),
+                 "kubectl patch deployment.v1.apps istio-pilot -n istio-system --type merge -p "
+                 "'{\"spec\":{\"replicas\":2}}'\n"));
   CHECK(position(script.substr(now_stage), "kubectl patch deployment.v1.apps") <
         position(script.substr(now_stage), "kubectl rollout status"));
   // Several stages: the script refuses to guess which one to run.
@@ -91,7 +95,8 @@ TEST_CASE("MANUAL.md lists display-only and skipped unsafe fixes; --unsafe-fixes
 
   fix::MigrationFiles forced = render(findings, {.unsafe_fixes = true});
   REQUIRE(forced.steps.size() == 1);
-  CHECK(forced.steps[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") != std::string::npos);
+  CHECK(forced.steps[0].content.find("unsafe, applied because of --unsafe-fixes: enforcement starts") !=
+        std::string::npos);
   // A single stage runs without an argument.
   CHECK(forced.apply_script.find("case \"${stage:-now}\" in") != std::string::npos);
 }
@@ -109,10 +114,11 @@ TEST_CASE("an object two fixes write is written once, with both findings above i
   std::vector<Finding> findings = {finding("a", a), finding("b", b), finding("c", c)};
   fix::MigrationFiles m = render(findings);
   REQUIRE(m.steps.size() == 1);
-  CHECK(m.steps[0].content.find("mode: \"ON\"") != std::string::npos);   // YAML 1.1 reads a plain ON as true
+  CHECK(m.steps[0].content.find("mode: \"ON\"") != std::string::npos);  // YAML 1.1 reads a plain ON as true
   CHECK(m.steps[0].content.find("OFF") == std::string::npos);
-  const std::string both = "# resolves test-rule (TST001) on RbacConfig istio-system/a: a\n"
-                           "# resolves test-rule (TST001) on RbacConfig istio-system/b: b\n";
+  const std::string both =
+      "# resolves test-rule (TST001) on RbacConfig istio-system/a: a\n"
+      "# resolves test-rule (TST001) on RbacConfig istio-system/b: b\n";
   CHECK(m.steps[0].content.find(both) != std::string::npos);
   CHECK(m.manual.find("## Conflicts") != std::string::npos);
   CHECK(m.manual.find("- test-rule (TST001) on RbacConfig istio-system/c would write ClusterRbacConfig default "

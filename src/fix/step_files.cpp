@@ -34,21 +34,23 @@ std::string patch_file(const Stage& stage) {
   std::vector<std::string> docs;
   for (const PatchStep& p : stage.patches) {
     nlohmann::json doc = identity(p.target);
-    doc.update(p.merge_patch, true);   // keeps nulls: they show the fields the patch removes
+    doc.update(p.merge_patch, true);  // keeps nulls: they show the fields the patch removes
     docs.push_back(comments(p.resolves) + "# " + patch_command(p.target, p.merge_patch) + "\n" + to_yaml(doc));
   }
-  return fmt::format("# Changes to objects that stay ({}): apply.sh runs the `kubectl patch --type merge` above "
-                     "each; a null removes the field.\n",
-                     stage_time(stage)) +
+  return fmt::format(
+             "# Changes to objects that stay ({}): apply.sh runs the `kubectl patch --type merge` above "
+             "each; a null removes the field.\n",
+             stage_time(stage)) +
          join_documents(docs);
 }
 
 std::string delete_file(const Stage& stage) {
   std::vector<std::string> docs;
   for (const DeleteStep& d : stage.deletes) docs.push_back(comments(d.resolves) + to_yaml(identity(d.object)));
-  return fmt::format("# Objects to delete ({}), last of the stage, after anything that replaces them: apply.sh "
-                     "deletes exactly these with `kubectl delete -f`.\n",
-                     stage_time(stage)) +
+  return fmt::format(
+             "# Objects to delete ({}), last of the stage, after anything that replaces them: apply.sh "
+             "deletes exactly these with `kubectl delete -f`.\n",
+             stage_time(stage)) +
          join_documents(docs);
 }
 

@@ -12,10 +12,10 @@ namespace upcheck::fix {
 enum class StepKind : uint8_t { Create, Patch, Delete };
 
 struct StepFile {
-  std::string name;      // "01-now-create.yaml"
-  std::string release;   // the stage's release; empty for "now"
+  std::string name;     // "01-now-create.yaml"
+  std::string release;  // the stage's release; empty for "now"
   StepKind kind = StepKind::Create;
-  std::string content;   // YAML documents, each preceded by the findings it resolves
+  std::string content;  // YAML documents, each preceded by the findings it resolves
 };
 
 // In apply order: stage by stage, its creates and patches (patches first where the stage says so)

@@ -11,8 +11,8 @@
 
 namespace upcheck::fix::testing {
 
-inline const RuleInfo kTestRule{.code = "TST001", .name = "test-rule", .title = "t", .rationale = "r",
-                                .remediation = "m"};
+inline const RuleInfo kTestRule{
+    .code = "TST001", .name = "test-rule", .title = "t", .rationale = "r", .remediation = "m"};
 
 // A finding on RbacConfig istio-system/`name` with `fix`.
 inline Finding finding(std::string name, Fix fix) {

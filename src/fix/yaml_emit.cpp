@@ -10,12 +10,13 @@ namespace upcheck::fix {
 namespace {
 
 // YAML 1.1 booleans and nulls (go-yaml v2, which kubectl used for years, reads all of these).
-constexpr std::array<std::string_view, 12> kBoolOrNull = {"y", "n", "yes", "no", "on", "off",
-                                                          "true", "false", "null", "~", "nan", "inf"};
+constexpr std::array<std::string_view, 12> kBoolOrNull = {"y",    "n",     "yes",  "no", "on",  "off",
+                                                          "true", "false", "null", "~",  "nan", "inf"};
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -38,7 +39,7 @@ void emit_string(YAML::Emitter& out, const std::string& s) {
   } else if (reads_as_non_string(s)) {
     out << YAML::DoubleQuoted << s;
   } else {
-    out << s;   // yaml-cpp quotes it itself when a plain scalar cannot hold it (": ", "#", "- ")
+    out << s;  // yaml-cpp quotes it itself when a plain scalar cannot hold it (": ", "#", "- ")
   }
 }
 
@@ -76,7 +77,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
     case nlohmann::json::value_t::number_float:
-      out << j.dump();   // the shortest text that reads back as the same number
+      out << j.dump();  // the shortest text that reads back as the same number
       return;
     case nlohmann::json::value_t::null:
     case nlohmann::json::value_t::discarded:
@@ -89,7 +90,7 @@ void emit(YAML::Emitter& out, const nlohmann::json& j) {
 }  // namespace
 
 bool reads_as_non_string(std::string_view text) {
-  if (text.empty()) return true;   // an empty plain scalar is null
+  if (text.empty()) return true;  // an empty plain scalar is null
   std::string l = lower(text);
   std::string_view word = l;
   if (word.front() == '.' || word.front() == '+' || word.front() == '-') word.remove_prefix(1);

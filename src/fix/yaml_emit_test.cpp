@@ -46,19 +46,25 @@ json round_trip(const json& value) { return from_yaml(YAML::Load(to_yaml(value))
 }  // namespace
 
 TEST_CASE("strings that look like numbers, booleans or null stay strings") {
-  json object = {{"version", "1.2"}, {"patch", "1.1.7"}, {"port", "8080"}, {"on", "on"}, {"yes", "yes"},
-                 {"no", "NO"},       {"null", "null"},   {"tilde", "~"},   {"empty", ""}, {"hex", "0x1F"},
+  json object = {{"version", "1.2"}, {"patch", "1.1.7"}, {"port", "8080"},       {"on", "on"},    {"yes", "yes"},
+                 {"no", "NO"},       {"null", "null"},   {"tilde", "~"},         {"empty", ""},   {"hex", "0x1F"},
                  {"float", "1e3"},   {"neg", "-1"},      {"date", "2019-06-18"}, {"inf", ".inf"}, {"time", "1:30"}};
   CHECK(round_trip(object) == object);
   std::string text = to_yaml(object);
   CHECK(text.find("version: \"1.2\"") != std::string::npos);
-  CHECK(text.find("on: \"on\"") == std::string::npos);   // the key "on" is quoted too
+  CHECK(text.find("on: \"on\"") == std::string::npos);  // the key "on" is quoted too
   CHECK(text.find("\"on\": \"on\"") != std::string::npos);
 }
 
 TEST_CASE("numbers, booleans and null keep their types") {
-  json object = {{"replicas", 2}, {"ratio", 0.25}, {"enabled", true}, {"off", false}, {"nothing", nullptr},
-                 {"list", json::array({1, "1", true, "true"})}, {"empty_map", json::object()}, {"empty_list", json::array()}};
+  json object = {{"replicas", 2},
+                 {"ratio", 0.25},
+                 {"enabled", true},
+                 {"off", false},
+                 {"nothing", nullptr},
+                 {"list", json::array({1, "1", true, "true"})},
+                 {"empty_map", json::object()},
+                 {"empty_list", json::array()}};
   CHECK(round_trip(object) == object);
   CHECK(to_yaml(object).find("nothing: null") != std::string::npos);
 }
@@ -76,15 +82,28 @@ TEST_CASE("multi-line strings are literal blocks when those reproduce them, quot
 }
 
 TEST_CASE("special characters survive: colons, comments, quotes, unicode") {
-  json object = {{"a", "key: value"}, {"b", "# not a comment"}, {"c", "- not a list"}, {"d", "it's \"quoted\""},
-                 {"e", " leading space"}, {"f", "trailing space "}, {"g", "ünïcödé"}, {"h", "*alias"}, {"i", "&anchor"},
-                 {"j", "{flow}"}, {"k", "[flow]"}, {"l", "%directive"}, {"m", "@at"}, {"n", "`tick"}, {"o", "tab\there"},
+  json object = {{"a", "key: value"},
+                 {"b", "# not a comment"},
+                 {"c", "- not a list"},
+                 {"d", "it's \"quoted\""},
+                 {"e", " leading space"},
+                 {"f", "trailing space "},
+                 {"g", "ünïcödé"},
+                 {"h", "*alias"},
+                 {"i", "&anchor"},
+                 {"j", "{flow}"},
+                 {"k", "[flow]"},
+                 {"l", "%directive"},
+                 {"m", "@at"},
+                 {"n", "`tick"},
+                 {"o", "tab\there"},
                  {"auth.istio.io/8000", "NONE"}};
   CHECK(round_trip(object) == object);
 }
 
 TEST_CASE("output is deterministic and keys are sorted, apiVersion and kind first") {
-  json object = json::parse(R"({"spec": {"b": 1, "a": 2}, "metadata": {"name": "x"}, "kind": "K", "apiVersion": "v1"})");
+  json object =
+      json::parse(R"({"spec": {"b": 1, "a": 2}, "metadata": {"name": "x"}, "kind": "K", "apiVersion": "v1"})");
   std::string text = to_yaml(object);
   CHECK(text == "apiVersion: v1\nkind: K\nmetadata:\n  name: x\nspec:\n  a: 2\n  b: 1\n");
   CHECK(to_yaml(object) == text);

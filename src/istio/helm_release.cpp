@@ -39,9 +39,12 @@ struct PartialValues {
 HelmReleaseValues merge_values(const PartialValues& config, const PartialValues& internal, const PartialValues& chart) {
   HelmReleaseValues out;
   auto pick = [](const std::optional<std::string>& a, const std::optional<std::string>& b,
-                 const std::optional<std::string>& c) { return a ? a : b ? b : c; };
+                 const std::optional<std::string>& c) {
+    return a ? a : b ? b : c;
+  };
   out.revision = pick(config.values.revision, internal.values.revision, chart.values.revision);
-  out.default_revision = pick(config.values.default_revision, internal.values.default_revision, chart.values.default_revision);
+  out.default_revision =
+      pick(config.values.default_revision, internal.values.default_revision, chart.values.default_revision);
   out.global_tag = pick(config.values.global_tag, internal.values.global_tag, chart.values.global_tag);
   out.global_hub = pick(config.values.global_hub, internal.values.global_hub, chart.values.global_hub);
   out.revision_tags = config.has_revision_tags     ? config.values.revision_tags
@@ -64,7 +67,8 @@ bool scalar_text(od::value value, std::optional<std::string>& out) {
     }
     case od::json_type::number: {
       std::string_view token = value.raw_json_token();
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
+      while (!token.empty() &&
+             (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' || token.back() == '\t'))
         token.remove_suffix(1);
       out = std::string(token);
       return true;
@@ -79,7 +83,7 @@ bool scalar_text(od::value value, std::optional<std::string>& out) {
       out = std::string();
       return !value.is_null().error();
     default:
-      return true;   // an object or array where a scalar was expected: ignored
+      return true;  // an object or array where a scalar was expected: ignored
   }
 }
 
@@ -96,7 +100,7 @@ bool read_values(od::object object, PartialValues& out, PartialValues* nested) {
       if (!scalar_text(value, out.values.default_revision)) return false;
     } else if (key == "global") {
       od::object global;
-      if (value.get_object().get(global)) continue;   // not an object: nothing of ours in it
+      if (value.get_object().get(global)) continue;  // not an object: nothing of ours in it
       for (auto g : global) {
         std::string_view gkey;
         if (g.unescaped_key().get(gkey)) return false;
@@ -244,7 +248,7 @@ class ProtoReader {
       }
       case 5:
         return skip(4);
-      default:   // groups (3, 4) are not used by hapi; anything else is corrupt
+      default:  // groups (3, 4) are not used by hapi; anything else is corrupt
         return fail();
     }
   }
@@ -276,9 +280,9 @@ class ProtoReader {
 
 // hapi.release.Status.Code (_proto/hapi/release/status.proto), lower-cased.
 std::string_view tiller_status(uint64_t code) {
-  static constexpr std::array<std::string_view, 9> kNames = {
-      "unknown", "deployed", "deleted", "superseded", "failed", "deleting", "pending_install", "pending_upgrade",
-      "pending_rollback"};
+  static constexpr std::array<std::string_view, 9> kNames = {"unknown",         "deployed",        "deleted",
+                                                             "superseded",      "failed",          "deleting",
+                                                             "pending_install", "pending_upgrade", "pending_rollback"};
   return code < kNames.size() ? kNames[code] : "unknown";
 }
 
@@ -366,16 +370,26 @@ HelmDecodeResult parse_tiller_release_proto(std::string_view bytes) {
     if (wire == 0 && field == 7) summary.revision = static_cast<int64_t>(number);
     if (wire != 2) return true;
     switch (field) {
-      case 1: summary.name = std::string(value); return true;
-      case 2: return read_message(value, info);
-      case 3: return read_message(value, chart);
-      case 5: summary.manifest_kinds = manifest_kinds(value); return true;
-      case 8: summary.ns = std::string(value); return true;
-      default: return true;   // config (user values), hooks
+      case 1:
+        summary.name = std::string(value);
+        return true;
+      case 2:
+        return read_message(value, info);
+      case 3:
+        return read_message(value, chart);
+      case 5:
+        summary.manifest_kinds = manifest_kinds(value);
+        return true;
+      case 8:
+        summary.ns = std::string(value);
+        return true;
+      default:
+        return true;  // config (user values), hooks
     }
   };
   if (!read_message(bytes, release)) return {std::nullopt, "the release is not a valid protobuf message"};
-  if (summary.name.empty() && summary.chart.empty()) return {std::nullopt, "the protobuf message is not a Helm release"};
+  if (summary.name.empty() && summary.chart.empty())
+    return {std::nullopt, "the protobuf message is not a Helm release"};
   summary.decoded = true;
   return {std::move(summary), {}};
 }
@@ -414,7 +428,7 @@ std::optional<HelmReleaseSummary> summary_from_collect_stub(NodeRef annotations)
 }
 
 std::vector<std::pair<std::string, std::string>> collect_stub_annotations(const HelmReleaseSummary& s) {
-  nlohmann::json values = nlohmann::json::object();   // keys sorted, as nlohmann keeps them
+  nlohmann::json values = nlohmann::json::object();  // keys sorted, as nlohmann keeps them
   if (s.values.revision) values["revision"] = *s.values.revision;
   if (s.values.default_revision) values["defaultRevision"] = *s.values.default_revision;
   if (s.values.global_tag) values["global"]["tag"] = *s.values.global_tag;
@@ -492,7 +506,8 @@ HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage
   std::optional<std::string> json = gunzip_if_gzip(std::move(*bytes), error);
   if (!json) return {std::nullopt, "the release is " + error};
   json->reserve(json->size() + simdjson::SIMDJSON_PADDING);
-  HelmDecodeResult result = parse_padded_release(simdjson::padded_string_view(json->data(), json->size(), json->capacity()));
+  HelmDecodeResult result =
+      parse_padded_release(simdjson::padded_string_view(json->data(), json->size(), json->capacity()));
   if (result.summary) result.summary->storage = storage;
   return result;
 }

@@ -42,7 +42,7 @@ inline constexpr size_t kMaxManifestKinds = 512;
 
 struct HelmDecodeResult {
   std::optional<HelmReleaseSummary> summary;
-  std::string error;   // why not, when summary is empty
+  std::string error;  // why not, when summary is empty
 };
 
 // The gzip stream inflated, or `data` unchanged when it does not start with gzip's magic bytes
@@ -63,7 +63,8 @@ HelmDecodeResult decode_release(std::string_view data_release, HelmStorage stora
 // `data.release` of a Helm 3 record: base64 twice for a Secret, once for a ConfigMap.
 HelmDecodeResult decode_helm3_release(std::string_view data_release, HelmStorage storage);
 // `data.release` of a Tiller record: base64 (twice in a Secret), gzip, protobuf hapi.release.Release.
-HelmDecodeResult decode_tiller_release(std::string_view data_release, HelmStorage storage = HelmStorage::TillerConfigMap);
+HelmDecodeResult decode_tiller_release(std::string_view data_release,
+                                       HelmStorage storage = HelmStorage::TillerConfigMap);
 // A release Secret as `upcheck collect` writes it: no data, the summary in `upcheck.io/helm-*`
 // annotations (docs/collect.md, stub format v1). Nothing when the annotations are not a v1 stub.
 // A stub carries no manifest, so `manifest_kinds` stays empty.
@@ -81,7 +82,7 @@ std::vector<HelmManifestKind> manifest_kinds(std::string_view manifest);
 
 // A release record as rules see it.
 struct HelmRelease {
-  const Resource* record = nullptr;   // the Secret or ConfigMap
+  const Resource* record = nullptr;  // the Secret or ConfigMap
   HelmReleaseSummary summary;
   const std::string& name() const { return summary.name; }
   const std::string& ns() const { return summary.ns; }

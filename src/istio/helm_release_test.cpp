@@ -110,10 +110,10 @@ TEST_CASE("a Helm 3 Secret's data.release: base64 twice, gzip, JSON") {
   CHECK_FALSE(s.values.default_revision.has_value());
   CHECK(s.values.revision_tags.empty());
   REQUIRE(s.manifest_kinds.size() == 3);
-  CHECK(s.manifest_kinds[0] == HelmManifestKind{"policy/v1beta1", "PodDisruptionBudget",
-                                                "istiod/templates/poddisruptionbudget.yaml", 2});
-  CHECK(s.manifest_kinds[1] == HelmManifestKind{"autoscaling/v2beta2", "HorizontalPodAutoscaler",
-                                                "istiod/templates/autoscale.yaml", 1});
+  CHECK(s.manifest_kinds[0] ==
+        HelmManifestKind{"policy/v1beta1", "PodDisruptionBudget", "istiod/templates/poddisruptionbudget.yaml", 2});
+  CHECK(s.manifest_kinds[1] ==
+        HelmManifestKind{"autoscaling/v2beta2", "HorizontalPodAutoscaler", "istiod/templates/autoscale.yaml", 1});
   CHECK(s.manifest_kinds[2].kind == "Deployment");
 }
 
@@ -142,7 +142,7 @@ TEST_CASE("values: revisionTags, defaultRevision and Istio's nested chart defaul
   HelmDecodeResult r = parse_helm3_release_json(testing::helm3_release_json(spec));
   REQUIRE(r.summary);
   CHECK(r.summary->values.revision_tags == std::vector<std::string>{"prod-stable", "prod-canary"});
-  CHECK(r.summary->values.global_tag == std::optional<std::string>("1.24"));   // --set global.tag=1.24: a number
+  CHECK(r.summary->values.global_tag == std::optional<std::string>("1.24"));  // --set global.tag=1.24: a number
   CHECK(r.summary->values.revision == std::optional<std::string>(""));
 
   HelmReleaseSpec base;
@@ -194,8 +194,9 @@ TEST_CASE("a Tiller (Helm 2) ConfigMap's protobuf release") {
   spec.app_version = "1.1.7";
   spec.revision = 3;
   spec.status = "DEPLOYED";
-  spec.manifest = "---\n# Source: istio/charts/pilot/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
-                  "kind: Deployment\nmetadata:\n  name: istio-pilot\n";
+  spec.manifest =
+      "---\n# Source: istio/charts/pilot/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+      "kind: Deployment\nmetadata:\n  name: istio-pilot\n";
   spec.templates = {{"templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\n"}};
   spec.config = {{"global", {{"tag", "1.1.7"}}}};
   std::string data = encode_base64(gzip_best(testing::tiller_release_proto(spec)));
@@ -214,14 +215,14 @@ TEST_CASE("a Tiller (Helm 2) ConfigMap's protobuf release") {
   CHECK(s.manifest_kinds[0].api_version == "extensions/v1beta1");
 
   std::string proto = testing::tiller_release_proto(spec);
-  proto.resize(proto.size() - 5);   // cuts the namespace field short
+  proto.resize(proto.size() - 5);  // cuts the namespace field short
   CHECK(parse_tiller_release_proto(proto).error == "the release is not a valid protobuf message");
   CHECK_FALSE(decode_tiller_release(encode_base64("\x1f\x8b\x08 garbage")).summary);
 }
 
 TEST_CASE("a record's Resource carries its summary; rules read it from there") {
-  HelmDecodeResult r = decode_helm3_release(encode_base64(testing::helm3_encoded_release(istiod_spec())),
-                                            HelmStorage::Secret);
+  HelmDecodeResult r =
+      decode_helm3_release(encode_base64(testing::helm3_encoded_release(istiod_spec())), HelmStorage::Secret);
   REQUIRE(r.summary);
   TreeBuilder b;
   b.begin_map({1, 1});
@@ -240,7 +241,7 @@ TEST_CASE("a record's Resource carries its summary; rules read it from there") {
   std::deque<Resource> resources;
   resources.emplace_back(b.finish(), 0, Mark{1, 1});
   resources.back().set_helm_release(*r.summary, Mark{4, 3});
-  resources.emplace_back();   // not a record
+  resources.emplace_back();  // not a record
   Snapshot snapshot({{"dump.yaml", false}}, std::move(resources));
 
   std::vector<HelmRelease> releases = helm_releases(snapshot);
@@ -269,7 +270,7 @@ TEST_CASE("a collect stub reads back as the summary it was written from") {
   std::optional<HelmReleaseSummary> read = summary_from_collect_stub(annotations.root());
   REQUIRE(read);
   HelmReleaseSummary expected = *r.summary;
-  expected.manifest_kinds.clear();   // a stub carries none
-  expected.ns.clear();               // nor the namespace: the loader takes the stub Secret's own
+  expected.manifest_kinds.clear();  // a stub carries none
+  expected.ns.clear();              // nor the namespace: the loader takes the stub Secret's own
   CHECK(*read == expected);
 }

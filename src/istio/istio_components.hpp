@@ -10,14 +10,14 @@
 namespace upcheck {
 
 enum class IstioComponent : uint8_t {
-  Pilot,            // pilot (0.x-1.4) or istiod (1.5+): both run the `pilot` image
+  Pilot,  // pilot (0.x-1.4) or istiod (1.5+): both run the `pilot` image
   Galley,
-  Mixer,            // istio-policy and istio-telemetry
+  Mixer,  // istio-policy and istio-telemetry
   Citadel,
   SidecarInjector,
   IngressGateway,
   EgressGateway,
-  Operator,         // the in-cluster operator (1.5-1.23)
+  Operator,  // the in-cluster operator (1.5-1.23)
 };
 std::string_view component_name(IstioComponent c);
 

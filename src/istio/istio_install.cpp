@@ -12,7 +12,7 @@ namespace {
 // Control-plane images across Istio's history: 0.x-1.4 ran pilot, mixer, citadel, galley and
 // sidecar_injector (plus node-agent-k8s); istiod (1.5+) runs the pilot image; the in-cluster
 // operator ran `operator`. proxyv2 is the data plane (sidecars and gateways).
-constexpr std::string_view kControlPlaneImages[] = {"pilot",   "mixer", "citadel", "galley", "sidecar_injector",
+constexpr std::string_view kControlPlaneImages[] = {"pilot",    "mixer", "citadel", "galley", "sidecar_injector",
                                                     "operator", "istiod"};
 
 std::string_view strip_variant(std::string_view tag) {
@@ -46,7 +46,8 @@ std::optional<Version> injector_tag(const Resource& config_map) {
 // `helm.sh/chart: istiod-1.24.0` or `app.kubernetes.io/version: 1.24.0` (charts since 1.24).
 std::optional<std::pair<Version, std::string>> chart_version(const Resource& r) {
   if (auto v = r.label("app.kubernetes.io/version"))
-    if (auto parsed = Version::parse(*v)) return std::pair{*parsed, std::string("metadata.labels[\"app.kubernetes.io/version\"]")};
+    if (auto parsed = Version::parse(*v))
+      return std::pair{*parsed, std::string("metadata.labels[\"app.kubernetes.io/version\"]")};
   if (auto chart = r.label("helm.sh/chart")) {
     auto dash = chart->rfind('-');
     if (dash != std::string_view::npos)
@@ -108,7 +109,7 @@ std::vector<Version> ControlPlane::distinct_versions() const {
 
 IstioInstallation detect_istio(const Snapshot& snapshot) {
   IstioInstallation install;
-  std::map<std::pair<std::string, std::string>, ControlPlane> planes;   // (namespace, revision)
+  std::map<std::pair<std::string, std::string>, ControlPlane> planes;  // (namespace, revision)
   std::map<std::pair<std::string, std::string>, std::vector<VersionEvidence>> weaker;
 
   for (const Resource* deployment : snapshot.of_kind("Deployment")) {
@@ -135,8 +136,8 @@ IstioInstallation detect_istio(const Snapshot& snapshot) {
     for (VersionEvidence& e : found) plane.evidence.push_back(std::move(e));
     if (auto v = deployment->label("operator.istio.io/version"))
       if (auto parsed = Version::parse(*v))
-        weaker[key].push_back({*parsed, deployment, "metadata.labels[\"operator.istio.io/version\"]",
-                               "label operator.istio.io/version"});
+        weaker[key].push_back(
+            {*parsed, deployment, "metadata.labels[\"operator.istio.io/version\"]", "label operator.istio.io/version"});
     if (auto chart = chart_version(*deployment))
       weaker[key].push_back({chart->first, deployment, chart->second, "Helm chart label"});
   }
@@ -164,7 +165,8 @@ IstioInstallation detect_istio(const Snapshot& snapshot) {
       Installer found = Installer::Unknown;
       if ((managed_by && *managed_by == "Helm") || (heritage && (*heritage == "Helm" || *heritage == "Tiller")))
         found = Installer::Helm;
-      else if (owner && *owner != "installed-state" && *owner != "unknown" && snapshot.find("Deployment", d->ns(), "istio-operator") != nullptr)
+      else if (owner && *owner != "installed-state" && *owner != "unknown" &&
+               snapshot.find("Deployment", d->ns(), "istio-operator") != nullptr)
         found = Installer::Operator;
       else if (owner || d->label("operator.istio.io/component"))
         found = Installer::Istioctl;

@@ -18,19 +18,19 @@ inline constexpr std::string_view kInstallDetectionKinds[] = {"Deployment", "Con
 // One piece of evidence for a control plane's version.
 struct VersionEvidence {
   Version version;
-  const Resource* source = nullptr;   // the object that revealed it
-  std::string field_path;             // where in that object
-  std::string how;                    // "image tag of container discovery", "label operator.istio.io/version"
+  const Resource* source = nullptr;  // the object that revealed it
+  std::string field_path;            // where in that object
+  std::string how;                   // "image tag of container discovery", "label operator.istio.io/version"
 };
 
 enum class Installer : uint8_t { Unknown, Istioctl, Helm, Operator, Manifests };
 std::string_view installer_name(Installer installer);
 
 struct ControlPlane {
-  std::string revision;                // "default" when unlabelled
-  std::string ns;                      // control-plane namespace
-  std::vector<const Resource*> deployments;   // pilot/istiod, galley, mixer, citadel, injector...
-  std::vector<VersionEvidence> evidence;      // strongest first
+  std::string revision;                      // "default" when unlabelled
+  std::string ns;                            // control-plane namespace
+  std::vector<const Resource*> deployments;  // pilot/istiod, galley, mixer, citadel, injector...
+  std::vector<VersionEvidence> evidence;     // strongest first
   // The version upcheck believes, from the strongest evidence; empty when nothing revealed one.
   std::optional<VersionEvidence> version() const {
     if (evidence.empty()) return std::nullopt;
@@ -41,7 +41,7 @@ struct ControlPlane {
 };
 
 struct IstioInstallation {
-  std::vector<ControlPlane> control_planes;   // sorted by namespace, then revision
+  std::vector<ControlPlane> control_planes;  // sorted by namespace, then revision
   Installer installer = Installer::Unknown;
   const Resource* installer_evidence = nullptr;
   bool empty() const { return control_planes.empty(); }
@@ -56,10 +56,10 @@ IstioInstallation detect_istio(const Snapshot& snapshot);
 // "docker.io/istio/pilot:1.1.7-distroless" -> {"pilot", "1.1.7"}; the repository's last path
 // segment and the tag without a variant suffix. Digest-only references have no tag.
 struct ImageRef {
-  std::string registry_path;   // everything before the last path segment
-  std::string name;            // last path segment: "pilot", "proxyv2"
-  std::string tag;             // "1.1.7" ("-distroless" stripped), empty when absent
-  std::string digest;          // "sha256:..." when pinned
+  std::string registry_path;  // everything before the last path segment
+  std::string name;           // last path segment: "pilot", "proxyv2"
+  std::string tag;            // "1.1.7" ("-distroless" stripped), empty when absent
+  std::string digest;         // "sha256:..." when pinned
 };
 ImageRef parse_image(std::string_view image);
 

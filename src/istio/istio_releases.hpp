@@ -12,10 +12,10 @@ namespace upcheck {
 struct IstioRelease {
   int major = 0;
   int minor = 0;
-  std::string_view released;        // first release date of the minor, ISO 8601; "" if unrecorded
-  std::string_view end_of_life;     // "" when not yet announced
-  std::string_view kubernetes;      // supported Kubernetes minors, comma-separated
-  std::string_view era;             // "mixer", "transition", "istiod", "istiod+ambient"
+  std::string_view released;     // first release date of the minor, ISO 8601; "" if unrecorded
+  std::string_view end_of_life;  // "" when not yet announced
+  std::string_view kubernetes;   // supported Kubernetes minors, comma-separated
+  std::string_view era;          // "mixer", "transition", "istiod", "istiod+ambient"
   Version version() const { return {major, minor, std::nullopt, {}}; }
 };
 

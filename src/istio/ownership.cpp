@@ -29,8 +29,9 @@ std::optional<Manager> managing_tool(const Resource& r) {
   }
   std::string_view owner = label("install.operator.istio.io/owning-resource");
   if (!owner.empty() && owner != "installed-state" && owner != "unknown")
-    return Manager{"the Istio operator",
-                   fmt::format("IstioOperator {}/{}", label("install.operator.istio.io/owning-resource-namespace"), owner)};
+    return Manager{
+        "the Istio operator",
+        fmt::format("IstioOperator {}/{}", label("install.operator.istio.io/owning-resource-namespace"), owner)};
   if (!owner.empty() || !label("operator.istio.io/component").empty())
     return Manager{"istioctl", "the IstioOperator file it was installed with"};
   return std::nullopt;

@@ -11,8 +11,8 @@
 namespace upcheck::rules {
 
 struct Manager {
-  std::string tool;     // "Helm", "Argo CD", "Flux", "the Istio operator", "istioctl"
-  std::string source;   // "release istio in istio-system", "IstioOperator istio-system/default"
+  std::string tool;    // "Helm", "Argo CD", "Flux", "the Istio operator", "istioctl"
+  std::string source;  // "release istio in istio-system", "IstioOperator istio-system/default"
 };
 
 std::optional<Manager> managing_tool(const Resource& object);

@@ -4,8 +4,8 @@
 
 #include <cctype>
 
-#include "model/label_selector.hpp"
 #include "model/kind_groups.hpp"
+#include "model/label_selector.hpp"
 
 namespace upcheck::rules {
 namespace {

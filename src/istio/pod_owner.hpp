@@ -14,10 +14,10 @@
 namespace upcheck::rules {
 
 struct PodOwner {
-  std::string kind;                // "Deployment", "StatefulSet", ...; "Pod" for a pod no controller owns
+  std::string kind;  // "Deployment", "StatefulSet", ...; "Pod" for a pod no controller owns
   std::string ns;
   std::string name;
-  const Resource* object = nullptr;   // the owner, when the input holds it
+  const Resource* object = nullptr;  // the owner, when the input holds it
   // The Deployment's name was read off its ReplicaSet's name (`<deployment>-<pod-template-hash>`)
   // because the input holds neither the ReplicaSet nor the Deployment.
   bool name_derived = false;

@@ -41,13 +41,13 @@ std::string webhook_revision(const Resource& configuration, std::string_view ser
 // sidecar.istio.io/inject values the injector reads as "no" (strconv.ParseBool's false forms, and
 // the y/n forms it also accepted).
 bool says_no(std::string_view value) {
-  return value == "false" || value == "False" || value == "FALSE" || value == "n" || value == "no" ||
-         value == "off" || value == "0" || value == "f" || value == "F";
+  return value == "false" || value == "False" || value == "FALSE" || value == "n" || value == "no" || value == "off" ||
+         value == "0" || value == "f" || value == "F";
 }
 
 bool says_yes(std::string_view value) {
-  return value == "true" || value == "True" || value == "TRUE" || value == "y" || value == "yes" ||
-         value == "on" || value == "1" || value == "t" || value == "T";
+  return value == "true" || value == "True" || value == "TRUE" || value == "y" || value == "yes" || value == "on" ||
+         value == "1" || value == "t" || value == "T";
 }
 
 std::string requested_by(NodeRef ns_labels, NodeRef pod_labels) {
@@ -78,7 +78,7 @@ std::string suggest_revision_name(std::string_view name) {
     if (is_alnum_lower(lower))
       out += lower;
     else if (!out.empty() && out.back() != '-')
-      out += '-';   // '.', '_', '/' and the like become one dash
+      out += '-';  // '.', '_', '/' and the like become one dash
   }
   if (out.size() > kMaxRevisionLength) out.resize(kMaxRevisionLength);
   while (!out.empty() && out.back() == '-') out.pop_back();
@@ -196,8 +196,7 @@ Injection RevisionIndex::injection(NodeRef ns_labels, NodeRef pod_labels, NodeRe
 
   if (has_webhooks()) {
     for (const InjectorWebhook& w : webhooks_)
-      if (w.selects(ns_labels, pod_labels))
-        return {w.revision, requested_by(ns_labels, pod_labels), &w, true};
+      if (w.selects(ns_labels, pod_labels)) return {w.revision, requested_by(ns_labels, pod_labels), &w, true};
     return {};
   }
 
@@ -213,7 +212,8 @@ Injection RevisionIndex::injection(NodeRef ns_labels, NodeRef pod_labels, NodeRe
     if (v.text() != "enabled") return {};
     return chosen("default", "istio-injection=enabled");
   }
-  if (NodeRef v = ns_labels["istio.io/rev"]; v.valid()) return chosen(v.text(), fmt::format("istio.io/rev={}", v.text()));
+  if (NodeRef v = ns_labels["istio.io/rev"]; v.valid())
+    return chosen(v.text(), fmt::format("istio.io/rev={}", v.text()));
   if (NodeRef v = pod_labels["istio.io/rev"]; v.valid())
     return chosen(v.text(), fmt::format("pod label istio.io/rev={}", v.text()));
   NodeRef inject = pod_labels["sidecar.istio.io/inject"];

@@ -42,9 +42,9 @@ struct InjectorWebhook {
   std::string tag;                // the revision tag it implements (label istio.io/tag); empty if none
   std::string service_namespace;  // clientConfig.service; both empty for a url
   std::string service_name;
-  bool fails_closed = true;       // failurePolicy Fail: v1's default; v1beta1 defaulted to Ignore
-  NodeRef namespace_selector;     // invalid when absent (selects every namespace)
-  NodeRef object_selector;        // invalid when absent (selects every pod)
+  bool fails_closed = true;    // failurePolicy Fail: v1's default; v1beta1 defaulted to Ignore
+  NodeRef namespace_selector;  // invalid when absent (selects every namespace)
+  NodeRef object_selector;     // invalid when absent (selects every pod)
   // "webhooks[2]", for FindingSink::report.
   std::string field_path() const { return "webhooks[" + std::to_string(index) + "]"; }
   // Whether the API server calls it for a pod with these labels in a namespace with these labels.
@@ -53,10 +53,10 @@ struct InjectorWebhook {
 
 // What would inject a pod.
 struct Injection {
-  std::string revision;           // the resolved revision; empty: nothing injects the pod
-  std::string requested;          // the label that chose it: "istio-injection=enabled", "istio.io/rev=prod"
-  const InjectorWebhook* webhook = nullptr;   // null when decided by the label rules
-  bool resolved = true;           // false: the label names a revision nothing in the input serves
+  std::string revision;                      // the resolved revision; empty: nothing injects the pod
+  std::string requested;                     // the label that chose it: "istio-injection=enabled", "istio.io/rev=prod"
+  const InjectorWebhook* webhook = nullptr;  // null when decided by the label rules
+  bool resolved = true;                      // false: the label names a revision nothing in the input serves
   explicit operator bool() const { return !revision.empty(); }
   // Something in the input serves the revision it names (so the pod really gets a sidecar).
   bool served() const { return !revision.empty() && resolved; }
@@ -65,7 +65,7 @@ struct Injection {
 // The revision an injected pod is bound to, and what showed it.
 struct Binding {
   std::string revision;
-  std::string evidence;           // "annotation istio.io/rev", "revision in sidecar.istio.io/status", ...
+  std::string evidence;  // "annotation istio.io/rev", "revision in sidecar.istio.io/status", ...
 };
 
 class RevisionIndex {
@@ -119,7 +119,7 @@ class RevisionIndex {
   std::vector<std::string> revisions_;
   std::optional<std::string> default_revision_;
   const InjectorWebhook* default_webhook_ = nullptr;
-  Tree enabled_namespace_;   // {istio-injection: enabled}, to ask who injects such namespaces
+  Tree enabled_namespace_;  // {istio-injection: enabled}, to ask who injects such namespaces
 };
 
 // The injected Istio proxy of a pod spec (`spec`, or a template's `spec.template.spec`): the
@@ -127,9 +127,9 @@ class RevisionIndex {
 // initContainers with restartPolicy Always (istio.io, Istio 1.27 upgrade notes).
 struct IstioProxy {
   NodeRef container;
-  std::string field_path;   // "spec.initContainers[1]", relative to the object
+  std::string field_path;  // "spec.initContainers[1]", relative to the object
   bool native_sidecar = false;
-  ImageRef image;           // "auto" (filled in by injection) has no tag
+  ImageRef image;  // "auto" (filled in by injection) has no tag
   std::optional<Version> version() const { return Version::parse(image.tag); }
 };
 std::optional<IstioProxy> find_istio_proxy(NodeRef pod_spec, std::string_view spec_path);

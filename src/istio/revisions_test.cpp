@@ -67,20 +67,22 @@ json injector(std::string_view name, std::string_view revision, std::string_view
   std::string service = revision == "default" ? "istiod" : "istiod-" + std::string(revision);
   std::string selected = tag.empty() ? std::string(revision) : std::string(tag);
   json hooks = json::array();
-  hooks.push_back(webhook("rev.namespace.", service,
-                          match({expression("istio.io/rev", "In", {selected}), expression("istio-injection", "DoesNotExist")}),
-                          match({expression("sidecar.istio.io/inject", "NotIn", {"false"})})));
-  hooks.push_back(webhook("rev.object.", service,
-                          match({expression("istio.io/rev", "DoesNotExist"), expression("istio-injection", "DoesNotExist")}),
-                          match({expression("sidecar.istio.io/inject", "NotIn", {"false"}),
-                                 expression("istio.io/rev", "In", {selected})})));
+  hooks.push_back(
+      webhook("rev.namespace.", service,
+              match({expression("istio.io/rev", "In", {selected}), expression("istio-injection", "DoesNotExist")}),
+              match({expression("sidecar.istio.io/inject", "NotIn", {"false"})})));
+  hooks.push_back(
+      webhook("rev.object.", service,
+              match({expression("istio.io/rev", "DoesNotExist"), expression("istio-injection", "DoesNotExist")}),
+              match({expression("sidecar.istio.io/inject", "NotIn", {"false"}),
+                     expression("istio.io/rev", "In", {selected})})));
   if (is_default) {
     hooks.push_back(webhook("namespace.", service, match({expression("istio-injection", "In", {"enabled"})}),
                             match({expression("sidecar.istio.io/inject", "NotIn", {"false"})})));
-    hooks.push_back(webhook("object.", service,
-                            match({expression("istio-injection", "DoesNotExist"), expression("istio.io/rev", "DoesNotExist")}),
-                            match({expression("sidecar.istio.io/inject", "In", {"true"}),
-                                   expression("istio.io/rev", "DoesNotExist")})));
+    hooks.push_back(webhook(
+        "object.", service,
+        match({expression("istio-injection", "DoesNotExist"), expression("istio.io/rev", "DoesNotExist")}),
+        match({expression("sidecar.istio.io/inject", "In", {"true"}), expression("istio.io/rev", "DoesNotExist")})));
   }
   json meta_labels = {{"app", "sidecar-injector"}, {"istio.io/rev", revision}};
   if (!tag.empty()) meta_labels["istio.io/tag"] = tag;
@@ -91,12 +93,16 @@ json injector(std::string_view name, std::string_view revision, std::string_view
 }
 
 json istiod(std::string_view name, std::string_view revision, std::string_view version) {
-  return {{"apiVersion", "apps/v1"},
-          {"kind", "Deployment"},
-          {"metadata", {{"name", name}, {"namespace", "istio-system"}, {"labels", {{"app", "istiod"}, {"istio.io/rev", revision}}}}},
-          {"spec",
-           {{"template",
-             {{"spec", {{"containers", {{{"name", "discovery"}, {"image", "docker.io/istio/pilot:" + std::string(version)}}}}}}}}}}};
+  return {
+      {"apiVersion", "apps/v1"},
+      {"kind", "Deployment"},
+      {"metadata",
+       {{"name", name}, {"namespace", "istio-system"}, {"labels", {{"app", "istiod"}, {"istio.io/rev", revision}}}}},
+      {"spec",
+       {{"template",
+         {{"spec",
+           {{"containers",
+             {{{"name", "discovery"}, {"image", "docker.io/istio/pilot:" + std::string(version)}}}}}}}}}}};
 }
 
 struct Cluster {
@@ -220,12 +226,15 @@ TEST_CASE("an injected pod is bound by its annotations first, then by the labels
              injector("istio-sidecar-injector", "default", "", true),
              injector("istio-sidecar-injector-canary", "canary", "", false)});
   RevisionIndex index(c.snapshot, c.istio);
-  Resource moved_ns = object({{"apiVersion", "v1"}, {"kind", "Namespace"},
+  Resource moved_ns = object({{"apiVersion", "v1"},
+                              {"kind", "Namespace"},
                               {"metadata", {{"name", "shop"}, {"labels", {{"istio.io/rev", "canary"}}}}}});
   // The loader keeps sidecar.istio.io/status's key and digests its value into the injected revision.
   auto pod = [](json annotations, json pod_labels, std::string_view injected_revision = {}) {
-    return object({{"apiVersion", "v1"}, {"kind", "Pod"},
-                   {"metadata", {{"name", "cart-1"}, {"namespace", "shop"}, {"annotations", annotations}, {"labels", pod_labels}}}},
+    return object({{"apiVersion", "v1"},
+                   {"kind", "Pod"},
+                   {"metadata",
+                    {{"name", "cart-1"}, {"namespace", "shop"}, {"annotations", annotations}, {"labels", pod_labels}}}},
                   {.last_applied_api_version = {}, .injected_revision = injected_revision});
   };
   // Relabelled to canary but not restarted: the annotations still show the old revision.
@@ -245,8 +254,9 @@ TEST_CASE("an injected pod is bound by its annotations first, then by the labels
 }
 
 TEST_CASE("the proxy is the istio-proxy container, or a native sidecar init container") {
-  Tree classic = labels({{"containers", {{{"name", "cart"}, {"image", "shop/cart:2"}},
-                                         {{"name", "istio-proxy"}, {"image", "docker.io/istio/proxyv2:1.20.3"}}}},
+  Tree classic = labels({{"containers",
+                          {{{"name", "cart"}, {"image", "shop/cart:2"}},
+                           {{"name", "istio-proxy"}, {"image", "docker.io/istio/proxyv2:1.20.3"}}}},
                          {"initContainers", {{{"name", "istio-init"}, {"image", "docker.io/istio/proxyv2:1.20.3"}}}}});
   auto proxy = find_istio_proxy(classic.root(), "spec");
   REQUIRE(proxy);
@@ -254,10 +264,11 @@ TEST_CASE("the proxy is the istio-proxy container, or a native sidecar init cont
   CHECK_FALSE(proxy->native_sidecar);
   CHECK(proxy->version()->str() == "1.20.3");
 
-  Tree native = labels({{"containers", {{{"name", "cart"}, {"image", "shop/cart:2"}}}},
-                        {"initContainers", {{{"name", "istio-validation"}, {"image", "docker.io/istio/proxyv2:1.27.1"}},
-                                            {{"name", "istio-proxy"}, {"image", "docker.io/istio/proxyv2:1.27.1"},
-                                             {"restartPolicy", "Always"}}}}});
+  Tree native =
+      labels({{"containers", {{{"name", "cart"}, {"image", "shop/cart:2"}}}},
+              {"initContainers",
+               {{{"name", "istio-validation"}, {"image", "docker.io/istio/proxyv2:1.27.1"}},
+                {{"name", "istio-proxy"}, {"image", "docker.io/istio/proxyv2:1.27.1"}, {"restartPolicy", "Always"}}}}});
   proxy = find_istio_proxy(native.root(), "spec.template.spec");
   REQUIRE(proxy);
   CHECK(proxy->field_path == "spec.template.spec.initContainers[1]");

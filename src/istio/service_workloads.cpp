@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "model/label_selector.hpp"
 #include "model/kind_groups.hpp"
+#include "model/label_selector.hpp"
 
 namespace upcheck::rules {
 namespace {
@@ -61,8 +61,8 @@ SidecarVerdict sidecar_of(const Snapshot& snapshot, const Resource& service) {
       return {SidecarState::Present, fmt::format("namespace {} has istio-injection=enabled", service.ns())};
     if (ns_revision) return {SidecarState::Present, fmt::format("namespace {} has istio.io/rev", service.ns())};
   }
-  return {SidecarState::Absent, fmt::format("no pod or pod template it selects runs or injects one; {} checked",
-                                            pods.size())};
+  return {SidecarState::Absent,
+          fmt::format("no pod or pod template it selects runs or injects one; {} checked", pods.size())};
 }
 
 std::optional<int64_t> target_port(const Snapshot& snapshot, const Resource& service, NodeRef service_port,

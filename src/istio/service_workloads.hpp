@@ -12,9 +12,9 @@ namespace upcheck::rules {
 
 // A pod or a workload's pod template.
 struct PodShape {
-  const Resource* owner = nullptr;   // the Pod, or the Deployment/StatefulSet/... whose template it is
-  NodeRef metadata;                  // labels and annotations of the pod (template)
-  NodeRef spec;                      // the pod spec: containers, their ports
+  const Resource* owner = nullptr;  // the Pod, or the Deployment/StatefulSet/... whose template it is
+  NodeRef metadata;                 // labels and annotations of the pod (template)
+  NodeRef spec;                     // the pod spec: containers, their ports
 };
 
 // Pods and pod templates in the Service's namespace whose labels its `spec.selector` matches. A
@@ -25,7 +25,7 @@ enum class SidecarState : uint8_t { Present, Absent, Unknown };
 
 struct SidecarVerdict {
   SidecarState state = SidecarState::Unknown;
-  std::string reason;   // "Deployment bar/foo runs istio-proxy", "no pod or pod template selected"
+  std::string reason;  // "Deployment bar/foo runs istio-proxy", "no pod or pod template selected"
 };
 
 // Whether the Service's pods run an Istio sidecar: an `istio-proxy` container or the

@@ -32,8 +32,8 @@ struct Chunk {
   uint32_t file = 0;
   ChunkKind kind = ChunkKind::Documents;
   std::string bytes;
-  uint32_t first_line = 1;             // absolute line of bytes[0]
-  std::vector<Boundary> boundaries;    // ascending; the first is the chunk's start
+  uint32_t first_line = 1;           // absolute line of bytes[0]
+  std::vector<Boundary> boundaries;  // ascending; the first is the chunk's start
   // Where bytes were cut out (a JSON List's shell, without its items): from each cut's offset on,
   // positions continue at its line and column. Not restart points.
   std::vector<Boundary> cuts;

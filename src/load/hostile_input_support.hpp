@@ -30,7 +30,7 @@ using upcheck::testing::TempDir;
 // What running some work in a child process cost, and what it said.
 struct Cost {
   double seconds = 0;
-  size_t peak_rss_growth = 0;   // bytes above the resident size the work started with
+  size_t peak_rss_growth = 0;  // bytes above the resident size the work started with
   std::string summary;
 };
 
@@ -63,7 +63,8 @@ inline Cost measure_in_child(const std::function<std::string()>& work) {
     rusage usage{};
     ::getrusage(RUSAGE_SELF, &usage);
     const size_t peak = static_cast<size_t>(usage.ru_maxrss) * 1024;
-    std::string report = std::to_string(seconds) + "\n" + std::to_string(peak > before ? peak - before : 0) + "\n" + summary;
+    std::string report =
+        std::to_string(seconds) + "\n" + std::to_string(peak > before ? peak - before : 0) + "\n" + summary;
     for (size_t done = 0; done < report.size();) {
       ssize_t n = ::write(fds[1], report.data() + done, report.size() - done);
       if (n <= 0) break;
@@ -94,7 +95,7 @@ inline Cost measure_in_child(const std::function<std::string()>& work) {
 // the loader stops reading.
 class PipeFeeder {
  public:
-  using Write = std::function<bool(std::string_view)>;   // false once the reader is gone
+  using Write = std::function<bool(std::string_view)>;  // false once the reader is gone
   explicit PipeFeeder(std::function<void(const Write&)> produce) {
     REQUIRE(::pipe(fds_) == 0);
     writer_ = std::thread([this, produce = std::move(produce)] {
@@ -110,7 +111,7 @@ class PipeFeeder {
     });
   }
   ~PipeFeeder() {
-    ::close(fds_[0]);   // a writer still writing gets EPIPE and stops
+    ::close(fds_[0]);  // a writer still writing gets EPIPE and stops
     writer_.join();
   }
   PipeFeeder(const PipeFeeder&) = delete;
@@ -139,7 +140,7 @@ inline std::string gzip_bomb(const std::string& block, size_t repeats) {
     out.resize(out.size() - zs.avail_out);
     return out;
   };
-  const std::string piece = deflate_all(block, Z_FULL_FLUSH);   // no reference to what came before
+  const std::string piece = deflate_all(block, Z_FULL_FLUSH);  // no reference to what came before
   const std::string tail = deflate_all({}, Z_FINISH);
   deflateEnd(&zs);
   uLong crc = crc32(0, nullptr, 0);
@@ -151,7 +152,7 @@ inline std::string gzip_bomb(const std::string& block, size_t repeats) {
     crc = crc32_combine(crc, block_crc, static_cast<z_off_t>(block.size()));
   }
   gz += tail;
-  const auto total = static_cast<uint32_t>(block.size() * repeats);   // ISIZE is modulo 2^32
+  const auto total = static_cast<uint32_t>(block.size() * repeats);  // ISIZE is modulo 2^32
   for (uint32_t v : {static_cast<uint32_t>(crc), total})
     for (int i = 0; i < 4; ++i) gz.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
   return gz;

@@ -48,7 +48,8 @@ std::string describe(const LoadResult& r) {
     out += res.name();
   }
   out += "\n";
-  for (const Diagnostic& d : r.errors) out += fmt::format("error {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
+  for (const Diagnostic& d : r.errors)
+    out += fmt::format("error {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   for (const Diagnostic& d : r.notices)
     out += fmt::format("notice {} {}:{} {}\n", d.code->name, d.mark.line, d.mark.column, d.message);
   return out;
@@ -56,7 +57,7 @@ std::string describe(const LoadResult& r) {
 
 LoadOptions one_job() {
   LoadOptions options;
-  options.jobs = 1;   // no thread outlives a measurement
+  options.jobs = 1;  // no thread outlives a measurement
   return options;
 }
 
@@ -70,8 +71,7 @@ TEST_CASE("a 100 MB scalar is refused by the document limit; the documents aroun
       write(namespace_doc("before"));
       write("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\ndata:\n  blob: ");
       const std::string block(kMiB, 'x');
-      for (int i = 0; i < 100 && write(block); ++i) {
-      }
+      for (int i = 0; i < 100 && write(block); ++i) {}
       write("\n");
       write(namespace_doc("after"));
     });
@@ -79,8 +79,9 @@ TEST_CASE("a 100 MB scalar is refused by the document limit; the documents aroun
   });
   INFO(cost.summary);
   CHECK(has(cost.summary, "objects: before after\n"));
-  CHECK(has(cost.summary, "error limit-document 6:1 this document is larger than 67108864 bytes; skipped (raise the "
-                          "limit with --max-document-bytes)"));
+  CHECK(has(cost.summary,
+            "error limit-document 6:1 this document is larger than 67108864 bytes; skipped (raise the "
+            "limit with --max-document-bytes)"));
   // Held: at most one document's worth, whatever the scalar's size (allocator slack included).
   CHECK(cost.peak_rss_growth < 3 * (64 * kMiB) + kAllocatorSlack);
 }
@@ -89,13 +90,15 @@ TEST_CASE("a 20 MB scalar over the 16 MiB --max-scalar-bytes is an error at the 
   TempDir dir;
   std::string path = dir.write("big.yaml", namespace_doc("before") +
                                                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n"
-                                               "  blob: " + std::string(20 * kMiB, 'x') + "\n" + namespace_doc("after"));
+                                               "  blob: " +
+                                               std::string(20 * kMiB, 'x') + "\n" + namespace_doc("after"));
   LoadResult r = load_inputs({path}, one_job());
   std::string what = describe(r);
   INFO(what);
   CHECK(has(what, "objects: before after\n"));
-  CHECK(has(what, "error limit-scalar 12:9 a scalar of 20971520 bytes exceeds the limit of 16777216 bytes; raise it "
-                  "with --max-scalar-bytes"));
+  CHECK(has(what,
+            "error limit-scalar 12:9 a scalar of 20971520 bytes exceeds the limit of 16777216 bytes; raise it "
+            "with --max-scalar-bytes"));
 }
 
 TEST_CASE("a 1 GiB line streams past in bounded memory") {
@@ -103,8 +106,7 @@ TEST_CASE("a 1 GiB line streams past in bounded memory") {
     PipeFeeder feed([](const PipeFeeder::Write& write) {
       write(namespace_doc("before") + "---\n");
       const std::string block(kMiB, 'a');
-      for (int i = 0; i < 1024 && write(block); ++i) {
-      }
+      for (int i = 0; i < 1024 && write(block); ++i) {}
       write("\n");
       write(namespace_doc("after"));
     });
@@ -113,7 +115,7 @@ TEST_CASE("a 1 GiB line streams past in bounded memory") {
   INFO(cost.summary);
   CHECK(has(cost.summary, "objects: before after\n"));
   CHECK(has(cost.summary, "error limit-document 6:1 this document is larger than"));
-  CHECK(cost.peak_rss_growth < 3 * (64 * kMiB) + kAllocatorSlack);   // a sixth of the line at most
+  CHECK(cost.peak_rss_growth < 3 * (64 * kMiB) + kAllocatorSlack);  // a sixth of the line at most
   MESSAGE(fmt::format("1 GiB line: {:.1f} s, peak RSS growth {} MiB", cost.seconds, cost.peak_rss_growth / kMiB));
 }
 
@@ -128,7 +130,8 @@ TEST_CASE("NUL bytes in the middle of a file are an error where they are; a NUL 
   std::string what = describe(r);
   INFO(what);
   CHECK(has(what, "objects: first third\n"));
-  CHECK(has(what, "error yaml-encoding 50:11 control characters are not allowed (byte 0x00): the input must be UTF-8 text"));
+  CHECK(has(what,
+            "error yaml-encoding 50:11 control characters are not allowed (byte 0x00): the input must be UTF-8 text"));
 
   LoadResult binary =
       load_inputs({dir.write("early.yaml", std::string("apiVersion: v1\0kind: Namespace\n", 31))}, one_job());
@@ -185,7 +188,8 @@ TEST_CASE("a file that vanishes or turns into a FIFO after the directory walk is
   CHECK(raced);
   CHECK(has(what, "objects: a d\n"));
   CHECK(has(what, "error unreadable-input 0:0 cannot open: No such file or directory\n"));
-  CHECK(has(what, "error unreadable-input 0:0 no longer a regular file: it was replaced after the directory was read\n"));
+  CHECK(
+      has(what, "error unreadable-input 0:0 no longer a regular file: it was replaced after the directory was read\n"));
   CHECK(r.files[r.errors[0].file].path == (dir.path / "b.yaml").string());
 }
 
@@ -198,11 +202,12 @@ TEST_CASE("a truncated gzip keeps the documents before the cut; gzip of binary i
   std::string what = describe(r);
   INFO(what);
   CHECK(has(what, "objects: first second\n"));
-  CHECK(has(what, "error unreadable-input 11:1 truncated gzip data: the compressed stream ends early; the document "
-                  "that starts here is incomplete and was skipped\n"));
+  CHECK(has(what,
+            "error unreadable-input 11:1 truncated gzip data: the compressed stream ends early; the document "
+            "that starts here is incomplete and was skipped\n"));
 
-  LoadResult binary = load_inputs({dir.write("logo.png.yaml", gzip(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)))},
-                                  one_job());
+  LoadResult binary =
+      load_inputs({dir.write("logo.png.yaml", gzip(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)))}, one_job());
   REQUIRE(binary.errors.size() == 1);
   CHECK(binary.errors[0].code == &kBinaryInput);
 
@@ -223,8 +228,9 @@ TEST_CASE("gzip bombs are stopped by the limits, in bounded memory") {
     });
     INFO(cost.summary);
     CHECK(has(cost.summary, "error limit-document 1:1 "));
-    CHECK(has(cost.summary, "error limit-input 1:1 this input holds more than 536870912 bytes (after decompression); "
-                            "the rest is not read (raise the limit with --max-input-bytes)"));
+    CHECK(has(cost.summary,
+              "error limit-input 1:1 this input holds more than 536870912 bytes (after decompression); "
+              "the rest is not read (raise the limit with --max-input-bytes)"));
     CHECK(cost.peak_rss_growth < 3 * (64 * kMiB) + kAllocatorSlack);
     MESSAGE(fmt::format("line bomb: {:.1f} s, peak RSS growth {} MiB", cost.seconds, cost.peak_rss_growth / kMiB));
   }
@@ -241,8 +247,9 @@ TEST_CASE("gzip bombs are stopped by the limits, in bounded memory") {
     });
     INFO(cost.summary);
     CHECK(has(cost.summary, "100000 objects\n"));
-    CHECK(has(cost.summary, "error limit-objects 200002:2 more than 100000 objects: this one and the rest are not read "
-                            "(raise the limit with --max-objects)"));
+    CHECK(has(cost.summary,
+              "error limit-objects 200002:2 more than 100000 objects: this one and the rest are not read "
+              "(raise the limit with --max-objects)"));
     CHECK(cost.seconds < 60);
     CHECK(cost.peak_rss_growth < 256 * kMiB + kAllocatorSlack);
     MESSAGE(fmt::format("object bomb: {:.1f} s, peak RSS growth {} MiB", cost.seconds, cost.peak_rss_growth / kMiB));
@@ -251,7 +258,8 @@ TEST_CASE("gzip bombs are stopped by the limits, in bounded memory") {
 
 TEST_CASE("10,000-deep nesting, flow and block, stops at --max-depth with its position") {
   TempDir dir;
-  const std::string head = "apiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata: {name: deep}\nspec:\n";
+  const std::string head =
+      "apiVersion: networking.istio.io/v1alpha3\nkind: VirtualService\nmetadata: {name: deep}\nspec:\n";
   std::string flow = head + "  x: " + std::string(10000, '[') + std::string(10000, ']') + "\n";
   std::string block = head + "  x:\n    " + [] {
     std::string dashes;
@@ -288,7 +296,9 @@ TEST_CASE("10,000-deep nesting, flow and block, stops at --max-depth with its po
 
 TEST_CASE("a billion laughs is refused in under a second and 100 MiB") {
   Cost cost = measure_in_child([] {
-    std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+    std::string text =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a "
+        "[\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
     char previous = 'a';
     for (char c = 'b'; c <= 'z'; ++c, ++previous) {
       text += std::string("  ") + c + ": &" + c + " [";
@@ -311,7 +321,7 @@ TEST_CASE("more objects than --max-objects: the same objects are kept for any jo
   for (int f = 0; f < 3; ++f) {
     std::string text;
     for (int i = 0; i < 4; ++i) text += namespace_doc(fmt::format("f{}-{}", f, i));
-    text += "---\n[unclosed\n";   // after the limit: not read, so not reported
+    text += "---\n[unclosed\n";  // after the limit: not read, so not reported
     paths.push_back(dir.write(fmt::format("{}.yaml", f), text));
   }
   std::string first;
@@ -323,12 +333,13 @@ TEST_CASE("more objects than --max-objects: the same objects are kept for any jo
       options.limits.max_objects = 6;
       std::string what = describe(load_inputs(paths, options));
       INFO(jobs, " jobs, chunks of ", chunk);
-      CHECK(what == "objects: f0-0 f0-1 f0-2 f0-3 f1-0 f1-1\n"
-                    "error yaml-syntax 22:10 did not find expected ',' or ']' (while parsing a flow sequence that "
-                    "starts at line 22, column 1)\n"
-                    "error limit-objects 12:1 more than 6 objects: this one and the rest are not read (raise the limit "
-                    "with --max-objects)\n"
-                    "notice not-an-object 22:2 a scalar inside a list of objects is not a Kubernetes object; skipped\n");
+      CHECK(what ==
+            "objects: f0-0 f0-1 f0-2 f0-3 f1-0 f1-1\n"
+            "error yaml-syntax 22:10 did not find expected ',' or ']' (while parsing a flow sequence that "
+            "starts at line 22, column 1)\n"
+            "error limit-objects 12:1 more than 6 objects: this one and the rest are not read (raise the limit "
+            "with --max-objects)\n"
+            "notice not-an-object 22:2 a scalar inside a list of objects is not a Kubernetes object; skipped\n");
     }
 }
 
@@ -340,7 +351,7 @@ TEST_CASE("a mapping of 200,000 keys, each given twice, is read in linear time w
   LoadResult r = load_buffer("keys.yaml", text, one_job());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   REQUIRE(r.resources.size() == 1);
-  CHECK(r.resources[0].spec()["k99999"].text() == "1");   // the last value wins
+  CHECK(r.resources[0].spec()["k99999"].text() == "1");  // the last value wins
   CHECK(r.resources[0].spec().size() == 100'000);
   size_t listed = 0;
   for (const Diagnostic& d : r.notices) listed += d.code == &kDuplicateKey;
@@ -349,10 +360,11 @@ TEST_CASE("a mapping of 200,000 keys, each given twice, is read in linear time w
   CHECK(r.notices[0].mark == Mark{100'006, 3});
   CHECK(has(r.notices[0].message, "(first at line 6, column 3)"));
   CHECK(r.notices.back().code == &kDiagnosticsCapped);
-  CHECK(r.notices.back().message ==
-        "99000 more notices 'duplicate-key' in this input are not listed: upcheck lists the first 1000 of each code per "
-        "input");
-  CHECK(seconds < 10);   // pairwise comparison took minutes
+  CHECK(
+      r.notices.back().message ==
+      "99000 more notices 'duplicate-key' in this input are not listed: upcheck lists the first 1000 of each code per "
+      "input");
+  CHECK(seconds < 10);  // pairwise comparison took minutes
 }
 
 TEST_CASE("millions of tiny non-objects and broken documents cost a count, not a message each") {
@@ -370,7 +382,7 @@ TEST_CASE("millions of tiny non-objects and broken documents cost a count, not a
   CHECK(has(cost.summary, "1001 0 1 1000\n"));
   CHECK(has(cost.summary, "1999000 more notices 'not-an-object' in this input are not listed"));
   CHECK(has(cost.summary, "299000 more errors 'yaml-syntax' in this input are not listed"));
-  CHECK(cost.peak_rss_growth < 64 * kMiB + kAllocatorSlack);   // was 2.4 GiB for the 2,000,000 notices alone
+  CHECK(cost.peak_rss_growth < 64 * kMiB + kAllocatorSlack);  // was 2.4 GiB for the 2,000,000 notices alone
   CHECK(cost.seconds < 30);
   MESSAGE(fmt::format("tiny documents: {:.1f} s, peak RSS growth {} MiB", cost.seconds, cost.peak_rss_growth / kMiB));
 }

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstddef>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <set>
@@ -59,9 +59,10 @@ class Walker {
     // twice at the next, make millions. Each directory is read once.
     auto [walked, first_time] = walked_.emplace(id, Walked{display, 0});
     if (!first_time) {
-      out_.issues.push_back({display, &kDuplicateDirectory,
-                             "the same directory as " + walked->second.display + " (through a symlink), already read; skipped"});
-      return walked->second.found;   // found already, under the other path
+      out_.issues.push_back(
+          {display, &kDuplicateDirectory,
+           "the same directory as " + walked->second.display + " (through a symlink), already read; skipped"});
+      return walked->second.found;  // found already, under the other path
     }
     DIR* dir = ::opendir(open.c_str());
     if (dir == nullptr) {
@@ -90,8 +91,7 @@ class Walker {
       struct stat cst {};
       if (::stat(child_open.c_str(), &cst) != 0) {
         // A dangling symlink or an entry that vanished since the listing.
-        out_.issues.push_back(
-            {child_display, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
+        out_.issues.push_back({child_display, &kUnreadableInput, std::string("cannot read: ") + std::strerror(errno)});
         continue;
       }
       if (S_ISDIR(cst.st_mode)) {
@@ -113,8 +113,8 @@ class Walker {
 
  private:
   struct Walked {
-    std::string display;   // the path it was read under
-    size_t found = 0;      // manifests below it
+    std::string display;  // the path it was read under
+    size_t found = 0;     // manifests below it
   };
   WalkResult& out_;
   std::map<DirId, Walked> walked_;

@@ -10,15 +10,15 @@
 namespace upcheck::load {
 
 struct InputFile {
-  std::string display_path;   // as reported: the argument, joined with the walk's relative path
-  std::string open_path;      // what to open ("-" for standard input)
+  std::string display_path;  // as reported: the argument, joined with the walk's relative path
+  std::string open_path;     // what to open ("-" for standard input)
   bool from_directory_walk = false;
 };
 
 // Something about a path that is not a file to read.
 struct WalkIssue {
   std::string path;
-  const DiagnosticCode* code;   // its is_error says whether the exit status is 2
+  const DiagnosticCode* code;  // its is_error says whether the exit status is 2
   std::string message;
 };
 

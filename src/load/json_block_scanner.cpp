@@ -63,8 +63,8 @@ __attribute__((target("avx2"))) RawMasks classify_avx2(const char* block) {
     __m256i folded = _mm256_or_si256(bytes, case_bit);
     m.quotes |= bits32_avx2(_mm256_cmpeq_epi8(bytes, quote), lane);
     m.backslashes |= bits32_avx2(_mm256_cmpeq_epi8(bytes, backslash), lane);
-    m.brackets |=
-        bits32_avx2(_mm256_or_si256(_mm256_cmpeq_epi8(folded, open_curly), _mm256_cmpeq_epi8(folded, close_curly)), lane);
+    m.brackets |= bits32_avx2(
+        _mm256_or_si256(_mm256_cmpeq_epi8(folded, open_curly), _mm256_cmpeq_epi8(folded, close_curly)), lane);
     m.newlines |= bits32_avx2(_mm256_cmpeq_epi8(bytes, newline), lane);
     m.continuations |= bits32_avx2(_mm256_cmpgt_epi8(continuation_limit, bytes), lane);
   }
@@ -131,12 +131,14 @@ inline JsonBlockMasks structure(const RawMasks& raw, StringState& state) {
 // costs as much as the classifying.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 void scan_sse2(const char* data, size_t blocks, JsonBlockMasks* out, StringState& state) {
-  for (size_t i = 0; i < blocks; ++i) out[i] = structure(classify_sse2(data + i * JsonBlockScanner::kBlockBytes), state);
+  for (size_t i = 0; i < blocks; ++i)
+    out[i] = structure(classify_sse2(data + i * JsonBlockScanner::kBlockBytes), state);
 }
 
 __attribute__((target("avx2"))) void scan_avx2(const char* data, size_t blocks, JsonBlockMasks* out,
                                                StringState& state) {
-  for (size_t i = 0; i < blocks; ++i) out[i] = structure(classify_avx2(data + i * JsonBlockScanner::kBlockBytes), state);
+  for (size_t i = 0; i < blocks; ++i)
+    out[i] = structure(classify_avx2(data + i * JsonBlockScanner::kBlockBytes), state);
 }
 
 bool cpu_has_avx2() {

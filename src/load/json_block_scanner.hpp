@@ -11,7 +11,7 @@ namespace upcheck::load {
 
 // Bit i describes byte i of the block.
 struct JsonBlockMasks {
-  uint64_t brackets = 0;       // { } [ ] outside strings
+  uint64_t brackets = 0;  // { } [ ] outside strings
   uint64_t newlines = 0;
   uint64_t continuations = 0;  // bytes 0x80-0xBF: not the start of a code point
 };
@@ -32,8 +32,8 @@ class JsonBlockScanner {
 
  private:
   bool best_isa_;
-  uint64_t in_string_ = 0;   // all ones when the previous block ended inside a string
-  uint64_t escaped_ = 0;     // 1 when the previous block ended in an odd run of backslashes
+  uint64_t in_string_ = 0;  // all ones when the previous block ended inside a string
+  uint64_t escaped_ = 0;    // 1 when the previous block ended in an odd run of backslashes
 };
 
 }  // namespace upcheck::load

@@ -57,10 +57,9 @@ void check_against_reference(const std::string& text, JsonBlockScanner::Isa isa)
 }  // namespace
 
 TEST_CASE("the block scanner finds brackets outside strings only") {
-  const std::string text =
-      R"({"a": "[not {a bracket}]", "b\"[": ["x\\", {"c": "\\\"]"}], "é": "\\\\"} [ ] "{")"
-      "\n{\"long\": \"" +
-      std::string(100, '\\') + "\", \"k\": [1]}\n";
+  const std::string text = R"({"a": "[not {a bracket}]", "b\"[": ["x\\", {"c": "\\\"]"}], "é": "\\\\"} [ ] "{")"
+                           "\n{\"long\": \"" +
+                           std::string(100, '\\') + "\", \"k\": [1]}\n";
   check_against_reference(text, JsonBlockScanner::Isa::Best);
   check_against_reference(text, JsonBlockScanner::Isa::Baseline);
 }

@@ -33,7 +33,8 @@ bool is_json_number(std::string_view s) {
 }
 
 std::string_view trim_trailing_space(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r' || s.back() == '\t'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -159,9 +160,9 @@ void JsonEventSink::syntax_error(const char* at, std::string_view reason) {
 void JsonEventSink::invalid_text(const char* begin, const char* end, std::string_view reason, bool bad_utf8) {
   if (bad_utf8) {
     if (const char* bad = first_invalid_utf8(begin, end)) {
-      out_.errors.push_back({file_, mark(bad), &kJsonSyntax,
-                             fmt::format("{} (byte 0x{:02x}): the input must be UTF-8 text", reason,
-                                         static_cast<unsigned char>(*bad))});
+      out_.errors.push_back(
+          {file_, mark(bad), &kJsonSyntax,
+           fmt::format("{} (byte 0x{:02x}): the input must be UTF-8 text", reason, static_cast<unsigned char>(*bad))});
       return;
     }
   }

@@ -24,7 +24,9 @@ class JsonEventSink {
   bool begin_map(const char* at) { return assembler_.begin_map(mark(at)); }
   bool begin_seq(const char* at) { return assembler_.begin_seq(mark(at)); }
   bool end_container() { return assembler_.end_container(); }
-  bool key(std::string_view text, const char* quote) { return assembler_.scalar(text, ScalarStyle::Quoted, mark(quote)); }
+  bool key(std::string_view text, const char* quote) {
+    return assembler_.scalar(text, ScalarStyle::Quoted, mark(quote));
+  }
   bool string(std::string_view text, const char* quote) {
     return assembler_.scalar(text, ScalarStyle::Quoted, mark(quote));
   }

@@ -32,9 +32,8 @@ void set_first_stage(const JsonKernel& kernel) {
   const simdjson::implementation* current = simdjson::get_active_implementation();
   const simdjson::implementation* expected = nullptr;
   default_first_stage.compare_exchange_strong(expected, current);
-  const simdjson::implementation* wanted = kernel.name == "fallback"
-                                               ? simdjson::get_available_implementations()["fallback"]
-                                               : default_first_stage.load();
+  const simdjson::implementation* wanted =
+      kernel.name == "fallback" ? simdjson::get_available_implementations()["fallback"] : default_first_stage.load();
   if (wanted != nullptr && wanted != current) simdjson::get_active_implementation() = wanted;
 }
 

@@ -192,11 +192,11 @@ TEST_CASE("a kubectl -o json List: items become objects with exact positions") {
 }
 
 TEST_CASE("a minified one-line List: columns count along the single line") {
-  LoadResult r = load_json(
-      R"({"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}},)"
-      R"({"apiVersion":"v1","kind":"Namespace","metadata":{"labels":{"team":"x"},"name":"b"}}],)"
-      R"("kind":"List","metadata":{"resourceVersion":""}})"
-      "\n");
+  LoadResult r =
+      load_json(R"({"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}},)"
+                R"({"apiVersion":"v1","kind":"Namespace","metadata":{"labels":{"team":"x"},"name":"b"}}],)"
+                R"("kind":"List","metadata":{"resourceVersion":""}})"
+                "\n");
   REQUIRE(r.errors.empty());
   REQUIRE(names(r) == std::vector<std::string_view>{"a", "b"});
   CHECK(r.resources[0].position() == Mark{1, 30});
@@ -207,10 +207,10 @@ TEST_CASE("a minified one-line List: columns count along the single line") {
 
 TEST_CASE("columns count code points: multi-byte UTF-8 before a key") {
   // "café ☕ 日本語 𝄞": 12 bytes more than code points.
-  LoadResult r = load_json(
-      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":{"note":"café ☕ 日本語 𝄞"},)"
-      R"("labels":{"app":"x"},"name":"u"}})"
-      "\n");
+  LoadResult r =
+      load_json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":{"note":"café ☕ 日本語 𝄞"},)"
+                R"("labels":{"app":"x"},"name":"u"}})"
+                "\n");
   REQUIRE(r.errors.empty());
   REQUIRE(r.resources.size() == 1);
   CHECK(r.resources[0].annotation("note") == "café ☕ 日本語 𝄞");
@@ -220,9 +220,8 @@ TEST_CASE("columns count code points: multi-byte UTF-8 before a key") {
 }
 
 TEST_CASE("string escapes decode in values and keys") {
-  LoadResult r = load_json(
-      R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":)"
-      R"({"q\"k\\e\u00e9y":"a\"b\\c\u00e9\/d","other":"x"},"name":"esc"}})");
+  LoadResult r = load_json(R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"annotations":)"
+                           R"({"q\"k\\e\u00e9y":"a\"b\\c\u00e9\/d","other":"x"},"name":"esc"}})");
   REQUIRE(r.errors.empty());
   REQUIRE(r.resources.size() == 1);
   const Resource& cm = r.resources[0];
@@ -278,9 +277,8 @@ TEST_CASE("a single object and a top-level array are documents") {
     CHECK(r.resources[1].position() == Mark{2, 2});
   }
   SUBCASE("an object with items that is not a List is an object, its items objects too") {
-    LoadResult r = load_json(
-        R"({"apiVersion": "example.com/v1", "kind": "Bundle", "metadata": {"name": "b"},)"
-        R"( "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}]})");
+    LoadResult r = load_json(R"({"apiVersion": "example.com/v1", "kind": "Bundle", "metadata": {"name": "b"},)"
+                             R"( "items": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}]})");
     REQUIRE(r.errors.empty());
     CHECK(names(r) == std::vector<std::string_view>{"n", "b"});
     CHECK(codes(r.notices) == std::vector<std::string>{"items-read-as-objects"});
@@ -372,10 +370,10 @@ TEST_CASE("syntax errors are reported in what the keep policy drops too") {
     CHECK(names(r) == std::vector<std::string_view>{"foo"});
   }
   SUBCASE("a missing comma in managedFields") {
-    LoadResult r = load_json(
-        R"({"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":)"
-        R"({"managedFields":[{"manager":"kubectl" "operation":"Update"}],"name":"a"}},)"
-        R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}]})");
+    LoadResult r =
+        load_json(R"({"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":)"
+                  R"({"managedFields":[{"manager":"kubectl" "operation":"Update"}],"name":"a"}},)"
+                  R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}]})");
     REQUIRE(codes(r.errors) == std::vector<std::string>{"json-syntax"});
     CHECK(r.errors[0].mark == Mark{1, 131});  // the key after the missing comma
     CHECK(names(r) == std::vector<std::string_view>{"b"});
@@ -423,7 +421,8 @@ TEST_CASE("an item larger than --max-document-bytes is skipped, the rest loads")
 
   // A single line far longer than the limit streams past without being held.
   std::string line = R"({"apiVersion":"v1","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}},)";
-  line += R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge"},"data":{"x":")" + std::string(3 << 20, 'y') + "\"}},";
+  line += R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"huge"},"data":{"x":")" +
+          std::string(3 << 20, 'y') + "\"}},";
   line += R"({"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}],"kind":"List"})";
   LoadResult huge = load_json(line, options);
   REQUIRE(huge.errors.size() == 1);
@@ -511,8 +510,9 @@ TEST_CASE("a trailing comma after the last item and a stray value after the List
 }
 
 TEST_CASE("YAML in flow style that looks like JSON is still read as YAML") {
-  LoadResult r = load_json("{\"apiVersion\": v1, kind: Namespace, metadata: {name: flow}}\n---\n"
-                           "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"second\"}}\n");
+  LoadResult r = load_json(
+      "{\"apiVersion\": v1, kind: Namespace, metadata: {name: flow}}\n---\n"
+      "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"second\"}}\n");
   CHECK(r.errors.empty());
   CHECK(names(r) == std::vector<std::string_view>{"flow", "second"});
 }
@@ -569,10 +569,10 @@ TEST_CASE("the haswell and fallback kernels read the same") {
   // Found by fuzz_json_loader: haswell's first stage refuses a value with bytes that are not UTF-8,
   // a string left open or a control character in a string; the fallback's let them through, and
   // read the object before them.
-  for (const std::string& bad : {std::string("{}\xff}"), std::string("{\"a\": \"\xc3(\"}"),
-                                 std::string("[\"\xed\xa0\x80\"]"), std::string("{}\"\xff"), std::string("{}n\"}"),
-                                 std::string("{\"a\": \"tab\there\"}"), std::string("[\"\\\"]"),
-                                 std::string("{}\\\"}"), std::string("[\"\\\t\"]")}) {
+  for (const std::string& bad :
+       {std::string("{}\xff}"), std::string("{\"a\": \"\xc3(\"}"), std::string("[\"\xed\xa0\x80\"]"),
+        std::string("{}\"\xff"), std::string("{}n\"}"), std::string("{\"a\": \"tab\there\"}"), std::string("[\"\\\"]"),
+        std::string("{}\\\"}"), std::string("[\"\\\t\"]")}) {
     INFO(bad);
     read_alike(bad);
   }
@@ -581,9 +581,11 @@ TEST_CASE("the haswell and fallback kernels read the same") {
   // takes it for part of a number. Both now refuse it where it is, alike.
   const std::pair<std::string, bool> stray[] = {{"{\"line\": 1594\x1a}", true},
                                                 {"[1,\f2]", true},
-                                                {"{\"a\":\x1a" "1}", true},
-                                                {"[\"\x1a\"]", false}};   // in a string: unescaped, as before
-  for (const auto& entry : stray) {   // no structured binding: clang 14 cannot capture one in INFO
+                                                {"{\"a\":\x1a"
+                                                 "1}",
+                                                 true},
+                                                {"[\"\x1a\"]", false}};  // in a string: unescaped, as before
+  for (const auto& entry : stray) {  // no structured binding: clang 14 cannot capture one in INFO
     const std::string& bad = entry.first;
     const bool outside_string = entry.second;
     INFO(bad);
@@ -594,7 +596,7 @@ TEST_CASE("the haswell and fallback kernels read the same") {
   // Also found in the campaign: after a backslash the fallback's first stage skips one byte and
   // finds the rest of a multi-byte character invalid UTF-8; haswell's finds a bad escape.
   const std::pair<std::string, size_t> escaped[] = {{"{\"a\": \"x\\\xd8\x91\"}", 1},
-                                                    {"[\"\\\\\xc3\xa9\"]", 0}};   // "\\é": a backslash, then é
+                                                    {"[\"\\\\\xc3\xa9\"]", 0}};  // "\\é": a backslash, then é
   for (const auto& entry : escaped) {
     INFO(entry.first);
     CHECK(read_alike(entry.first).errors.size() == entry.second);

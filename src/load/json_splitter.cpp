@@ -17,9 +17,7 @@ constexpr unsigned kBlock = JsonBlockScanner::kBlockBytes;
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-bool all_space(std::string_view bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), is_space);
-}
+bool all_space(std::string_view bytes) { return std::all_of(bytes.begin(), bytes.end(), is_space); }
 
 }  // namespace
 
@@ -115,7 +113,8 @@ Mark JsonSplitter::mark_in_block(unsigned index) const {
   if (newlines == 0) return {block_line_, block_column_ + index - count_bits(block_masks_.continuations & before)};
   const auto last = static_cast<unsigned>(63 - std::countl_zero(newlines));
   const uint64_t since_newline = before & ~((uint64_t{2} << last) - 1);
-  return {block_line_ + count_bits(newlines), 1 + (index - last - 1) - count_bits(block_masks_.continuations & since_newline)};
+  return {block_line_ + count_bits(newlines),
+          1 + (index - last - 1) - count_bits(block_masks_.continuations & since_newline)};
 }
 
 void JsonSplitter::open_bracket(char bracket, unsigned index) {
@@ -181,7 +180,8 @@ void JsonSplitter::top_level_value_ends(unsigned index) {
     shell_.cuts.clear();
     shell_.newlines.clear();
   } else {
-    for (uint32_t newline : tail.newlines) shell_.newlines.push_back(static_cast<uint32_t>(shell_.bytes.size()) + newline);
+    for (uint32_t newline : tail.newlines)
+      shell_.newlines.push_back(static_cast<uint32_t>(shell_.bytes.size()) + newline);
     shell_.bytes += tail.bytes;
   }
   emit(std::move(shell_));
@@ -247,8 +247,8 @@ void JsonSplitter::items_end(unsigned index) {
 // between documents) gives way to it; a full chunk is sent on first.
 void JsonSplitter::start_unit(size_t offset, Mark mark) {
   std::vector<Boundary>& boundaries = pending_.boundaries;
-  if (!boundaries.empty() && all_space(std::string_view(pending_.bytes).substr(boundaries.back().offset,
-                                                                                offset - boundaries.back().offset)))
+  if (!boundaries.empty() &&
+      all_space(std::string_view(pending_.bytes).substr(boundaries.back().offset, offset - boundaries.back().offset)))
     boundaries.pop_back();
   if (offset >= target_ && !boundaries.empty()) {
     emit(split_front(offset));
@@ -362,9 +362,9 @@ void JsonSplitter::finish() {
   }
   if (discarding_) erase_discarded(scanned_);
   if (depth_ > 0) {
-    Diagnostic truncated{file_, end, &kJsonSyntax,
-                         fmt::format("the input ends inside {} unclosed object(s) or array(s): is it truncated?",
-                                     depth_)};
+    Diagnostic truncated{
+        file_, end, &kJsonSyntax,
+        fmt::format("the input ends inside {} unclosed object(s) or array(s): is it truncated?", depth_)};
     const bool inside_unit = mode_ == Mode::Documents || (mode_ == Mode::Items && depth_ >= 3);
     if (inside_unit && !discarding_) {
       drop_unit(std::move(truncated));

@@ -76,7 +76,7 @@ class JsonSplitter {
   // The chunk being filled: its bytes, then bytes read ahead and not yet scanned.
   Chunk pending_;
   size_t scanned_ = 0;
-  uint32_t line_ = 1;    // position of pending_.bytes[scanned_]
+  uint32_t line_ = 1;  // position of pending_.bytes[scanned_]
   uint32_t column_ = 1;
 
   // The block being processed. Its offset is signed: splitting the chunk inside the block moves
@@ -91,10 +91,10 @@ class JsonSplitter {
   std::vector<char> open_brackets_;  // the innermost levels up to the depth limit, to catch `{ ]`
   size_t unit_start_ = 0;            // offset in pending_ of the current document or item
   Mark unit_mark_{1, 1};
-  bool items_seen_ = false;          // an item of the current List has started
-  bool list_candidate_ = false;      // the top-level value is an object that may still be a List
-  bool discarding_ = false;          // dropping the current unit (too large, too deep, broken)
-  Chunk shell_;                      // the current List's shell, growing around its items
+  bool items_seen_ = false;      // an item of the current List has started
+  bool list_candidate_ = false;  // the top-level value is an object that may still be a List
+  bool discarding_ = false;      // dropping the current unit (too large, too deep, broken)
+  Chunk shell_;                  // the current List's shell, growing around its items
   bool shell_dropped_ = false;
 };
 

@@ -92,7 +92,8 @@ void add_path(KeepNode& root, std::string_view path) {
     for (KeepNode& child : node->children)
       if (child.name == segment) next = &child;
     if (next == nullptr) {
-      node->children.push_back(KeepNode{.name = std::string(segment), .keep_all = false, .skip = false, .children = {}});
+      node->children.push_back(
+          KeepNode{.name = std::string(segment), .keep_all = false, .skip = false, .children = {}});
       next = &node->children.back();
     }
     node = next;
@@ -127,8 +128,7 @@ bool is_workload(std::string_view kind) { return kind_in(kWorkloadKinds, kind); 
 bool is_kept_whole(std::string_view group, std::string_view kind) {
   if (group == "istio.io" || (group.size() > 9 && group.substr(group.size() - 9) == ".istio.io")) return true;
   if (group == "gateway.networking.k8s.io") return true;
-  return kind == "Service" || kind == "PodDisruptionBudget" || kind == "HorizontalPodAutoscaler" ||
-         kind == "Namespace";
+  return kind == "Service" || kind == "PodDisruptionBudget" || kind == "HorizontalPodAutoscaler" || kind == "Namespace";
 }
 
 }  // namespace
@@ -149,8 +149,7 @@ const KeepNode& keep_everything() {
   return kAll;
 }
 
-const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::string_view name,
-                            std::string_view ns) {
+const KeepNode& keep_policy(std::string_view group, std::string_view kind, std::string_view name, std::string_view ns) {
   static const KeepNode kCommonOnly = build({kCommon});
   static const KeepNode kWholeObject = build({kCommon, kWhole});
   static const KeepNode kWorkloadObject = build({kCommon, kWorkload});

@@ -20,7 +20,7 @@ inline std::string_view api_group_of(std::string_view api_version) {
 // A node of the keep trie. `keep_all` keeps the whole subtree except children marked `skip`.
 // A child named "*" matches any key or sequence element.
 struct KeepNode {
-  std::string name;   // the key this node matches in its parent ("*": any)
+  std::string name;  // the key this node matches in its parent ("*": any)
   bool keep_all = false;
   bool skip = false;
   std::vector<KeepNode> children;

@@ -9,11 +9,11 @@
 namespace upcheck::load {
 
 struct LoadLimits {
-  size_t max_depth = 512;                      // nested collections in one document
-  size_t max_scalar_bytes = 16u << 20;         // one scalar
-  size_t max_document_bytes = 64u << 20;       // one YAML document, List item or JSON item
-  size_t max_alias_nodes = 100'000;            // nodes copied by alias expansion, per object
-  size_t max_objects = 10'000'000;             // objects in the whole input
+  size_t max_depth = 512;                         // nested collections in one document
+  size_t max_scalar_bytes = 16u << 20;            // one scalar
+  size_t max_document_bytes = 64u << 20;          // one YAML document, List item or JSON item
+  size_t max_alias_nodes = 100'000;               // nodes copied by alias expansion, per object
+  size_t max_objects = 10'000'000;                // objects in the whole input
   uint64_t max_input_bytes = uint64_t{32} << 30;  // one input, after decompression (a gzip bomb)
 
   // Upper bounds for the flags: beyond them the limits stop protecting anything. Trees are

@@ -89,7 +89,7 @@ std::future<ParseOutput> ready(ParseOutput out) {
 struct Pending {
   uint32_t file = 0;
   std::future<ParseOutput> output;
-  bool unrendered_template = false;   // a walked file with `{{`: syntax errors become a notice
+  bool unrendered_template = false;  // a walked file with `{{`: syntax errors become a notice
 };
 
 // The first bytes, to recognise the format. A source that fails stops the prefix short; it fails
@@ -103,8 +103,7 @@ std::string read_prefix(ByteSource& source) {
       if (n == 0) break;
       got += n;
     }
-  } catch (const InputError&) {
-  }
+  } catch (const InputError&) {}
   prefix.resize(got);
   return prefix;
 }
@@ -137,31 +136,38 @@ void report_empty_inputs(LoadResult& result, const std::vector<uint32_t>& empty_
   const bool nothing_read = result.resources.empty();
   size_t listed = 0;
   for (uint32_t file : empty_inputs) {
-    const bool has_error = std::any_of(result.errors.begin(), result.errors.end(),
-                                       [&](const Diagnostic& d) { return d.file == file; });
-    if (has_error) continue;   // a read error already says why
+    const bool has_error =
+        std::any_of(result.errors.begin(), result.errors.end(), [&](const Diagnostic& d) { return d.file == file; });
+    if (has_error) continue;  // a read error already says why
     if (listed++ == kListedDiagnosticsPerCode) {
       // A directory of 100,000 empty files: counted, not listed.
-      result.notices.push_back({Diagnostic::kNoFile, {}, &kDiagnosticsCapped,
+      result.notices.push_back({Diagnostic::kNoFile,
+                                {},
+                                &kDiagnosticsCapped,
                                 fmt::format("{} more empty inputs are not listed", empty_inputs.size() - listed + 1)});
       break;
     }
     if (nothing_read)
-      result.errors.push_back({file, {}, &kNoObjects,
+      result.errors.push_back({file,
+                               {},
+                               &kNoObjects,
                                inputs == 1 ? "this input is empty (nothing but blank lines, comments or `---`): "
                                              "nothing was analyzed"
                                            : "this input is empty (nothing but blank lines, comments or `---`), and "
                                              "no other input holds an object: nothing was analyzed"});
     else
-      result.notices.push_back({file, {}, &kEmptyInput,
-                                "this input is empty (nothing but blank lines, comments or `---`)"});
+      result.notices.push_back(
+          {file, {}, &kEmptyInput, "this input is empty (nothing but blank lines, comments or `---`)"});
   }
 }
 
 class Loader {
  public:
   Loader(const LoadOptions& options, LoadResult& result)
-      : options_(options), result_(result), in_flight_limit_(options.jobs + 1), merger_(result, options.limits.max_objects) {
+      : options_(options),
+        result_(result),
+        in_flight_limit_(options.jobs + 1),
+        merger_(result, options.limits.max_objects) {
     if (options.jobs > 1) pool_ = std::make_unique<ParsePool>(options.jobs);
   }
 
@@ -278,13 +284,15 @@ class Loader {
     Pending pending = std::move(in_flight_.front());
     in_flight_.pop_front();
     ParseOutput out = pending.output.get();
-    if (pending.unrendered_template &&
-        std::any_of(out.errors.begin(), out.errors.end(),
-                    [](const Diagnostic& d) { return d.code == &kYamlSyntax || d.code == &kJsonSyntax; })) {
+    if (pending.unrendered_template && std::any_of(out.errors.begin(), out.errors.end(), [](const Diagnostic& d) {
+          return d.code == &kYamlSyntax || d.code == &kJsonSyntax;
+        })) {
       // Whatever parsed of a template is not what the chart renders: keep none of it.
       ParseOutput skipped;
       skipped.notices.push_back(
-          {pending.file, {}, &kSkippedTemplate,
+          {pending.file,
+           {},
+           &kSkippedTemplate,
            "an unrendered Helm template ({{ }}), not a manifest; skipped (check the output of `helm template` "
            "instead)"});
       merger_.add(pending.file, std::move(skipped));
@@ -298,11 +306,11 @@ class Loader {
   size_t in_flight_limit_;
   std::unique_ptr<ParsePool> pool_;
   std::deque<Pending> in_flight_;
-  std::atomic<size_t> objects_{0};   // built by the parsers, for progress
+  std::atomic<size_t> objects_{0};  // built by the parsers, for progress
   ResultMerger merger_;
   uint64_t bytes_done_ = 0;
   uint64_t total_bytes_ = 0;
-  std::vector<uint32_t> empty_inputs_;   // YAML inputs of nothing but blank lines, comments or `---`
+  std::vector<uint32_t> empty_inputs_;  // YAML inputs of nothing but blank lines, comments or `---`
 };
 
 }  // namespace

@@ -17,17 +17,17 @@ namespace upcheck::load {
 
 struct LoadOptions {
   LoadLimits limits;
-  unsigned jobs = 1;                  // parser threads
-  std::string stdin_filename;         // how reports name "-"; "<stdin>" when empty
-  size_t chunk_bytes = 1u << 20;      // unit of parallel work
+  unsigned jobs = 1;              // parser threads
+  std::string stdin_filename;     // how reports name "-"; "<stdin>" when empty
+  size_t chunk_bytes = 1u << 20;  // unit of parallel work
   // Called now and then with (bytes read, objects so far, total bytes or 0) for a progress line.
   std::function<void(uint64_t, size_t, uint64_t)> progress;
 };
 
 struct LoadResult {
   std::vector<SourceFile> files;
-  std::deque<Resource> resources;     // input order; a deque so that growing never moves them
-  std::vector<Diagnostic> errors;     // each makes the exit status 2
+  std::deque<Resource> resources;  // input order; a deque so that growing never moves them
+  std::vector<Diagnostic> errors;  // each makes the exit status 2
   std::vector<Diagnostic> notices;
   std::set<std::string, std::less<>> collected_kinds;
 };

@@ -1,19 +1,19 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
-#include <unistd.h>
 
 #include "codec/base64.hpp"
+#include "istio/helm_release.hpp"
 #include "load/keep_policy.hpp"
 #include "load/loader.hpp"
-#include "istio/helm_release.hpp"
 #include "model/tree_json.hpp"
 #include "testing/helm_records.hpp"
 #include "testing/temp_dir.hpp"
@@ -104,12 +104,12 @@ TEST_CASE("the result does not depend on the number of jobs or the chunk size") 
   TempDir dir;
   std::string text = "apiVersion: v1\nitems:\n";
   for (int i = 0; i < 300; ++i)
-    text += "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cm-" + std::to_string(i) +
-            "\n    namespace: ns\n";
+    text +=
+        "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cm-" + std::to_string(i) + "\n    namespace: ns\n";
   text += "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
   std::string path = dir.write("many.yaml", text);
   LoadResult one = load_paths({path}, 1);
-  LoadResult many = load_paths({path}, 3, 256);   // tiny chunks: dozens of them, parsed in parallel
+  LoadResult many = load_paths({path}, 3, 256);  // tiny chunks: dozens of them, parsed in parallel
   REQUIRE(one.resources.size() == 300);
   REQUIRE(many.resources.size() == 300);
   for (size_t i = 0; i < 300; ++i) {
@@ -204,9 +204,10 @@ TEST_CASE("duplicate keys: a notice with both positions, and the last value wins
 
 TEST_CASE("anchors, aliases and merge keys resolve as Kubernetes reads them") {
   TempDir dir;
-  std::string path = dir.write("anchors.yaml",
-                               "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: x}\n"
-                               "spec:\n  selector: *l\n  ports:\n  - &p {port: 80, name: http}\n  - <<: *p\n    port: 81\n");
+  std::string path =
+      dir.write("anchors.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: x}\n"
+                "spec:\n  selector: *l\n  ports:\n  - &p {port: 80, name: http}\n  - <<: *p\n    port: 81\n");
   LoadResult r = load_paths({path});
   REQUIRE(r.resources.size() == 1);
   NodeRef spec = r.resources[0].spec();
@@ -217,7 +218,9 @@ TEST_CASE("anchors, aliases and merge keys resolve as Kubernetes reads them") {
 
 TEST_CASE("a billion-laughs document is refused quickly, with the limit named") {
   TempDir dir;
-  std::string text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  std::string text =
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\ndata:\n  a: &a "
+      "[\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'j'; ++c, ++prev) {
     text += std::string("  ") + c + ": &" + c + " [";
@@ -317,11 +320,12 @@ TEST_CASE("gzip input streams through zlib; a truncated one is an error") {
 
 TEST_CASE("Secret data and last-applied bodies are never kept") {
   TempDir dir;
-  std::string path = dir.write("secret.yaml",
-                               "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n"
-                               "  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n"
-                               "      {\"apiVersion\":\"v1\",\"data\":{\"password\":\"aHVudGVyMg==\"},\"kind\":\"Secret\"}\n"
-                               "  name: db\n  namespace: shop\ntype: Opaque\n");
+  std::string path =
+      dir.write("secret.yaml",
+                "apiVersion: v1\ndata:\n  password: aHVudGVyMg==\nkind: Secret\nmetadata:\n"
+                "  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n"
+                "      {\"apiVersion\":\"v1\",\"data\":{\"password\":\"aHVudGVyMg==\"},\"kind\":\"Secret\"}\n"
+                "  name: db\n  namespace: shop\ntype: Opaque\n");
   LoadResult r = load_paths({path});
   REQUIRE(r.resources.size() == 1);
   const Resource& secret = r.resources[0];
@@ -363,10 +367,14 @@ TEST_CASE("a long sidecar.istio.io/status gives only the revision that injected 
       R"("istiod-ca-cert"],"imagePullSecrets":null,"revision":"canary-1-27-1"})";
   REQUIRE(status.size() > kMaxKeptAnnotationValue);
   const std::string old_status = R"({"version":")" + std::string(300, 'a') + R"(","containers":["istio-proxy"]})";
-  std::string path = dir.write("pods.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  annotations:\n"
-                                             "    sidecar.istio.io/status: '" + status + "'\n---\n"
-                                             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-2\n  annotations:\n"
-                                             "    sidecar.istio.io/status: '" + old_status + "'\n");
+  std::string path = dir.write("pods.yaml",
+                               "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-1\n  annotations:\n"
+                               "    sidecar.istio.io/status: '" +
+                                   status +
+                                   "'\n---\n"
+                                   "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cart-2\n  annotations:\n"
+                                   "    sidecar.istio.io/status: '" +
+                                   old_status + "'\n");
   LoadResult r = load_paths({path});
   REQUIRE(r.resources.size() == 2);
   CHECK(find(r, "Pod", "cart-1")->injected_revision() == "canary-1-27-1");
@@ -391,10 +399,9 @@ TEST_CASE("the digested annotations are typed fields, read alike from YAML, a Li
       "        {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"cart-2\"}}\n"
       "      sidecar.istio.io/status: '{\"revision\":\"1-24-2\"}'\n"
       "    name: cart-2\nkind: List\nmetadata:\n  resourceVersion: \"\"\n";
-  const std::string json =
-      R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"cart-3","annotations":{)"
-      R"("sidecar.istio.io/status":"{\"revision\":\"1-24-2\"}",)"
-      R"("kubectl.kubernetes.io/last-applied-configuration":"{\"apiVersion\":\"v1\"}"}}})";
+  const std::string json = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"cart-3","annotations":{)"
+                           R"("sidecar.istio.io/status":"{\"revision\":\"1-24-2\"}",)"
+                           R"("kubectl.kubernetes.io/last-applied-configuration":"{\"apiVersion\":\"v1\"}"}}})";
   LoadResult r = load_paths({dir.write("pods.yaml", yaml), dir.write("list.yaml", list), dir.write("pod.json", json)});
   REQUIRE(r.resources.size() == 4);
   for (std::string_view name : {"cart-1", "cart-2", "cart-3"}) {
@@ -409,7 +416,7 @@ TEST_CASE("the digested annotations are typed fields, read alike from YAML, a Li
   const Resource* gateway = find(r, "Gateway", "ingress");
   CHECK(gateway->last_applied_api_version() == "networking.istio.io/v1alpha3");
   CHECK(gateway->injected_revision() == "");
-  CHECK(gateway->kept_whole());   // every Istio kind is
+  CHECK(gateway->kept_whole());  // every Istio kind is
   CHECK(gateway->annotation("kubectl.kubernetes.io/last-applied-configuration") == "");
 }
 
@@ -444,8 +451,10 @@ std::string everything(const LoadResult& r) {
            std::string(res.injected_revision()) + (res.from_cluster() ? " live" : "") + "\n";
     flatten(res.root(), out);
   }
-  for (const Diagnostic& d : r.errors) out += "error " + std::string(d.code->name) + " " + std::to_string(d.mark.line) + "\n";
-  for (const Diagnostic& d : r.notices) out += "notice " + std::string(d.code->name) + " " + std::to_string(d.mark.line) + "\n";
+  for (const Diagnostic& d : r.errors)
+    out += "error " + std::string(d.code->name) + " " + std::to_string(d.mark.line) + "\n";
+  for (const Diagnostic& d : r.notices)
+    out += "notice " + std::string(d.code->name) + " " + std::to_string(d.mark.line) + "\n";
   return out;
 }
 
@@ -478,8 +487,9 @@ testing::HelmReleaseSpec istiod_release() {
   testing::HelmReleaseSpec spec;
   spec.config = {{"revision", "1-20-3"}, {"pilot", {{"env", {{"DB_PASSWORD", "s3cr3t-value-never-kept"}}}}}};
   spec.chart_values = {{"global", {{"hub", "docker.io/istio"}, {"tag", "1.20.3"}}}};
-  spec.manifest = "---\n# Source: istiod/templates/poddisruptionbudget.yaml\napiVersion: policy/v1\n"
-                  "kind: PodDisruptionBudget\nmetadata:\n  name: istiod\n";
+  spec.manifest =
+      "---\n# Source: istiod/templates/poddisruptionbudget.yaml\napiVersion: policy/v1\n"
+      "kind: PodDisruptionBudget\nmetadata:\n  name: istiod\n";
   return spec;
 }
 
@@ -511,10 +521,12 @@ TEST_CASE("a Helm release Secret is decoded at load into a summary; its data is 
   std::string secret = testing::helm3_secret_yaml(spec);
   // As kubectl prints it (data before kind), as a manifest orders it (kind first), in a List
   // (through the prefilter, with several parse threads), and as JSON.
-  std::string manifest_order = "apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\nmetadata:\n"
-                               "  name: sh.helm.release.v1.istiod.v1\n  namespace: istio-system\n  labels:\n"
-                               "    owner: helm\n    name: istiod\n    status: deployed\n    version: \"1\"\n"
-                               "data:\n  release: " + data + "\n";
+  std::string manifest_order =
+      "apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\nmetadata:\n"
+      "  name: sh.helm.release.v1.istiod.v1\n  namespace: istio-system\n  labels:\n"
+      "    owner: helm\n    name: istiod\n    status: deployed\n    version: \"1\"\n"
+      "data:\n  release: " +
+      data + "\n";
   std::string list = "apiVersion: v1\nitems:\n" + indent_item(secret) + indent_item(manifest_order) +
                      "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
   std::string json = R"({"apiVersion":"v1","kind":"Secret","type":"helm.sh/release.v1","data":{"release":")" + data +
@@ -558,7 +570,8 @@ TEST_CASE("a Helm release record that cannot be decoded is a notice, not a failu
   testing::HelmReleaseSpec old = spec;
   old.revision = 2;
   old.status = "superseded";
-  LoadResult r = load_paths({dir.write("corrupt.yaml", corrupt), dir.write("old.yaml", testing::helm3_secret_yaml(old))});
+  LoadResult r =
+      load_paths({dir.write("corrupt.yaml", corrupt), dir.write("old.yaml", testing::helm3_secret_yaml(old))});
   CHECK(r.errors.empty());
   REQUIRE(r.notices.size() == 1);
   CHECK(r.notices[0].code == &kHelmReleaseUndecodable);
@@ -569,7 +582,7 @@ TEST_CASE("a Helm release record that cannot be decoded is a notice, not a failu
   for (const Resource& record : r.resources) {
     std::optional<HelmRelease> release = helm_release_of(record);
     REQUIRE(release);
-    CHECK_FALSE(release->summary.decoded);   // corrupt, or superseded (never decoded)
+    CHECK_FALSE(release->summary.decoded);  // corrupt, or superseded (never decoded)
     CHECK(release->summary.name == "istiod");
     CHECK(release->summary.ns == "istio-system");
     CHECK_FALSE(record.root()["data"].valid());
@@ -582,13 +595,14 @@ TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is drop
   TempDir dir;
   testing::HelmReleaseSpec spec = istiod_release();
   testing::HelmReleaseSpec tiller;
-  tiller.name = "istio-init";   // its record, istio-init.v4, is named like Istio's own ConfigMaps
+  tiller.name = "istio-init";  // its record, istio-init.v4, is named like Istio's own ConfigMaps
   tiller.chart = "istio-init";
   tiller.chart_version = tiller.app_version = "1.1.7";
   tiller.status = "DEPLOYED";
   tiller.revision = 4;
-  tiller.manifest = "---\n# Source: istio/charts/galley/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
-                    "kind: Deployment\nmetadata:\n  name: istio-galley\n";
+  tiller.manifest =
+      "---\n# Source: istio/charts/galley/templates/deployment.yaml\napiVersion: extensions/v1beta1\n"
+      "kind: Deployment\nmetadata:\n  name: istio-galley\n";
   // Tiller's secret driver: the same record in a Secret, base64'd once more by the API server.
   std::string tiller_secret = testing::tiller_configmap_yaml(tiller);
   size_t at = tiller_secret.find("release: ") + 9;
@@ -622,12 +636,16 @@ TEST_CASE("Helm 3 ConfigMap records and Tiller's are decoded; their data is drop
 
 TEST_CASE("objects from a live cluster are told from manifests by metadata.uid") {
   TempDir dir;
-  std::string live = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\n  namespace: x\n"
-                     "  uid: 0b3b9e3c-1f0e-4a57-8a5b-6c3a9d2f1e10\nspec:\n  minAvailable: 1\n";
-  std::string manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  template:\n"
-                         "    metadata:\n      uid: not-the-object\n";
-  std::string list = "apiVersion: v1\nitems:\n" + indent_item(live) + indent_item(manifest) + "kind: List\nmetadata: {}\n";
-  LoadResult r = load_paths({dir.write("live.yaml", live), dir.write("manifest.yaml", manifest), dir.write("list.yaml", list)});
+  std::string live =
+      "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\n  namespace: x\n"
+      "  uid: 0b3b9e3c-1f0e-4a57-8a5b-6c3a9d2f1e10\nspec:\n  minAvailable: 1\n";
+  std::string manifest =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\nspec:\n  template:\n"
+      "    metadata:\n      uid: not-the-object\n";
+  std::string list =
+      "apiVersion: v1\nitems:\n" + indent_item(live) + indent_item(manifest) + "kind: List\nmetadata: {}\n";
+  LoadResult r =
+      load_paths({dir.write("live.yaml", live), dir.write("manifest.yaml", manifest), dir.write("list.yaml", list)});
   REQUIRE(r.resources.size() == 4);
   CHECK(r.resources[0].from_cluster());
   CHECK_FALSE(r.resources[1].from_cluster());
@@ -699,7 +717,7 @@ TEST_CASE("duplicate keys of a huge mapping are found in linear time, against th
   CHECK(r.notices[0].message.find("first at line 13, column 3") != std::string::npos);
   CHECK(r.notices[1].mark == Mark{200'007, 3});
   CHECK(r.notices[1].message.find("first at line 13, column 3") != std::string::npos);
-  CHECK(seconds < 30);   // a hang guard, not a benchmark: comparing every pair of keys took over a minute
+  CHECK(seconds < 30);  // a hang guard, not a benchmark: comparing every pair of keys took over a minute
 }
 
 TEST_CASE("symlinks fanning out to millions of paths: each directory is read once") {
@@ -711,7 +729,8 @@ TEST_CASE("symlinks fanning out to millions of paths: each directory is read onc
     for (const char* link : {"left", "right"})
       fs::create_directory_symlink(dir.path / ("level" + std::to_string(level + 1)),
                                    dir.path / ("level" + std::to_string(level)) / link);
-  dir.write("level" + std::to_string(kLevels) + "/ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: deepest}\n");
+  dir.write("level" + std::to_string(kLevels) + "/ns.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: deepest}\n");
   const auto start = std::chrono::steady_clock::now();
   LoadResult r = load_paths({(dir.path / "level0").string()});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -760,12 +779,12 @@ TEST_CASE("lines are '\\n' lines even where libyaml counts a lone CR, NEL, LS or
   const Resource& a = r.resources[0];
   CHECK(a.name() == "a");
   CHECK(a.position() == Mark{1, 1});
-  CHECK(a.locate("kind") == Mark{1, 16});            // after "apiVersion: v1\r": 15 code points
+  CHECK(a.locate("kind") == Mark{1, 16});  // after "apiVersion: v1\r": 15 code points
   CHECK(a.locate("metadata.name") == Mark{3, 3});
-  CHECK(a.locate("metadata.namespace") == Mark{3, 13});   // "  name: a\r" is 10 code points, then 2 spaces
+  CHECK(a.locate("metadata.namespace") == Mark{3, 13});  // "  name: a\r" is 10 code points, then 2 spaces
   CHECK(a.ns() == "x");
   CHECK(r.resources[1].locate("metadata.name") == Mark{4, 3});
-  CHECK(r.resources[2].locate("metadata.namespace") == Mark{4, 13});   // "  name: c" + LS: 10, then 2 spaces
+  CHECK(r.resources[2].locate("metadata.namespace") == Mark{4, 13});  // "  name: c" + LS: 10, then 2 spaces
   CHECK(r.resources[2].ns() == "y");
   // NEL ends the comment: "metadata: # été" is 15 code points, NEL the 16th.
   CHECK(r.resources[3].locate("metadata.name") == Mark{3, 19});
@@ -814,10 +833,14 @@ std::string utf16(std::string_view utf8, bool little_endian, bool unpaired = fal
     const auto b = static_cast<unsigned char>(utf8[i]);
     uint32_t cp;
     size_t len;
-    if (b < 0x80) cp = b, len = 1;
-    else if (b < 0xE0) cp = b & 0x1F, len = 2;
-    else if (b < 0xF0) cp = b & 0x0F, len = 3;
-    else cp = b & 0x07, len = 4;
+    if (b < 0x80)
+      cp = b, len = 1;
+    else if (b < 0xE0)
+      cp = b & 0x1F, len = 2;
+    else if (b < 0xF0)
+      cp = b & 0x0F, len = 3;
+    else
+      cp = b & 0x07, len = 4;
     for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
     i += len;
     if (unpaired && cp == '~') {
@@ -840,8 +863,11 @@ TEST_CASE("UTF-16 with a byte order mark reads as kubectl reads it: the same obj
   // What Windows PowerShell 5 writes for `kubectl get -A -o yaml > dump.yaml`: UTF-16LE, CRLF.
   std::string text = "apiVersion: v1\r\nitems:\n";
   for (int i = 0; i < 300; ++i)
-    text += "- apiVersion: v1\r\n  kind: Service\r\n  metadata:\r\n    annotations:\r\n      note: \"caf\xC3\xA9 \xF0\x9F\x9A\x80\"\r\n"
-            "      auth.istio.io/8000: NONE\r\n    name: svc" + std::to_string(i) + "\r\n    namespace: shop\r\n";
+    text +=
+        "- apiVersion: v1\r\n  kind: Service\r\n  metadata:\r\n    annotations:\r\n      note: \"caf\xC3\xA9 "
+        "\xF0\x9F\x9A\x80\"\r\n"
+        "      auth.istio.io/8000: NONE\r\n    name: svc" +
+        std::to_string(i) + "\r\n    namespace: shop\r\n";
   text += "kind: List\r\nmetadata:\r\n  resourceVersion: \"\"\r\n";
   TempDir dir;
   const std::string utf8_path = dir.write("utf8.yaml", text);
@@ -874,7 +900,9 @@ TEST_CASE("UTF-16 with a byte order mark reads as kubectl reads it: the same obj
   LoadResult r = load_paths({dir.write("lone.yaml", utf16(lone, true, true))});
   CHECK(r.errors.empty());
   REQUIRE(r.resources.size() == 1);
-  CHECK(r.resources[0].name() == "a\xEF\xBF\xBD" "b");
+  CHECK(r.resources[0].name() ==
+        "a\xEF\xBF\xBD"
+        "b");
   // So does an odd last byte: here a stray character after the last line, a syntax error there.
   r = load_paths({dir.write("odd.yaml", utf16(lone, false) + "\x41")});
   REQUIRE(r.errors.size() == 1);
@@ -887,11 +915,12 @@ TEST_CASE("whether the prefilter reads an item does not depend on the other item
   // so a syntax error in another item's dropped subtree (here under `status`) was reported with
   // 1 MiB chunks and not with one item per chunk. The prefilter now leaves only that item alone.
   TempDir dir;
-  std::string list = "apiVersion: v1\nitems:\n"
-                     "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\r    namespace: x\n"
-                     "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: b\n    namespace: x\n"
-                     "  status:\n    replicas: 1\n   readyReplicas: 1\n"
-                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  std::string list =
+      "apiVersion: v1\nitems:\n"
+      "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\r    namespace: x\n"
+      "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: b\n    namespace: x\n"
+      "  status:\n    replicas: 1\n   readyReplicas: 1\n"
+      "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
   const std::string path = dir.write("list.yaml", list);
   const LoadResult whole = load_paths({path}, 1);
   const LoadResult cut = load_paths({path}, 1, 48);
@@ -924,12 +953,13 @@ TEST_CASE("a quoted value that goes on to the next lines turns the prefilter off
   // indentation; the prefilter took them for keys, and the filtered parse failed where the
   // unfiltered one did not.
   TempDir dir;
-  std::string list = "apiVersion: v1\nitems:\n"
-                     "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    creationTimestamp: '2024-03-02\n"
-                     "    T09:14:27Z'\n    name: a\n"
-                     "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    labels:\n      note: \"it \\\"goes\n"
-                     "      on\\\" here\"\n    name: b\n"
-                     "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+  std::string list =
+      "apiVersion: v1\nitems:\n"
+      "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    creationTimestamp: '2024-03-02\n"
+      "    T09:14:27Z'\n    name: a\n"
+      "- apiVersion: v1\n  kind: Namespace\n  metadata:\n    labels:\n      note: \"it \\\"goes\n"
+      "      on\\\" here\"\n    name: b\n"
+      "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
   const std::string path = dir.write("list.yaml", list);
   const LoadResult filtered = load_paths({path}, 1, 48);
   ::setenv("UPCHECK_NO_PREFILTER", "1", 1);
@@ -967,7 +997,7 @@ TEST_CASE("a kubectl List cut before its `kind: List` is an input error that say
   CHECK(r.errors[0].mark == Mark{22, 14});
   CHECK(r.errors[0].message.find("1 item was read; the item at line 21, maybe incomplete, was skipped") !=
         std::string::npos);
-  REQUIRE(r.resources.size() == 1);   // the half Service is not read as a whole one
+  REQUIRE(r.resources.size() == 1);  // the half Service is not read as a whole one
   CHECK(r.resources[0].kind() == "Deployment");
   CHECK(has_code(r.notices, "no-final-newline"));
 
@@ -990,10 +1020,11 @@ TEST_CASE("a kubectl List cut before its `kind: List` is an input error that say
 TEST_CASE("inputs that do not end as kubectl Lists end have no trailer to miss") {
   TempDir dir;
   // A List that names its kind first; a multi-document manifest; a single object.
-  for (const char* text : {"kind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n",
-                           "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\n",
-                           "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n---\n"
-                           "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n"}) {
+  for (const char* text :
+       {"kind: List\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\n",
+        "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: a\n---\n"
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n"}) {
     LoadResult r = load_paths({dir.write("in.yaml", text)});
     INFO(text);
     CHECK(r.errors.empty());

@@ -5,9 +5,9 @@
 #include <optional>
 #include <unordered_set>
 
+#include "istio/helm_release.hpp"
 #include "load/annotation_digest.hpp"
 #include "load/yaml_scalars.hpp"
-#include "istio/helm_release.hpp"
 
 namespace upcheck::load {
 namespace {
@@ -130,9 +130,7 @@ void ObjectAssembler::notice(Mark mark, const DiagnosticCode* code, std::string 
   out_.add_notice({file_, mark, code, std::move(message)});
 }
 
-bool ObjectAssembler::building() const {
-  return !frames_.empty() && frames_.back().role != Role::Items;
-}
+bool ObjectAssembler::building() const { return !frames_.empty() && frames_.back().role != Role::Items; }
 
 void ObjectAssembler::begin_document() {
   document_has_content_ = false;
@@ -165,8 +163,8 @@ void ObjectAssembler::value_skipped() {
 }
 
 ObjectAssembler::Checkpoint ObjectAssembler::checkpoint() const {
-  return {out_.resources.size(), out_.errors.size(),          out_.notices.size(),
-          out_.collected_kinds.size(), out_.tally, previous_document_end_line_};
+  return {out_.resources.size(),       out_.errors.size(), out_.notices.size(),
+          out_.collected_kinds.size(), out_.tally,         previous_document_end_line_};
 }
 
 void ObjectAssembler::rollback(const Checkpoint& checkpoint) {
@@ -518,9 +516,9 @@ void ObjectAssembler::finish_object() {
            fmt::format("Helm release record {} {}/{} could not be decoded ({}): rules know only its labels",
                        identity.kind, metadata["namespace"].text(), metadata["name"].text(), release_error));
   const std::string_view group = api_group_of(identity.api_version);
-  const KeepNode& keep = release ? release_record_keep_policy()
-                                 : keep_policy(group, identity.kind, metadata["name"].text(),
-                                               metadata["namespace"].text());
+  const KeepNode& keep = release
+                             ? release_record_keep_policy()
+                             : keep_policy(group, identity.kind, metadata["name"].text(), metadata["namespace"].text());
 
   const auto object_node = static_cast<uint32_t>(final_builder_.node_count());
   final_builder_.begin_map(root.mark());

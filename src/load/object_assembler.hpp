@@ -32,7 +32,7 @@ struct ParseOutput {
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> notices;
   std::vector<std::string> collected_kinds;
-  DiagnosticTally tally;   // what add_error and add_notice left out
+  DiagnosticTally tally;  // what add_error and add_notice left out
 
   void add_error(Diagnostic d) { tally.add(errors, std::move(d)); }
   void add_notice(Diagnostic d) { tally.add(notices, std::move(d)); }
@@ -89,22 +89,22 @@ class ObjectAssembler {
     Role role = Role::Plain;
     Section section = Section::Other;
     bool expecting_key = true;
-    const KeepNode* keep = nullptr;   // policy for this container's children
+    const KeepNode* keep = nullptr;  // policy for this container's children
   };
 
   struct ObjectContext {
     TreeBuilder scratch;
     Mark position;
     bool first_key_seen = false;
-    std::string api_version;   // as read so far: they choose the keep policy while reading
+    std::string api_version;  // as read so far: they choose the keep policy while reading
     std::string kind;
-    std::string last_applied_api_version;   // DigestedAnnotations
+    std::string last_applied_api_version;  // DigestedAnnotations
     std::string injected_revision;
     bool has_items = false;
-    bool has_uid = false;   // metadata.uid: the object came from a live cluster
+    bool has_uid = false;  // metadata.uid: the object came from a live cluster
     size_t alias_nodes = 0;
     std::unordered_map<std::string, uint32_t> anchors;
-    size_t frame_base = 0;   // index of its root frame in frames_
+    size_t frame_base = 0;  // index of its root frame in frames_
   };
 
   void value_done();
@@ -127,14 +127,14 @@ class ObjectAssembler {
   std::atomic<size_t>* object_count_;
 
   std::vector<Frame> frames_;
-  std::vector<ObjectContext> objects_;   // a pool; the first active_objects_ are in use
+  std::vector<ObjectContext> objects_;  // a pool; the first active_objects_ are in use
   size_t active_objects_ = 0;
-  size_t skip_depth_ = 0;                // >0 while inside a dropped subtree
-  bool skip_next_value_ = false;         // the key before it was dropped
-  bool skipped_key_ = false;             // the dropped subtree is a (complex) mapping key
-  bool stopped_ = false;                 // a limit stopped this document
+  size_t skip_depth_ = 0;         // >0 while inside a dropped subtree
+  bool skip_next_value_ = false;  // the key before it was dropped
+  bool skipped_key_ = false;      // the dropped subtree is a (complex) mapping key
+  bool stopped_ = false;          // a limit stopped this document
   bool list_shell_ = false;
-  std::unordered_set<std::string> dropped_anchors_;   // anchors inside dropped subtrees
+  std::unordered_set<std::string> dropped_anchors_;  // anchors inside dropped subtrees
   TreeBuilder final_builder_;
 
   // A mapping key waits here until its value shows whether both are kept.

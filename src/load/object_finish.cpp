@@ -59,7 +59,8 @@ void find_duplicates_in_map(const Tree& tree, uint32_t index, std::vector<std::p
   std::sort(keys.begin(), keys.end());  // by text, then by position: each run starts at its first
   for (size_t run = 0; run < keys.size();) {
     size_t next = run + 1;
-    for (; next < keys.size() && keys[next].first == keys[run].first; ++next) report(keys[run].second, keys[next].second);
+    for (; next < keys.size() && keys[next].first == keys[run].first; ++next)
+      report(keys[run].second, keys[next].second);
     run = next;
   }
 }

@@ -47,7 +47,6 @@ struct SourceComment {
 };
 // The source of a document that starts at `line` after a previous one that ended at
 // `previous_end_line`: the last comment between the two; empty when none.
-std::string_view provenance_between(std::span<const SourceComment> comments, uint32_t previous_end_line,
-                                    uint32_t line);
+std::string_view provenance_between(std::span<const SourceComment> comments, uint32_t previous_end_line, uint32_t line);
 
 }  // namespace upcheck::load

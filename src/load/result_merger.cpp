@@ -9,7 +9,7 @@ namespace upcheck::load {
 void ResultMerger::add(uint32_t file, ParseOutput out) {
   if (exhausted_) return;  // read after the object limit: the rest is not read
   start_file(file);
-  std::optional<Mark> cut;   // where the object limit stopped the reading
+  std::optional<Mark> cut;  // where the object limit stopped the reading
   for (Resource& r : out.resources) {
     if (result_.resources.size() == max_objects_) {
       result_.errors.push_back(
@@ -46,11 +46,12 @@ void ResultMerger::end_file() {
   if (!has_file_) return;
   tally_.for_each_unlisted([this](const DiagnosticCode* code, size_t n) {
     result_.notices.push_back(
-        {file_, {}, &kDiagnosticsCapped,
+        {file_,
+         {},
+         &kDiagnosticsCapped,
          fmt::format("{} more {} '{}' in this input are not listed: upcheck lists the first {} of each code per "
                      "input",
-                     n, code->is_error ? "errors" : "notices", code->name,
-                     kListedDiagnosticsPerCode)});
+                     n, code->is_error ? "errors" : "notices", code->name, kListedDiagnosticsPerCode)});
   });
   tally_.clear();
   has_file_ = false;

@@ -31,7 +31,7 @@ class ResultMerger {
   bool exhausted_ = false;
   uint32_t file_ = 0;
   bool has_file_ = false;
-  DiagnosticTally tally_;   // the current file's
+  DiagnosticTally tally_;  // the current file's
 };
 
 }  // namespace upcheck::load

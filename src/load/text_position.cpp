@@ -68,7 +68,7 @@ PositionTracker::PositionTracker(std::string_view text, const std::vector<uint32
                                  std::vector<Boundary> anchors)
     : text_(text),
       own_newlines_(newlines.empty() && text.find('\n') != std::string_view::npos ? newline_offsets(text)
-                                                                                   : std::vector<uint32_t>{}),
+                                                                                  : std::vector<uint32_t>{}),
       newlines_(own_newlines_.empty() ? newlines : own_newlines_),
       ascii_(!has_non_ascii(text)),
       anchors_(std::move(anchors)) {
@@ -81,7 +81,8 @@ void PositionTracker::jump_to(size_t anchor) {
   line_ = anchors_[anchor].line;
   column_ = anchors_[anchor].column;
   next_anchor_ = anchor + 1;
-  next_newline_ = static_cast<size_t>(std::lower_bound(newlines_.begin(), newlines_.end(), offset_) - newlines_.begin());
+  next_newline_ =
+      static_cast<size_t>(std::lower_bound(newlines_.begin(), newlines_.end(), offset_) - newlines_.begin());
 }
 
 Mark PositionTracker::at(size_t offset) {

@@ -68,9 +68,11 @@ class MarkSniffingSource : public ByteSource {
       got += n;
     }
     head_.resize(got);
-    if (got == 2 && head_ == "\xFF\xFE") mode_ = Mode::LittleEndian;
-    else if (got == 2 && head_ == "\xFE\xFF") mode_ = Mode::BigEndian;
-    if (mode_ != Mode::PassThrough) head_.clear();   // the mark is not text
+    if (got == 2 && head_ == "\xFF\xFE")
+      mode_ = Mode::LittleEndian;
+    else if (got == 2 && head_ == "\xFE\xFF")
+      mode_ = Mode::BigEndian;
+    if (mode_ != Mode::PassThrough) head_.clear();  // the mark is not text
   }
 
   char16_t unit_at(size_t i) const {
@@ -93,7 +95,7 @@ class MarkSniffingSource : public ByteSource {
     while (i + 2 <= in_.size()) {
       const char16_t unit = unit_at(i);
       if (is_high_surrogate(unit)) {
-        if (i + 4 > in_.size() && !at_end) break;   // its pair may be in the next block
+        if (i + 4 > in_.size() && !at_end) break;  // its pair may be in the next block
         if (i + 4 <= in_.size() && is_low_surrogate(unit_at(i + 2))) {
           append_utf8(out_, 0x10000 + ((unit - 0xD800) << 10) + (unit_at(i + 2) - 0xDC00));
           i += 4;
@@ -109,7 +111,7 @@ class MarkSniffingSource : public ByteSource {
     }
     in_.erase(0, i);
     if (at_end) {
-      if (!in_.empty()) append_utf8(out_, kReplacement);   // an odd last byte
+      if (!in_.empty()) append_utf8(out_, kReplacement);  // an odd last byte
       in_.clear();
       ended_ = true;
     }
@@ -119,10 +121,10 @@ class MarkSniffingSource : public ByteSource {
   std::unique_ptr<ByteSource> inner_;
   bool sniffed_ = false;
   Mode mode_ = Mode::PassThrough;
-  std::string head_;     // the sniffed bytes, replayed when passing through
+  std::string head_;  // the sniffed bytes, replayed when passing through
   size_t head_pos_ = 0;
-  std::string in_;       // UTF-16 bytes not yet decoded
-  std::string out_;      // UTF-8 not yet read
+  std::string in_;   // UTF-16 bytes not yet decoded
+  std::string out_;  // UTF-8 not yet read
   size_t out_pos_ = 0;
   bool ended_ = false;
 };

@@ -33,10 +33,10 @@ size_t start_of_sequence(std::string_view text, size_t offset) {
 // Why a libyaml run ended before the end of its input.
 struct RunStop {
   enum class Reason : uint8_t { None, Syntax, Reader, Limit };
-  Reason reason = Reason::None;   // None: it read to the end
-  uint32_t line = 0;              // where it stopped
-  size_t offset = 0;              // a reader error's byte offset in the chunk
-  std::optional<Diagnostic> error;   // syntax and reader errors, for the caller to report
+  Reason reason = Reason::None;     // None: it read to the end
+  uint32_t line = 0;                // where it stopped
+  size_t offset = 0;                // a reader error's byte offset in the chunk
+  std::optional<Diagnostic> error;  // syntax and reader errors, for the caller to report
 };
 
 // One libyaml run over chunk bytes [begin, end), whose first line is `first_line`. A limit is
@@ -87,7 +87,8 @@ RunStop run_parser(const Chunk& chunk, size_t begin, size_t end, uint32_t first_
         where = error_mark(parser.problem_mark);
         if (parser.context != nullptr) {
           const Mark context = error_mark(parser.context_mark);
-          message += fmt::format(" ({} that starts at line {}, column {})", parser.context, context.line, context.column);
+          message +=
+              fmt::format(" ({} that starts at line {}, column {})", parser.context, context.line, context.column);
         }
       }
       if (where.line == 0) where = Mark{first_line, 1};
@@ -222,8 +223,9 @@ class ChunkParse {
   // The first unit from `from` on that starts on `line` or, when `after` holds, after it.
   size_t first_on_line(size_t from, uint32_t line, bool after) const {
     auto begin = bounds_.begin() + static_cast<std::ptrdiff_t>(std::min(from, bounds_.size()));
-    auto it = after ? std::upper_bound(begin, bounds_.end(), line, [](uint32_t l, const Boundary& b) { return l < b.line; })
-                    : std::lower_bound(begin, bounds_.end(), line, [](const Boundary& b, uint32_t l) { return b.line < l; });
+    auto it =
+        after ? std::upper_bound(begin, bounds_.end(), line, [](uint32_t l, const Boundary& b) { return l < b.line; })
+              : std::lower_bound(begin, bounds_.end(), line, [](const Boundary& b, uint32_t l) { return b.line < l; });
     return static_cast<size_t>(it - bounds_.begin());
   }
 
@@ -254,7 +256,8 @@ Mark mark_at_offset(std::string_view text, size_t offset, uint32_t first_line) {
 
 namespace {
 
-ParseOutput parse_as_is(const Chunk& chunk, bool odd_breaks, const LoadLimits& limits, std::atomic<size_t>* object_count) {
+ParseOutput parse_as_is(const Chunk& chunk, bool odd_breaks, const LoadLimits& limits,
+                        std::atomic<size_t>* object_count) {
   ParseOutput out;
   out.errors = chunk.errors;
   if (chunk.bytes.empty()) return out;
@@ -273,7 +276,7 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
     // List items in kubectl's layout: let libyaml skip what the keep policy drops.
     Chunk filtered;
     filtered.file = chunk.file;
-    filtered.kind = ChunkKind::Documents;   // parsed as is from here on
+    filtered.kind = ChunkKind::Documents;  // parsed as is from here on
     filtered.first_line = chunk.first_line;
     filtered.sources = chunk.sources;
     filtered.errors = chunk.errors;
@@ -282,7 +285,7 @@ ParseOutput parse_yaml_chunk(const Chunk& chunk, const LoadLimits& limits, std::
     if (item_offsets.size() == chunk.boundaries.size()) {
       for (size_t i = 0; i < item_offsets.size(); ++i)
         filtered.boundaries.push_back({static_cast<uint32_t>(item_offsets[i]), chunk.boundaries[i].line});
-      return parse_as_is(filtered, odd_breaks, limits, object_count);   // it leaves items with such breaks as they are
+      return parse_as_is(filtered, odd_breaks, limits, object_count);  // it leaves items with such breaks as they are
     }
   }
   return parse_as_is(chunk, odd_breaks, limits, object_count);

@@ -46,7 +46,7 @@ std::optional<LibyamlLineMap> LibyamlLineMap::of(std::string_view text) {
   LibyamlLineMap map;
   map.starts_.push_back({});
   uint32_t line_delta = 0;
-  uint32_t column = 0;   // code points since the '\n' line began
+  uint32_t column = 0;  // code points since the '\n' line began
   for (size_t i = 0; i < text.size();) {
     if (text[i] == '\n') {
       map.starts_.push_back({++line_delta, 0});

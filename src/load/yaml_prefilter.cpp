@@ -11,16 +11,16 @@ namespace upcheck::load {
 namespace {
 
 struct Frame {
-  int indent = 0;              // column of the key (or of the "- " of an element)
+  int indent = 0;  // column of the key (or of the "- " of an element)
   const KeepNode* keep = nullptr;
-  std::string_view key;        // empty for sequence elements
+  std::string_view key;  // empty for sequence elements
   bool element = false;
 };
 
 // A key line's parts: `key: rest` or `key:`.
 struct KeyLine {
   std::string_view key;
-  std::string_view rest;   // after ": ", trimmed; empty for a block value
+  std::string_view rest;  // after ": ", trimmed; empty for a block value
   bool ok = false;
 };
 
@@ -52,10 +52,10 @@ bool opens_unclosed_quote(std::string_view value) {
   const char quote = value[0];
   for (size_t i = 1; i < value.size(); ++i) {
     if (quote == '"' && value[i] == '\\') {
-      ++i;   // an escape: the next character closes nothing
+      ++i;  // an escape: the next character closes nothing
     } else if (value[i] == quote) {
       if (quote == '\'' && i + 1 < value.size() && value[i + 1] == '\'') {
-        ++i;   // '' is a quote inside single quotes
+        ++i;  // '' is a quote inside single quotes
         continue;
       }
       return false;
@@ -105,7 +105,8 @@ class Prefilter {
     if (skip_indent_ >= 0) {
       bool dash = body[static_cast<size_t>(indent)] == '-' &&
                   (body.size() == static_cast<size_t>(indent) + 1 || body[static_cast<size_t>(indent) + 1] == ' ');
-      if (indent > skip_indent_ || (indent == skip_indent_ && dash && skip_same_indent_dashes_)) return blank(pos, text);
+      if (indent > skip_indent_ || (indent == skip_indent_ && dash && skip_same_indent_dashes_))
+        return blank(pos, text);
       skip_indent_ = -1;
     }
     if (opaque_indent_ >= 0) {
@@ -153,7 +154,8 @@ class Prefilter {
     if (frames_.empty()) return copy(pos, text);  // lines before the first item
     if (content[0] == '-' && (content.size() == 1 || content[1] == ' ')) {
       // A sequence element at `indent`; its mapping's first key may follow on the same line.
-      while (frames_.size() > 1 && (frames_.back().indent > indent || (frames_.back().indent == indent && frames_.back().element)))
+      while (frames_.size() > 1 &&
+             (frames_.back().indent > indent || (frames_.back().indent == indent && frames_.back().element)))
         frames_.pop_back();
       const KeepNode* parent = frames_.back().keep;
       const KeepNode* element = indent == 0 ? frames_.back().keep : parent->child("*");
@@ -209,15 +211,14 @@ class Prefilter {
     const KeepNode* child = parent.keep->child(k.key);
     // metadata.uid is dropped by the assembler, which notes only that it was there (an object
     // from a live cluster): the line must reach it.
-    const bool object_uid =
-        frames_.size() == 2 && frames_[1].key == "metadata" && k.key == "uid" && !k.rest.empty();
+    const bool object_uid = frames_.size() == 2 && frames_[1].key == "metadata" && k.key == "uid" && !k.rest.empty();
     if (child == nullptr && !object_uid) {
       // The value's lines are blanked; the key stays, without its value, for the assembler to
       // drop. So a mapping whose every key is dropped stays a mapping (an empty one, where it
       // starts), as without the prefilter, rather than becoming null; and so does an element
       // after a "- ".
       skip_indent_ = indent;
-      skip_same_indent_dashes_ = true;   // a block sequence value sits at the key's own indent
+      skip_same_indent_dashes_ = true;  // a block sequence value sits at the key's own indent
       out_.append(text.substr(0, static_cast<size_t>(indent) + k.key.size() + 1));
       out_.push_back('\n');
       return pos + text.size();
@@ -283,7 +284,7 @@ class Prefilter {
   std::string_view api_version_;
   std::string_view kind_;
   bool disabled_ = false;
-  std::vector<size_t> odd_breaks_;   // offsets of line breaks only libyaml counts, ascending
+  std::vector<size_t> odd_breaks_;  // offsets of line breaks only libyaml counts, ascending
   size_t next_odd_break_ = 0;
   int skip_indent_ = -1;
   bool skip_same_indent_dashes_ = false;

@@ -45,7 +45,8 @@ bool is_list_kind_line(std::string_view line) {
 }
 
 uint32_t code_points(std::string_view s) {
-  return static_cast<uint32_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<uint32_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace

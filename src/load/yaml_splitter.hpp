@@ -49,9 +49,9 @@ class YamlSplitter {
   bool first_fill_ = true;
   bool last_read_short_ = false;
   size_t buffer_pos_ = 0;
-  size_t searched_ = 0;            // bytes after buffer_pos_ known to hold no newline
-  bool received_input_;            // a byte at all
-  std::optional<InputError> input_error_;   // why the input ended early
+  size_t searched_ = 0;                    // bytes after buffer_pos_ known to hold no newline
+  bool received_input_;                    // a byte at all
+  std::optional<InputError> input_error_;  // why the input ended early
   bool eof_ = false;
   uint32_t file_;
   const LoadLimits& limits_;
@@ -59,23 +59,23 @@ class YamlSplitter {
 
   std::deque<Chunk> ready_;
   Chunk pending_;
-  uint32_t line_ = 1;              // line number of the next line to process
+  uint32_t line_ = 1;  // line number of the next line to process
   Mode mode_ = Mode::Documents;
-  bool items_key_seen_ = false;    // the previous line was `items:` at column 0
-  bool directive_seen_ = false;    // a `%YAML`/`%TAG` line already opened the next document
-  size_t unit_offset_ = 0;         // where the current document or item starts in pending_
+  bool items_key_seen_ = false;  // the previous line was `items:` at column 0
+  bool directive_seen_ = false;  // a `%YAML`/`%TAG` line already opened the next document
+  size_t unit_offset_ = 0;       // where the current document or item starts in pending_
   uint32_t unit_line_ = 1;
-  bool discarding_ = false;        // dropping an oversized document or item
-  bool skipping_line_ = false;     // dropping the rest of a line longer than any document
+  bool discarding_ = false;     // dropping an oversized document or item
+  bool skipping_line_ = false;  // dropping the rest of a line longer than any document
   bool finished_ = false;
 
   // What tells a whole kubectl List from one cut short: kubectl writes `kind: List` (then
   // `metadata:`) after the items. A List that names its kind before them has no such trailer.
-  bool kind_before_items_ = false;   // a column-0 `kind:` in the current document before any item
-  uint32_t list_line_ = 0;           // where the List in kubectl's layout starts (0: none yet)
+  bool kind_before_items_ = false;  // a column-0 `kind:` in the current document before any item
+  uint32_t list_line_ = 0;          // where the List in kubectl's layout starts (0: none yet)
   size_t items_started_ = 0;
-  bool trailer_kind_ = false;        // `kind: List` at column 0 after the items
-  uint32_t last_line_ = 0;           // the last line read, and its length in code points
+  bool trailer_kind_ = false;  // `kind: List` at column 0 after the items
+  uint32_t last_line_ = 0;     // the last line read, and its length in code points
   uint32_t last_line_columns_ = 0;
   bool last_line_has_newline_ = true;
   ParseOutput end_report_;

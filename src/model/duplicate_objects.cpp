@@ -27,7 +27,7 @@ struct ObjectKeyHash {
 }  // namespace
 
 std::vector<Diagnostic> drop_duplicate_objects(const std::vector<SourceFile>& files, std::deque<Resource>& resources) {
-  std::unordered_map<ObjectKey, size_t, ObjectKeyHash> last;   // each key's last copy
+  std::unordered_map<ObjectKey, size_t, ObjectKeyHash> last;  // each key's last copy
   last.reserve(resources.size());
   bool any_duplicate = false;
   for (size_t i = 0; i < resources.size(); ++i) {
@@ -48,9 +48,9 @@ std::vector<Diagnostic> drop_duplicate_objects(const std::vector<SourceFile>& fi
     if (!r.name().empty()) {
       const Resource& winner = resources[last.at(ObjectKey{r.group(), r.kind(), r.ns(), r.name()})];
       if (&winner != &r) {
-        const std::string where = winner.file() == r.file() ? fmt::format("line {}", winner.position().line)
-                                                             : fmt::format("{}:{}", files.at(winner.file()).path,
-                                                                           winner.position().line);
+        const std::string where = winner.file() == r.file()
+                                      ? fmt::format("line {}", winner.position().line)
+                                      : fmt::format("{}:{}", files.at(winner.file()).path, winner.position().line);
         notices.push_back({r.file(), r.position(), &kDuplicateObject,
                            fmt::format("{} is given again at {}; that later copy is the one kubectl applies last, "
                                        "so this one is ignored",

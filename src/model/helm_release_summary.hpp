@@ -12,10 +12,10 @@
 namespace upcheck {
 
 enum class HelmStorage : uint8_t {
-  Secret,            // Helm 3: Secret of type helm.sh/release.v1 (data base64'd twice)
-  ConfigMap,         // Helm 3 --storage configmap (data base64'd once)
-  TillerConfigMap,   // Helm 2: ConfigMap labelled OWNER=TILLER (gzip'd protobuf)
-  TillerSecret,      // Helm 2 --storage=secret: the same in a Secret (data base64'd again)
+  Secret,           // Helm 3: Secret of type helm.sh/release.v1 (data base64'd twice)
+  ConfigMap,        // Helm 3 --storage configmap (data base64'd once)
+  TillerConfigMap,  // Helm 2: ConfigMap labelled OWNER=TILLER (gzip'd protobuf)
+  TillerSecret,     // Helm 2 --storage=secret: the same in a Secret (data base64'd again)
 };
 inline bool is_tiller(HelmStorage storage) {
   return storage == HelmStorage::TillerConfigMap || storage == HelmStorage::TillerSecret;
@@ -25,8 +25,8 @@ inline bool is_tiller(HelmStorage storage) {
 struct HelmManifestKind {
   std::string api_version;
   std::string kind;
-  std::string template_path;   // `# Source:` of its first document ("istiod/templates/pdb.yaml")
-  uint32_t count = 0;          // documents with this pair
+  std::string template_path;  // `# Source:` of its first document ("istiod/templates/pdb.yaml")
+  uint32_t count = 0;         // documents with this pair
   friend bool operator==(const HelmManifestKind&, const HelmManifestKind&) = default;
 };
 
@@ -42,14 +42,14 @@ struct HelmReleaseValues {
 
 struct HelmReleaseSummary {
   HelmStorage storage = HelmStorage::Secret;
-  bool decoded = false;        // false: only the record's labels are known (superseded, undecodable)
-  std::string name;            // release name
-  std::string ns;              // release namespace
-  std::string chart;           // chart name ("istiod")
-  std::string chart_version;   // "1.20.3"
+  bool decoded = false;       // false: only the record's labels are known (superseded, undecodable)
+  std::string name;           // release name
+  std::string ns;             // release namespace
+  std::string chart;          // chart name ("istiod")
+  std::string chart_version;  // "1.20.3"
   std::string app_version;
-  int64_t revision = 0;        // Helm's release version (1, 2, ...)
-  std::string status;          // "deployed", "superseded", "failed"... (Tiller: "deployed", "deleted"...)
+  int64_t revision = 0;  // Helm's release version (1, 2, ...)
+  std::string status;    // "deployed", "superseded", "failed"... (Tiller: "deployed", "deleted"...)
   HelmReleaseValues values;
   std::vector<HelmManifestKind> manifest_kinds;
   friend bool operator==(const HelmReleaseSummary&, const HelmReleaseSummary&) = default;

@@ -10,13 +10,13 @@ namespace upcheck {
 
 // Workloads whose pods are stamped from `spec.template`. CronJob is not among them: its template
 // is one level deeper (`spec.jobTemplate.spec.template`), so readers handle it on its own.
-inline constexpr std::string_view kPodTemplateKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                                                         "ReplicationController", "Job"};
+inline constexpr std::string_view kPodTemplateKinds[] = {"Deployment", "StatefulSet",           "DaemonSet",
+                                                         "ReplicaSet", "ReplicationController", "Job"};
 
 // Every kind that stamps pods from a template, CronJob included: what the loader keeps the pod
 // template of.
-inline constexpr std::string_view kWorkloadKinds[] = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                                                      "ReplicationController", "Job", "CronJob"};
+inline constexpr std::string_view kWorkloadKinds[] = {
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"};
 
 // What `kubectl rollout restart` restarts: the workloads a runbook restarts to re-inject pods.
 inline constexpr std::string_view kRestartableKinds[] = {"Deployment", "StatefulSet", "DaemonSet"};

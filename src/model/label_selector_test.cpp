@@ -56,13 +56,16 @@ Tree selector(std::initializer_list<std::pair<std::string_view, std::string_view
 TEST_CASE("matchLabels must all match") {
   Tree pod = labels({{"app", "istiod"}, {"istio", "pilot"}});
   CHECK(selector_matches(selector({{"app", "istiod"}}).root(), pod.root(), EmptySelector::MatchesNone));
-  CHECK_FALSE(selector_matches(selector({{"app", "istiod"}, {"x", "y"}}).root(), pod.root(), EmptySelector::MatchesNone));
+  CHECK_FALSE(
+      selector_matches(selector({{"app", "istiod"}, {"x", "y"}}).root(), pod.root(), EmptySelector::MatchesNone));
 }
 
 TEST_CASE("matchExpressions follow Kubernetes' operators") {
   Tree pod = labels({{"app", "istiod"}});
-  CHECK(selector_matches(selector({}, "app", "In", {"pilot", "istiod"}).root(), pod.root(), EmptySelector::MatchesNone));
-  CHECK_FALSE(selector_matches(selector({}, "app", "NotIn", {"istiod"}).root(), pod.root(), EmptySelector::MatchesNone));
+  CHECK(
+      selector_matches(selector({}, "app", "In", {"pilot", "istiod"}).root(), pod.root(), EmptySelector::MatchesNone));
+  CHECK_FALSE(
+      selector_matches(selector({}, "app", "NotIn", {"istiod"}).root(), pod.root(), EmptySelector::MatchesNone));
   CHECK(selector_matches(selector({}, "tier", "NotIn", {"web"}).root(), pod.root(), EmptySelector::MatchesNone));
   CHECK(selector_matches(selector({}, "app", "Exists").root(), pod.root(), EmptySelector::MatchesNone));
   CHECK(selector_matches(selector({}, "tier", "DoesNotExist").root(), pod.root(), EmptySelector::MatchesNone));

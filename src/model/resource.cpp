@@ -4,8 +4,7 @@
 
 namespace upcheck {
 
-Resource::Resource(Tree tree, uint32_t file, Mark position)
-    : tree_(std::move(tree)), file_(file), position_(position) {
+Resource::Resource(Tree tree, uint32_t file, Mark position) : tree_(std::move(tree)), file_(file), position_(position) {
   NodeRef r = tree_.root();
   auto index_of = [](NodeRef n) { return n.is_scalar() ? n.index() : 0u; };
   api_version_ = index_of(r["apiVersion"]);

@@ -93,7 +93,9 @@ class Resource {
   size_t memory_bytes() const;
 
  private:
-  std::string_view text_at(uint32_t index) const { return index == 0 ? std::string_view{} : tree_.text(tree_.node(index)); }
+  std::string_view text_at(uint32_t index) const {
+    return index == 0 ? std::string_view{} : tree_.text(tree_.node(index));
+  }
 
   struct DecodedRelease {
     HelmReleaseSummary summary;
@@ -110,7 +112,7 @@ class Resource {
   uint32_t last_applied_api_version_ = 0, injected_revision_ = 0, provenance_ = 0;
   bool from_cluster_ = false;
   bool kept_whole_ = false;
-  std::unique_ptr<const DecodedRelease> helm_release_;   // only release records pay for it
+  std::unique_ptr<const DecodedRelease> helm_release_;  // only release records pay for it
 };
 
 }  // namespace upcheck

@@ -21,7 +21,7 @@ Snapshot::Snapshot(std::vector<SourceFile> files, std::deque<Resource> resources
   size_t slots = 16;
   while (slots < 2 * resources_.size()) slots *= 2;
   by_key_.assign(slots, nullptr);
-  std::string key;   // reused: a map copies it only for a key it has not seen
+  std::string key;  // reused: a map copies it only for a key it has not seen
   for (const Resource& r : resources_) {
     key.assign(r.kind());
     by_kind_[key].push_back(&r);
@@ -56,7 +56,7 @@ std::span<const Resource* const> Snapshot::of_kind(std::string_view kind) const 
 
 const Resource* Snapshot::find(std::string_view kind, std::string_view ns, std::string_view name) const {
   note_kind_query(kind);
-  if (by_key_.empty()) return nullptr;   // a default-constructed snapshot
+  if (by_key_.empty()) return nullptr;  // a default-constructed snapshot
   return by_key_[slot_of(kind, ns, name)];
 }
 

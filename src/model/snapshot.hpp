@@ -47,14 +47,14 @@ class Snapshot {
   const std::set<std::string, std::less<>>& collected_kinds() const { return collected_kinds_; }
   // True when the input shows the kind: objects of it, or a collector that gathered it.
   bool covers_kind(std::string_view kind) const {
-    return has_kind(kind) || collected_kinds_.count(kind) != 0;   // has_kind notes the query
+    return has_kind(kind) || collected_kinds_.count(kind) != 0;  // has_kind notes the query
   }
 
  private:
   std::vector<SourceFile> files_;
-  std::deque<Resource> resources_;   // a deque: the indexes point into it
+  std::deque<Resource> resources_;  // a deque: the indexes point into it
   std::unordered_map<std::string, std::vector<const Resource*>> by_kind_;
-  std::unordered_map<std::string, std::vector<const Resource*>> by_kind_and_namespace_;   // "kind\0ns"
+  std::unordered_map<std::string, std::vector<const Resource*>> by_kind_and_namespace_;  // "kind\0ns"
   // The first object of each (kind, namespace, name), in an open-addressing table of at least
   // twice as many slots as objects (16 bytes an object): building it and looking up in it cost the
   // same per object at any size, where a sorted vector cost n log n. Empty slots are null.

@@ -17,7 +17,6 @@ Tree::Tree(std::span<const Node> nodes, std::string_view text)
   std::memcpy(storage_.get() + nodes.size_bytes(), text.data(), text.size());
 }
 
-
 std::optional<int64_t> NodeRef::as_int() const {
   if (!is_scalar() || style() != ScalarStyle::Plain) return std::nullopt;
   // What kubectl reads for an integer field: sigs.k8s.io/yaml resolves a plain scalar as go-yaml v2
@@ -48,8 +47,7 @@ std::optional<int64_t> NodeRef::as_int() const {
 std::optional<bool> NodeRef::as_bool() const {
   if (!is_scalar() || style() != ScalarStyle::Plain) return std::nullopt;
   // The YAML 1.1 spellings that sigs.k8s.io/yaml (go-yaml v2) resolves to booleans.
-  static constexpr std::string_view kTrue[] = {"true", "True", "TRUE", "yes", "Yes", "YES",
-                                               "on",   "On",   "ON",   "y",   "Y"};
+  static constexpr std::string_view kTrue[] = {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
   static constexpr std::string_view kFalse[] = {"false", "False", "FALSE", "no", "No", "NO",
                                                 "off",   "Off",   "OFF",   "n",  "N"};
   std::string_view t = text();
@@ -59,7 +57,6 @@ std::optional<bool> NodeRef::as_bool() const {
     if (t == s) return false;
   return std::nullopt;
 }
-
 
 NodeRef NodeRef::key_node(std::string_view key) const {
   if (!is_map()) return {};
@@ -96,7 +93,6 @@ NodeRef NodeRef::path(std::string_view field_path) const {
   }
   return current;
 }
-
 
 std::vector<PathSegment> parse_field_path(std::string_view p) {
   std::vector<PathSegment> segments;
@@ -168,7 +164,7 @@ void TreeBuilder::null(Mark mark) {
 
 void TreeBuilder::open(NodeType type, Mark mark) {
   Node n;
-  n.offset_or_size = 1;   // until end(): an alias to an open container copies just it
+  n.offset_or_size = 1;  // until end(): an alias to an open container copies just it
   n.line = mark.line;
   n.column = mark.column;
   n.set_type(type);

@@ -40,9 +40,9 @@ enum class ScalarStyle : uint8_t { Plain, Quoted, Block };
 // then its index in that table.
 struct Node {
   static constexpr uint32_t kMaxTextLength = (1u << 27) - 1;
-  uint32_t offset_or_size = 0;     // scalar: text offset (or common string index); container: subtree size
+  uint32_t offset_or_size = 0;  // scalar: text offset (or common string index); container: subtree size
   uint32_t text_length : 27 = 0;
-  uint32_t common_bit : 1 = 0;     // the text is common_string(offset_or_size)
+  uint32_t common_bit : 1 = 0;  // the text is common_string(offset_or_size)
   uint32_t type_bits : 2 = 0;
   uint32_t style_bits : 2 = 0;
   uint32_t line = 0;
@@ -108,9 +108,7 @@ class NodeRef {
 
   const Tree* tree() const { return tree_; }
   uint32_t index() const { return index_; }
-  friend bool operator==(const NodeRef& a, const NodeRef& b) {
-    return a.tree_ == b.tree_ && a.index_ == b.index_;
-  }
+  friend bool operator==(const NodeRef& a, const NodeRef& b) { return a.tree_ == b.tree_ && a.index_ == b.index_; }
 
   // Navigation used by the iterators.
   inline NodeRef first_child() const;
@@ -121,7 +119,6 @@ class NodeRef {
 
   const Tree* tree_ = nullptr;
   uint32_t index_ = 0;
-
 };
 
 struct NodeEntry {
@@ -259,8 +256,8 @@ class TreeBuilder {
 
 // Parses the field-path syntax used by NodeRef::path and findings into its segments.
 struct PathSegment {
-  std::string key;                // mapping key, when index is empty
-  std::optional<size_t> index;    // sequence index
+  std::string key;              // mapping key, when index is empty
+  std::optional<size_t> index;  // sequence index
 };
 std::vector<PathSegment> parse_field_path(std::string_view field_path);
 

@@ -11,8 +11,8 @@ namespace upcheck {
 struct Version {
   int major = 0;
   int minor = 0;
-  std::optional<int> patch;   // absent for "1.2" (any patch of the minor)
-  std::string prerelease;     // "beta.1" for "1.20.0-beta.1"
+  std::optional<int> patch;  // absent for "1.2" (any patch of the minor)
+  std::string prerelease;    // "beta.1" for "1.20.0-beta.1"
 
   // Accepts an optional leading 'v', two or three numeric parts and an optional pre-release or
   // build suffix. Returns nothing for anything else ("latest", "release-1.1-latest-daily").

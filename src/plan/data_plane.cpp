@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <map>
 
+#include "istio/istio_components.hpp"
 #include "istio/ownership.hpp"
 #include "istio/pod_owner.hpp"
-#include "istio/istio_components.hpp"
 #include "model/kind_groups.hpp"
 
 namespace upcheck::plan {
@@ -34,7 +34,7 @@ class Builder {
     for (const Resource* ns : snapshot_.of_kind("Namespace")) {
       const bool injection_label = ns->label("istio-injection").value_or("") == "enabled";
       const std::string rev_label(ns->label("istio.io/rev").value_or(""));
-      if (!injection_label && rev_label.empty()) continue;   // istio-injection=disabled opts out
+      if (!injection_label && rev_label.empty()) continue;  // istio-injection=disabled opts out
       MeshNamespace& m = at(ns->name());
       m.injection_label = injection_label;
       m.rev_label = rev_label;
@@ -80,7 +80,8 @@ class Builder {
     for (auto& entry : namespaces_) {
       MeshNamespace& m = entry.second;
       auto key = [](const WorkloadRef& w) { return std::tie(w.kind, w.name); };
-      std::sort(m.workloads.begin(), m.workloads.end(), [&](const WorkloadRef& a, const WorkloadRef& b) { return key(a) < key(b); });
+      std::sort(m.workloads.begin(), m.workloads.end(),
+                [&](const WorkloadRef& a, const WorkloadRef& b) { return key(a) < key(b); });
       m.workloads.erase(std::unique(m.workloads.begin(), m.workloads.end(),
                                     [&](const WorkloadRef& a, const WorkloadRef& b) { return key(a) == key(b); }),
                         m.workloads.end());

@@ -21,25 +21,26 @@ std::string workload_list(const std::vector<WorkloadRef>& workloads) {
 // What a restart in this namespace covers, in words, and its commands.
 void add_restart_commands(const PlanContext& ctx, const MeshNamespace& m, Step& step) {
   if (m.workloads.empty()) {
-    step.details.push_back(fmt::format("No Deployment, StatefulSet or DaemonSet in the input runs an injected sidecar in "
-                                       "{}: there is nothing to restart, and its new pods get the new proxy.",
-                                       m.name));
+    step.details.push_back(
+        fmt::format("No Deployment, StatefulSet or DaemonSet in the input runs an injected sidecar in "
+                    "{}: there is nothing to restart, and its new pods get the new proxy.",
+                    m.name));
   } else {
-    step.details.push_back(fmt::format("Restart the workloads of {} that run injected sidecars{}, so that their pods "
-                                       "are injected again: {}.",
-                                       m.name,
-                                       ctx.data_plane.from_templates
-                                           ? " (the input has no Pods: these are the workloads injection covers)"
-                                           : "",
-                                       workload_list(m.workloads)));
+    step.details.push_back(fmt::format(
+        "Restart the workloads of {} that run injected sidecars{}, so that their pods "
+        "are injected again: {}.",
+        m.name,
+        ctx.data_plane.from_templates ? " (the input has no Pods: these are the workloads injection covers)" : "",
+        workload_list(m.workloads)));
     for (const WorkloadRef& w : m.workloads) {
       step.commands.push_back(guides::restart(w));
       step.workloads.push_back(w);
     }
   }
   if (!m.not_restartable.empty())
-    step.details.push_back(fmt::format("Injected pods that no rollout restarts keep their proxy until they are re-created: {}.",
-                                       fmt::join(m.not_restartable, ", ")));
+    step.details.push_back(
+        fmt::format("Injected pods that no rollout restarts keep their proxy until they are re-created: {}.",
+                    fmt::join(m.not_restartable, ", ")));
 }
 
 // How the namespace asks for its revision today, for the step's first paragraph.
@@ -47,13 +48,15 @@ std::string selection_text(const PlanContext& ctx, const MeshNamespace& m) {
   const std::string today = m.revision.empty() ? std::string("nothing in the input serves it")
                                                : fmt::format("revision {} injects its pods", m.revision);
   if (m.injection_label && !m.rev_label.empty())
-    return fmt::format("Namespace {} is labelled both istio-injection=enabled and istio.io/rev={}; istio-injection "
-                       "takes precedence, so {}. Remove it so that istio.io/rev decides.",
-                       m.name, m.rev_label, today);
+    return fmt::format(
+        "Namespace {} is labelled both istio-injection=enabled and istio.io/rev={}; istio-injection "
+        "takes precedence, so {}. Remove it so that istio.io/rev decides.",
+        m.name, m.rev_label, today);
   if (m.injection_label)
-    return fmt::format("Namespace {} is labelled istio-injection=enabled ({}). Remove that label and add istio.io/rev={}: "
-                       "istio-injection must go because it takes precedence over istio.io/rev.",
-                       m.name, today, ctx.new_revision);
+    return fmt::format(
+        "Namespace {} is labelled istio-injection=enabled ({}). Remove that label and add istio.io/rev={}: "
+        "istio-injection must go because it takes precedence over istio.io/rev.",
+        m.name, today, ctx.new_revision);
   return fmt::format("Namespace {} is labelled istio.io/rev={} ({}). Point it at {}.", m.name, m.rev_label, today,
                      ctx.new_revision);
 }
@@ -69,12 +72,13 @@ Step namespace_step(const PlanContext& ctx, const MeshNamespace& m) {
   step.commands.push_back(guides::move_namespace(m.name, ctx.new_revision, m.injection_label, !m.rev_label.empty()));
   add_restart_commands(ctx, m, step);
   step.commands.push_back(guides::verify_namespace(ctx.to, m.name, ctx.new_revision));
-  step.details.push_back(guides::verifies_with_proxy_status(ctx.to)
-                             ? fmt::format("`istioctl proxy-status` then lists the namespace's pods with istiod-{} in its "
-                                           "ISTIOD column.",
-                                           ctx.new_revision)
-                             : fmt::format("The pods listed carry istio.io/rev={}: they were injected by istiod-{}.",
-                                           ctx.new_revision, ctx.new_revision));
+  step.details.push_back(
+      guides::verifies_with_proxy_status(ctx.to)
+          ? fmt::format("`istioctl proxy-status` then lists the namespace's pods with istiod-{} in its "
+                        "ISTIOD column.",
+                        ctx.new_revision)
+          : fmt::format("The pods listed carry istio.io/rev={}: they were injected by istiod-{}.", ctx.new_revision,
+                        ctx.new_revision));
   return step;
 }
 
@@ -87,9 +91,10 @@ Step tag_step(const PlanContext& ctx, const std::string& tag, const std::vector<
   std::vector<std::string> names;
   for (const MeshNamespace* m : members) names.push_back(m->name);
   step.namespaces = names;
-  step.details.push_back(fmt::format("Namespaces {} are labelled istio.io/rev={}, a revision tag of {}: moving the tag "
-                                     "moves them all, with no change to their labels.",
-                                     fmt::join(names, ", "), tag, ctx.old_revision()));
+  step.details.push_back(
+      fmt::format("Namespaces {} are labelled istio.io/rev={}, a revision tag of {}: moving the tag "
+                  "moves them all, with no change to their labels.",
+                  fmt::join(names, ", "), tag, ctx.old_revision()));
   step.commands.push_back(guides::set_tag(ctx.to, tag, ctx.new_revision, true));
   for (const MeshNamespace* m : members) {
     add_restart_commands(ctx, *m, step);
@@ -147,10 +152,10 @@ void add_self_selecting_workloads(const PlanContext& ctx, Runbook& runbook, Defa
         "revision: change the label to {} where the workload is defined (the change rolls it out). The others follow "
         "the default revision{}.",
         m.name, ctx.old_revision(), ctx.new_revision,
-        default_move == DefaultMove::Before  ? ", which the previous step moved: restart them now"
-        : default_move == DefaultMove::After ? fmt::format(": restart them once {} is the default (the last step)",
-                                                           ctx.new_revision)
-                                             : std::string()));
+        default_move == DefaultMove::Before ? ", which the previous step moved: restart them now"
+        : default_move == DefaultMove::After
+            ? fmt::format(": restart them once {} is the default (the last step)", ctx.new_revision)
+            : std::string()));
     add_restart_commands(ctx, m, step);
     runbook.steps.push_back(std::move(step));
   }
@@ -198,9 +203,10 @@ void add_restarts(const PlanContext& ctx, Runbook& runbook, const GuideRef& guid
     step.title = fmt::format("Restart the injected workloads of namespace {}", m.name);
     step.guide = guide;
     step.namespaces = {m.name};
-    step.details.push_back(fmt::format("The control plane is {} now, but running pods keep the proxy they were injected "
-                                       "with until they are re-created.",
-                                       ctx.to.str()));
+    step.details.push_back(
+        fmt::format("The control plane is {} now, but running pods keep the proxy they were injected "
+                    "with until they are re-created.",
+                    ctx.to.str()));
     add_restart_commands(ctx, m, step);
     runbook.steps.push_back(std::move(step));
   }

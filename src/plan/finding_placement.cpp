@@ -30,7 +30,8 @@ std::string_view namespace_of(const Finding& f) {
 
 Step* step_for_namespace(Runbook& runbook, std::string_view ns) {
   for (Step& step : runbook.steps)
-    if (step.role == StepRole::Namespace && std::find(step.namespaces.begin(), step.namespaces.end(), ns) != step.namespaces.end())
+    if (step.role == StepRole::Namespace &&
+        std::find(step.namespaces.begin(), step.namespaces.end(), ns) != step.namespaces.end())
       return &step;
   return nullptr;
 }

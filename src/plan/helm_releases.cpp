@@ -13,7 +13,8 @@ std::pair<std::string, std::string> split_chart_label(std::string_view label) {
   // Chart names contain dashes too ("istio-discovery-1.8.0"): the version is what follows the last
   // dash that starts a version.
   for (size_t dash = label.rfind('-'); dash != std::string_view::npos && dash > 0; dash = label.rfind('-', dash - 1)) {
-    if (Version::parse(label.substr(dash + 1))) return {std::string(label.substr(0, dash)), std::string(label.substr(dash + 1))};
+    if (Version::parse(label.substr(dash + 1)))
+      return {std::string(label.substr(0, dash)), std::string(label.substr(dash + 1))};
   }
   return {std::string(label), {}};
 }
@@ -28,12 +29,13 @@ std::optional<HelmRelease> HelmReleases::of(const Resource& object) const {
   if (ns.empty()) ns = object.ns();
   if (const HelmRelease* known = find(name, ns)) return *known;
   HelmRelease release{std::string(name), std::string(ns), {}, {}, &object};
-  if (auto chart = object.label("helm.sh/chart")) std::tie(release.chart, release.chart_version) = split_chart_label(*chart);
+  if (auto chart = object.label("helm.sh/chart"))
+    std::tie(release.chart, release.chart_version) = split_chart_label(*chart);
   return release;
 }
 
 HelmReleases::HelmReleases(const Snapshot& snapshot) {
-  std::map<std::pair<std::string, std::string>, HelmRelease> found;   // (namespace, name)
+  std::map<std::pair<std::string, std::string>, HelmRelease> found;  // (namespace, name)
   auto add = [&found](HelmRelease release) {
     HelmRelease& known = found[{release.ns, release.name}];
     if (known.name.empty()) {
@@ -49,7 +51,8 @@ HelmReleases::HelmReleases(const Snapshot& snapshot) {
     if (name.empty()) continue;
     std::string_view ns = object.annotation("meta.helm.sh/release-namespace").value_or(object.ns());
     HelmRelease release{std::string(name), std::string(ns), {}, {}, &object};
-    if (auto chart = object.label("helm.sh/chart")) std::tie(release.chart, release.chart_version) = split_chart_label(*chart);
+    if (auto chart = object.label("helm.sh/chart"))
+      std::tie(release.chart, release.chart_version) = split_chart_label(*chart);
     add(std::move(release));
   }
   // Release records (decoded by the loader, or upcheck collect's stubs) know their chart too.

@@ -17,9 +17,9 @@ namespace upcheck::plan {
 struct HelmRelease {
   std::string name;
   std::string ns;
-  std::string chart;           // "istiod", "base", "gateway"; empty when only a release Secret shows it
-  std::string chart_version;   // "1.20.3"
-  const Resource* evidence = nullptr;   // an object of the release (or its release Secret)
+  std::string chart;                   // "istiod", "base", "gateway"; empty when only a release Secret shows it
+  std::string chart_version;           // "1.20.3"
+  const Resource* evidence = nullptr;  // an object of the release (or its release Secret)
 };
 
 class HelmReleases {
@@ -34,7 +34,7 @@ class HelmReleases {
   const HelmRelease* find(std::string_view name, std::string_view ns) const;
 
  private:
-  std::vector<HelmRelease> releases_;   // sorted by namespace, then name
+  std::vector<HelmRelease> releases_;  // sorted by namespace, then name
 };
 
 // `helm.sh/chart: istiod-1.20.3` -> {"istiod", "1.20.3"}.

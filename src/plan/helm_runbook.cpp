@@ -34,15 +34,17 @@ Releases releases(const PlanContext& ctx, Runbook& runbook) {
     r.base = named->name;
     r.base_ns = named->ns;
     if (named->name != "istio-base")
-      runbook.notes.push_back(fmt::format("No object in the input shows the base chart's release: the commands take "
-                                          "release {} in {}, by its name, for it.",
-                                          named->name, named->ns));
+      runbook.notes.push_back(
+          fmt::format("No object in the input shows the base chart's release: the commands take "
+                      "release {} in {}, by its name, for it.",
+                      named->name, named->ns));
   } else {
     r.base = "istio-base";
     r.base_ns = ctx.ns();
-    runbook.notes.push_back(fmt::format("The input shows no release of the base chart: the commands call it istio-base "
-                                        "in {}, as the guide does. `helm list -n {}` shows its name.",
-                                        ctx.ns(), ctx.ns()));
+    runbook.notes.push_back(
+        fmt::format("The input shows no release of the base chart: the commands call it istio-base "
+                    "in {}, as the guide does. `helm list -n {}` shows its name.",
+                    ctx.ns(), ctx.ns()));
   }
   for (const Resource* d : ctx.old_plane.deployments)
     if (std::optional<HelmRelease> release = ctx.helm.of(*d)) {
@@ -51,8 +53,9 @@ Releases releases(const PlanContext& ctx, Runbook& runbook) {
     }
   if (r.istiod.empty()) {
     r.istiod = "istiod";
-    runbook.notes.push_back("The input does not show which Helm release installed istiod: the commands call it istiod, "
-                            "as the guide does.");
+    runbook.notes.push_back(
+        "The input does not show which Helm release installed istiod: the commands call it istiod, "
+        "as the guide does.");
   }
   return r;
 }
@@ -68,8 +71,9 @@ Step prepare(const PlanContext& ctx, bool in_place) {
       "update`).",
       ctx.to.str(), ctx.to.str()));
   if (in_place)
-    step.details.push_back("Add your override values file or custom options to every helm upgrade below: helm upgrade "
-                           "resets what they do not repeat.");
+    step.details.push_back(
+        "Add your override values file or custom options to every helm upgrade below: helm upgrade "
+        "resets what they do not repeat.");
   step.details.push_back("Check that the cluster can take the upgrade:");
   step.commands.push_back(guides::precheck());
   return step;
@@ -84,12 +88,13 @@ void add_crd_steps(const PlanContext& ctx, const Releases& r, bool in_place, Run
     crds.role = StepRole::Crds;
     crds.title = "Upgrade the Istio CRDs";
     crds.guide = guide;
-    crds.details.push_back(fmt::format("Helm does not upgrade or delete CRDs when it upgrades a release: apply those of "
-                                       "Istio {} first.",
-                                       ctx.to.str()));
+    crds.details.push_back(
+        fmt::format("Helm does not upgrade or delete CRDs when it upgrades a release: apply those of "
+                    "Istio {} first.",
+                    ctx.to.str()));
     crds.commands.push_back(guides::apply_crds());
     runbook.steps.push_back(std::move(crds));
-    if (!in_place) return;   // the canary upgrades the base chart last, with its default revision
+    if (!in_place) return;  // the canary upgrades the base chart last, with its default revision
   }
   Step base;
   base.id = "upgrade-base-chart";
@@ -97,8 +102,9 @@ void add_crd_steps(const PlanContext& ctx, const Releases& r, bool in_place, Run
   base.title = fmt::format("Upgrade the base chart (release {})", r.base);
   base.guide = guide;
   if (guides::base_chart_upgrades_crds(ctx.to)) {
-    base.details.push_back("From 1.24 the base chart installs and upgrades the CRDs and the cluster-wide resources "
-                           "that every revision shares.");
+    base.details.push_back(
+        "From 1.24 the base chart installs and upgrades the CRDs and the cluster-wide resources "
+        "that every revision shares.");
     if (!ctx.from || ctx.from->minor_only() < Version{1, 24, std::nullopt, {}}) {
       base.details.push_back(fmt::format(
           "Coming from {}, Helm may refuse the CRDs (\"exists and cannot be imported into the current release: invalid "
@@ -201,10 +207,12 @@ void add_helm_canary(const PlanContext& ctx, Runbook& runbook) {
   remove_canary.role = StepRole::Rollback;
   remove_canary.title = fmt::format("Uninstall the releases of revision {}", rev);
   remove_canary.guide = guide;
-  remove_canary.details.push_back(fmt::format("Before the old release is deleted, the way back is to delete what this "
-                                              "upgrade installed; release {} keeps serving.",
-                                              r.istiod));
-  for (const GatewayInstall* g : helm_gateways) remove_canary.commands.push_back(guides::helm_delete(g->release + "-" + rev, g->ns));
+  remove_canary.details.push_back(
+      fmt::format("Before the old release is deleted, the way back is to delete what this "
+                  "upgrade installed; release {} keeps serving.",
+                  r.istiod));
+  for (const GatewayInstall* g : helm_gateways)
+    remove_canary.commands.push_back(guides::helm_delete(g->release + "-" + rev, g->ns));
   remove_canary.commands.push_back(guides::helm_delete(canary_release, ctx.ns()));
   runbook.rollback.push_back(std::move(remove_canary));
 }
@@ -223,9 +231,10 @@ void add_helm_in_place(const PlanContext& ctx, Runbook& runbook) {
   upgrade.guide = guide;
   upgrade.details.push_back("The istiod chart upgrades the control plane in place.");
   if (ctx.old_revision() != "default")
-    upgrade.details.push_back(fmt::format("The release is revision {}: the command sets it again, so that the upgrade "
-                                          "keeps it.",
-                                          ctx.old_revision()));
+    upgrade.details.push_back(
+        fmt::format("The release is revision {}: the command sets it again, so that the upgrade "
+                    "keeps it.",
+                    ctx.old_revision()));
   upgrade.commands.push_back(guides::helm_upgrade_istiod(r.istiod, ctx.ns(), ctx.old_revision()));
   runbook.steps.push_back(std::move(upgrade));
 

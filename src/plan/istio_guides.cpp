@@ -25,23 +25,29 @@ bool promoted_commands(const Version& to) { return to.minor_only() >= minor(11);
 
 GuideRef canary_guide(const Version& to) {
   // 1.6 and 1.7 kept the canary and in-place upgrades on one page, "Upgrade Istio".
-  if (to.minor_only() < minor(8)) return {"Upgrade Istio (Canary upgrades)", release_of(to), site(to, "setup/upgrade/")};
+  if (to.minor_only() < minor(8))
+    return {"Upgrade Istio (Canary upgrades)", release_of(to), site(to, "setup/upgrade/")};
   return {"Canary Upgrades", release_of(to), site(to, "setup/upgrade/canary/")};
 }
 
 GuideRef in_place_guide(const Version& to) {
   if (to.minor_only() < minor(5))
     return {"Upgrade Istio using istioctl [Experimental]", release_of(to), site(to, "setup/upgrade/istioctl-upgrade/")};
-  if (to.minor_only() < minor(6)) return {"Upgrade Istio using istioctl", release_of(to), site(to, "setup/upgrade/istioctl-upgrade/")};
-  if (to.minor_only() < minor(8)) return {"Upgrade Istio (In place upgrades)", release_of(to), site(to, "setup/upgrade/")};
+  if (to.minor_only() < minor(6))
+    return {"Upgrade Istio using istioctl", release_of(to), site(to, "setup/upgrade/istioctl-upgrade/")};
+  if (to.minor_only() < minor(8))
+    return {"Upgrade Istio (In place upgrades)", release_of(to), site(to, "setup/upgrade/")};
   return {"In-place Upgrades", release_of(to), site(to, "setup/upgrade/in-place/")};
 }
 
-GuideRef helm_guide(const Version& to) { return {"Upgrade with Helm", release_of(to), site(to, "setup/upgrade/helm/")}; }
+GuideRef helm_guide(const Version& to) {
+  return {"Upgrade with Helm", release_of(to), site(to, "setup/upgrade/helm/")};
+}
 
 GuideRef revision_tags_guide(const Version& to) {
   if (promoted_commands(to))
-    return {"Canary Upgrades (Stable revision labels)", release_of(to), site(to, "setup/upgrade/canary/#stable-revision-labels")};
+    return {"Canary Upgrades (Stable revision labels)", release_of(to),
+            site(to, "setup/upgrade/canary/#stable-revision-labels")};
   // 1.10 introduced the tags; its guide was the blog post that announced them.
   return {"Safely upgrade the Istio control plane with revisions and tags", release_of(to),
           "https://istio.io/latest/blog/2021/revision-tags/"};
@@ -94,7 +100,8 @@ std::string get_injector_webhooks() { return "kubectl get mutatingwebhookconfigu
 // which column to read instead. `{.items[0]...}` picks one pod: `{.items..}` lists every replica,
 // which neither command accepts.
 std::string gateway_control_plane(const Version& to, std::string_view app, std::string_view ns) {
-  std::string pod = fmt::format("$(kubectl -n {} get pod -l app={} -o jsonpath='{{.items[0].metadata.name}}')", ns, app);
+  std::string pod =
+      fmt::format("$(kubectl -n {} get pod -l app={} -o jsonpath='{{.items[0].metadata.name}}')", ns, app);
   if (to.minor_only() < minor(8))
     return fmt::format("istioctl proxy-config endpoints {}.{} --cluster xds-grpc -ojson | grep hostname", pod, ns);
   return fmt::format("istioctl proxy-status | grep \"{}\"", pod);
@@ -102,9 +109,10 @@ std::string gateway_control_plane(const Version& to, std::string_view app, std::
 
 // "kubectl label namespace test-ns istio-injection- istio.io/rev=canary" (Canary Upgrades, 1.6 on).
 // A namespace that already has istio.io/rev needs kubectl's --overwrite to change it.
-std::string move_namespace(std::string_view ns, std::string_view revision, bool drop_injection_label, bool has_rev_label) {
-  return fmt::format("kubectl label namespace {}{} istio.io/rev={}{}", ns, drop_injection_label ? " istio-injection-" : "",
-                     revision, has_rev_label ? " --overwrite" : "");
+std::string move_namespace(std::string_view ns, std::string_view revision, bool drop_injection_label,
+                           bool has_rev_label) {
+  return fmt::format("kubectl label namespace {}{} istio.io/rev={}{}", ns,
+                     drop_injection_label ? " istio-injection-" : "", revision, has_rev_label ? " --overwrite" : "");
 }
 
 // "kubectl rollout restart deployment -n test-ns" (Canary Upgrades, 1.6 on) restarts every
@@ -162,7 +170,8 @@ std::vector<std::string> adopt_crds(std::string_view base_release, std::string_v
 // 1.12 to 1.23 in place: "helm upgrade istio-base manifests/charts/base -n istio-system --skip-crds";
 // 1.24 on (canary and in place): "helm upgrade istio-base istio/base -n istio-system".
 std::string helm_upgrade_base(const Version& to, std::string_view release, std::string_view ns) {
-  if (!base_chart_upgrades_crds(to)) return fmt::format("helm upgrade {} manifests/charts/base -n {} --skip-crds", release, ns);
+  if (!base_chart_upgrades_crds(to))
+    return fmt::format("helm upgrade {} manifests/charts/base -n {} --skip-crds", release, ns);
   return fmt::format("helm upgrade {} istio/base -n {}", release, ns);
 }
 
@@ -203,7 +212,9 @@ std::string helm_upgrade_gateway(std::string_view release, std::string_view ns) 
 }
 
 // "kubectl get pods -L istio.io/rev -n istio-ingress".
-std::string helm_get_gateway_pods(std::string_view ns) { return fmt::format("kubectl get pods -L istio.io/rev -n {}", ns); }
+std::string helm_get_gateway_pods(std::string_view ns) {
+  return fmt::format("kubectl get pods -L istio.io/rev -n {}", ns);
+}
 
 // "helm delete istiod -n istio-system".
 std::string helm_delete(std::string_view release, std::string_view ns) {

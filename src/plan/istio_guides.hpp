@@ -43,7 +43,7 @@ bool base_chart_upgrades_crds(const Version& to);
 
 std::string precheck();
 std::string kubectl_config_view();
-std::string manifest_versions();   // 1.4 and 1.5: which releases this istioctl upgrades from
+std::string manifest_versions();  // 1.4 and 1.5: which releases this istioctl upgrades from
 
 std::string istioctl_install_revision(std::string_view revision);
 std::string istioctl_upgrade(const Version& to);
@@ -52,7 +52,8 @@ std::string get_injector_webhooks();
 // Which istiod a gateway pod is connected to; `app` and `ns` are the gateway's.
 std::string gateway_control_plane(const Version& to, std::string_view app, std::string_view ns);
 
-std::string move_namespace(std::string_view ns, std::string_view revision, bool drop_injection_label, bool has_rev_label);
+std::string move_namespace(std::string_view ns, std::string_view revision, bool drop_injection_label,
+                           bool has_rev_label);
 std::string restart(const WorkloadRef& workload);
 std::string verify_namespace(const Version& to, std::string_view ns, std::string_view revision);
 std::string set_tag(const Version& to, std::string_view tag, std::string_view revision, bool exists);

@@ -26,7 +26,8 @@ TEST_CASE("istioctl's experimental commands until 1.10, promoted from 1.11") {
 }
 
 TEST_CASE("moved pods are verified by label before 1.11, with proxy-status after") {
-  CHECK(guides::verify_namespace(v("1.9.0"), "test-ns", "canary") == "kubectl get pods -n test-ns -l istio.io/rev=canary");
+  CHECK(guides::verify_namespace(v("1.9.0"), "test-ns", "canary") ==
+        "kubectl get pods -n test-ns -l istio.io/rev=canary");
   CHECK(guides::verify_namespace(v("1.11.0"), "test-ns", "canary") == "istioctl proxy-status | grep \"\\.test-ns \"");
 }
 
@@ -52,12 +53,14 @@ TEST_CASE("Helm leaves CRDs to kubectl until 1.23; the base chart owns them from
   CHECK(guides::base_chart_upgrades_crds(v("1.24.0")));
   CHECK(guides::helm_upgrade_base(v("1.23.0"), "istio-base", "istio-system") ==
         "helm upgrade istio-base manifests/charts/base -n istio-system --skip-crds");
-  CHECK(guides::helm_upgrade_base(v("1.24.0"), "istio-base", "istio-system") == "helm upgrade istio-base istio/base -n istio-system");
+  CHECK(guides::helm_upgrade_base(v("1.24.0"), "istio-base", "istio-system") ==
+        "helm upgrade istio-base istio/base -n istio-system");
   CHECK(guides::helm_default_revision(v("1.20.0"), "base", "istio-system", "1-20-0") ==
         "helm upgrade base istio/base --set defaultRevision=1-20-0 -n istio-system --skip-crds");
   CHECK(guides::helm_default_revision(v("1.25.0"), "base", "istio-system", "1-25-0") ==
         "helm upgrade base istio/base --set defaultRevision=1-25-0 -n istio-system");
-  CHECK(guides::adopt_crds("base", "mesh").at(1) == "kubectl annotate crds -l chart=istio \"meta.helm.sh/release-name=base\"");
+  CHECK(guides::adopt_crds("base", "mesh").at(1) ==
+        "kubectl annotate crds -l chart=istio \"meta.helm.sh/release-name=base\"");
   CHECK(guides::helm_upgrade_istiod("istiod-1-20-3", "istio-system", "1-20-3") ==
         "helm upgrade istiod-1-20-3 istio/istiod -n istio-system --set revision=1-20-3");
   CHECK_FALSE(guides::supports_helm_guide(v("1.11")));

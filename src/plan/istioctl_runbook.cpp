@@ -22,14 +22,16 @@ Step prepare(const PlanContext& ctx, const GuideRef& guide) {
   step.role = StepRole::Prepare;
   step.title = "Before you start";
   step.guide = guide;
-  step.details.push_back(fmt::format("Download Istio {} and run the commands below from its directory, with its "
-                                     "istioctl (`bin/istioctl`), unless a step names another release.",
-                                     ctx.to.str()));
+  step.details.push_back(
+      fmt::format("Download Istio {} and run the commands below from its directory, with its "
+                  "istioctl (`bin/istioctl`), unless a step names another release.",
+                  ctx.to.str()));
   if (ctx.installer != Installer::Istioctl)
-    step.details.push_back(fmt::format("The input does not show istioctl's labels on the control plane (installer: {}); "
-                                       "these steps are the istioctl guide's, which assumes Istio was installed with "
-                                       "istioctl.",
-                                       installer_name(ctx.installer)));
+    step.details.push_back(
+        fmt::format("The input does not show istioctl's labels on the control plane (installer: {}); "
+                    "these steps are the istioctl guide's, which assumes Istio was installed with "
+                    "istioctl.",
+                    installer_name(ctx.installer)));
   return step;
 }
 
@@ -58,12 +60,14 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
       "the command installs the default profile.",
       ctx.to.str(), rev));
   if (ctx.revisions.serves(rev))
-    install.details.push_back(fmt::format("The input already shows revision {}: skip this step if it is the release you "
-                                          "are installing.",
-                                          rev));
+    install.details.push_back(
+        fmt::format("The input already shows revision {}: skip this step if it is the release you "
+                    "are installing.",
+                    rev));
   if (std::vector<std::string> names = gateway_names(ctx); !names.empty())
     install.details.push_back(fmt::format(
-        "Gateways installed by istioctl ({}) do not run revision-specific instances: this install upgrades them in place "
+        "Gateways installed by istioctl ({}) do not run revision-specific instances: this install upgrades them in "
+        "place "
         "to {} and connects them to istiod-{}, so all their traffic moves to the new control plane at once.",
         fmt::join(names, ", "), ctx.to.str(), rev));
   install.commands.push_back(guides::istioctl_install_revision(rev));
@@ -74,18 +78,20 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
   verify.role = StepRole::Verify;
   verify.title = "Verify that both control planes run";
   verify.guide = guide;
-  verify.details.push_back(fmt::format("Expect istiod pods of both revisions ({} and {}) and an injector configuration "
-                                       "for each (istio-sidecar-injector-{} is the new one).",
-                                       old, rev, rev));
+  verify.details.push_back(
+      fmt::format("Expect istiod pods of both revisions ({} and {}) and an injector configuration "
+                  "for each (istio-sidecar-injector-{} is the new one).",
+                  old, rev, rev));
   verify.commands.push_back(guides::get_istiod_pods(ctx.ns()));
   verify.commands.push_back(guides::get_injector_webhooks());
   for (const GatewayInstall& g : ctx.gateways) {
     if (!g.release.empty()) continue;
     verify.commands.push_back(guides::gateway_control_plane(ctx.to, g.app, g.ns));
-    verify.details.push_back(
-        ctx.to.minor_only() < Version{1, 8, std::nullopt, {}}
-            ? fmt::format("Gateway {}: the hostname printed must be istiod-{}.{}.svc.", g.deployment->name(), rev, ctx.ns())
-            : fmt::format("Gateway {}: the ISTIOD column of its line must name an istiod-{} pod.", g.deployment->name(), rev));
+    verify.details.push_back(ctx.to.minor_only() < Version{1, 8, std::nullopt, {}}
+                                 ? fmt::format("Gateway {}: the hostname printed must be istiod-{}.{}.svc.",
+                                               g.deployment->name(), rev, ctx.ns())
+                                 : fmt::format("Gateway {}: the ISTIOD column of its line must name an istiod-{} pod.",
+                                               g.deployment->name(), rev));
   }
   runbook.steps.push_back(std::move(verify));
 
@@ -118,14 +124,16 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
       "the cluster-scoped resources the control planes share.",
       rev, old));
   if (!guides::supports_revision_uninstall(ctx.to)) {
-    uninstall.details.push_back(fmt::format("istioctl {} cannot uninstall one revision (`istioctl x uninstall` arrived in "
-                                            "1.7): remove revision {}'s resources as you installed them.",
-                                            ctx.to.minor_only().str(), old));
+    uninstall.details.push_back(
+        fmt::format("istioctl {} cannot uninstall one revision (`istioctl x uninstall` arrived in "
+                    "1.7): remove revision {}'s resources as you installed them.",
+                    ctx.to.minor_only().str(), old));
   } else if (ctx.old_has_revision_label) {
     uninstall.commands.push_back(guides::uninstall_revision(ctx.to, old));
   } else {
-    uninstall.details.push_back("The old control plane has no revision label: uninstall it with the configuration you "
-                                "installed it with.");
+    uninstall.details.push_back(
+        "The old control plane has no revision label: uninstall it with the configuration you "
+        "installed it with.");
     uninstall.commands.push_back(guides::uninstall_by_configuration(ctx.to));
   }
   uninstall.details.push_back(fmt::format("Then only istiod-{} pods remain:", rev));
@@ -142,7 +150,8 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
     gateways.title = fmt::format("Reinstall the gateways of revision {} first", old);
     gateways.guide = guide;
     gateways.details.push_back(fmt::format(
-        "Uninstalling revision {} does not revert the gateways its install upgraded in place ({}). With istioctl {} (the "
+        "Uninstalling revision {} does not revert the gateways its install upgraded in place ({}). With istioctl {} "
+        "(the "
         "release of revision {}), reinstall them as you installed them, and wait until they are up and running before "
         "the uninstall: otherwise ingress traffic stops.",
         rev, fmt::join(names, ", "), ctx.from_text(), old));
@@ -161,9 +170,10 @@ void add_istioctl_canary(const PlanContext& ctx, Runbook& runbook) {
   if (guides::supports_revision_uninstall(ctx.to))
     remove_canary.commands.push_back(guides::uninstall_revision(ctx.to, rev));
   else
-    remove_canary.details.push_back(fmt::format("istioctl {} cannot uninstall one revision: remove revision {}'s "
-                                                "resources by hand.",
-                                                ctx.to.minor_only().str(), rev));
+    remove_canary.details.push_back(
+        fmt::format("istioctl {} cannot uninstall one revision: remove revision {}'s "
+                    "resources by hand.",
+                    ctx.to.minor_only().str(), rev));
   runbook.rollback.push_back(std::move(remove_canary));
 }
 
@@ -176,19 +186,22 @@ void add_istioctl_in_place(const PlanContext& ctx, Runbook& runbook) {
       "The installed Istio must be at most one minor release below {}, and installed with istioctl. Traffic disruption "
       "may occur during the upgrade: run at least two replicas of {} and keep PodDisruptionBudgets at a minimum "
       "availability of 1.",
-      ctx.to.str(), ctx.to.minor_only() < Version{1, 5, std::nullopt, {}} ? "each component (except Citadel)" : "istiod"));
+      ctx.to.str(),
+      ctx.to.minor_only() < Version{1, 5, std::nullopt, {}} ? "each component (except Citadel)" : "istiod"));
   if (ctx.old_has_revision_label && ctx.old_revision() != "default")
-    before.details.push_back(fmt::format("The control plane is revision {}: `istioctl upgrade` is for in-place upgrades "
-                                         "and not compatible with installations done with the --revision flag; use "
-                                         "--method canary instead.",
-                                         ctx.old_revision()));
-  before.details.push_back(guides::has_precheck(ctx.to)
-                               ? "Check that kubectl points at the cluster to upgrade, and that the cluster can take the "
-                                 "upgrade:"
-                               : guides::supports_canary(ctx.to)
-                                     ? "Check that kubectl points at the cluster to upgrade:"
-                                     : "Check that this istioctl upgrades from the installed release, and that kubectl "
-                                       "points at the cluster to upgrade:");
+    before.details.push_back(
+        fmt::format("The control plane is revision {}: `istioctl upgrade` is for in-place upgrades "
+                    "and not compatible with installations done with the --revision flag; use "
+                    "--method canary instead.",
+                    ctx.old_revision()));
+  before.details.push_back(
+      guides::has_precheck(ctx.to)
+          ? "Check that kubectl points at the cluster to upgrade, and that the cluster can take the "
+            "upgrade:"
+      : guides::supports_canary(ctx.to)
+          ? "Check that kubectl points at the cluster to upgrade:"
+          : "Check that this istioctl upgrades from the installed release, and that kubectl "
+            "points at the cluster to upgrade:");
   if (!guides::supports_canary(ctx.to)) before.commands.push_back(guides::manifest_versions());
   before.commands.push_back(guides::kubectl_config_view());
   if (guides::has_precheck(ctx.to)) before.commands.push_back(guides::precheck());
@@ -201,7 +214,8 @@ void add_istioctl_in_place(const PlanContext& ctx, Runbook& runbook) {
   upgrade.guide = guide;
   upgrade.details.push_back(
       "Pass the IstioOperator file you installed Istio with (`-f`), and put any setting you gave with --set in it: "
-      "without -f, Istio upgrades to the default profile. istioctl checks the installation, asks for confirmation, then "
+      "without -f, Istio upgrades to the default profile. istioctl checks the installation, asks for confirmation, "
+      "then "
       "upgrades the control plane and the gateways in place.");
   upgrade.commands.push_back(guides::istioctl_upgrade(ctx.to));
   runbook.steps.push_back(std::move(upgrade));
@@ -220,8 +234,9 @@ void add_istioctl_in_place(const PlanContext& ctx, Runbook& runbook) {
         ctx.from->str()));
     downgrade.commands.push_back(guides::istioctl_upgrade(*ctx.from));
   } else {
-    downgrade.details.push_back("Reinstall the previous release with its own istioctl and configuration, then restart "
-                                "the workloads above again.");
+    downgrade.details.push_back(
+        "Reinstall the previous release with its own istioctl and configuration, then restart "
+        "the workloads above again.");
   }
   runbook.rollback.push_back(std::move(downgrade));
 }

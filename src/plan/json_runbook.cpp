@@ -45,9 +45,11 @@ json step_json(int number, const Step& step, const Snapshot& snapshot) {
   j["commands"] = step.commands;
   j["namespaces"] = step.namespaces;
   j["workloads"] = json::array();
-  for (const WorkloadRef& w : step.workloads) j["workloads"].push_back({{"kind", w.kind}, {"namespace", w.ns}, {"name", w.name}});
-  j["guide"] = step.guide ? json{{"title", step.guide->title}, {"release", step.guide->release}, {"url", step.guide->url}}
-                          : json(nullptr);
+  for (const WorkloadRef& w : step.workloads)
+    j["workloads"].push_back({{"kind", w.kind}, {"namespace", w.ns}, {"name", w.name}});
+  j["guide"] = step.guide
+                   ? json{{"title", step.guide->title}, {"release", step.guide->release}, {"url", step.guide->url}}
+                   : json(nullptr);
   j["blockingFindings"] = json::array();
   for (const Finding* f : step.blockers) j["blockingFindings"].push_back(finding_json(*f, snapshot));
   return j;
@@ -69,7 +71,8 @@ void write_json(const Runbook& r, const Snapshot& snapshot, std::string_view too
                   {"newRevision", nullable(r.new_revision)}};
   j["notes"] = r.notes;
   j["steps"] = json::array();
-  for (size_t i = 0; i < r.steps.size(); ++i) j["steps"].push_back(step_json(static_cast<int>(i + 1), r.steps[i], snapshot));
+  for (size_t i = 0; i < r.steps.size(); ++i)
+    j["steps"].push_back(step_json(static_cast<int>(i + 1), r.steps[i], snapshot));
   j["rollback"] = json::array();
   for (size_t i = 0; i < r.rollback.size(); ++i)
     j["rollback"].push_back(step_json(static_cast<int>(i + 1), r.rollback[i], snapshot));

@@ -23,8 +23,8 @@ std::string escape(std::string_view text) {
 }
 
 std::string where(const Finding& f, const Snapshot& snapshot) {
-  std::string place = f.location ? fmt::format("`{}:{}:{}`", snapshot.file_path(f.location->file), f.location->mark.line,
-                                               f.location->mark.column)
+  std::string place = f.location ? fmt::format("`{}:{}:{}`", snapshot.file_path(f.location->file),
+                                               f.location->mark.line, f.location->mark.column)
                                  : std::string("no place in the input");
   if (f.object) {
     const ObjectRef& o = *f.object;
@@ -60,7 +60,8 @@ void write_step(const std::string& number, const Step& step, const Snapshot& sna
     for (const std::string& c : step.commands) out << c << '\n';
     out << "```\n\n";
   }
-  if (step.guide) out << fmt::format("Guide: [{}, Istio {}]({})\n\n", step.guide->title, step.guide->release, step.guide->url);
+  if (step.guide)
+    out << fmt::format("Guide: [{}, Istio {}]({})\n\n", step.guide->title, step.guide->release, step.guide->url);
 }
 
 std::string method_text(const Runbook& r) {
@@ -81,23 +82,26 @@ void write_markdown(const Runbook& r, const Snapshot& snapshot, std::string_view
   std::vector<std::string> inputs;
   for (const std::string& i : r.inputs) inputs.push_back(fmt::format("`{}`", i));
   out << fmt::format("# Upgrade runbook: {}\n\n", headline(r));
-  out << fmt::format("Planned by upcheck {} from {}. The commands are those of Istio's upgrade guides for the target "
-                     "release, with this cluster's names; each step links its guide. Run the steps in order.\n\n",
-                     tool_version, fmt::join(inputs, ", "));
+  out << fmt::format(
+      "Planned by upcheck {} from {}. The commands are those of Istio's upgrade guides for the target "
+      "release, with this cluster's names; each step links its guide. Run the steps in order.\n\n",
+      tool_version, fmt::join(inputs, ", "));
   out << "| | |\n| --- | --- |\n";
   out << fmt::format("| Installed | Istio {}, revision `{}` in namespace `{}`, installed with {} |\n",
-                     r.from ? r.from->str() : std::string("(release not shown)"), r.old_revision, r.control_plane_namespace,
-                     installer_name(r.installer));
-  out << fmt::format("| Target | Istio {}{} |\n", r.to.str(),
-                     r.method == UpgradeMethod::Canary ? fmt::format(", revision `{}`", r.new_revision) : std::string());
+                     r.from ? r.from->str() : std::string("(release not shown)"), r.old_revision,
+                     r.control_plane_namespace, installer_name(r.installer));
+  out << fmt::format(
+      "| Target | Istio {}{} |\n", r.to.str(),
+      r.method == UpgradeMethod::Canary ? fmt::format(", revision `{}`", r.new_revision) : std::string());
   out << fmt::format("| Method | {} |\n", method_text(r));
   const size_t blocking = r.blocking_findings();
-  out << fmt::format("| Blocking findings | {} |\n",
-                     blocking == 0 ? std::string("none")
-                                   : fmt::format("{}, shown at the steps they block: resolve them first (exit status 1)",
-                                                 blocking));
-  out << fmt::format("| Other findings | {} |\n\n",
-                     r.other_findings.empty() ? std::string("none") : fmt::format("{}, at the end", r.other_findings.size()));
+  out << fmt::format(
+      "| Blocking findings | {} |\n",
+      blocking == 0 ? std::string("none")
+                    : fmt::format("{}, shown at the steps they block: resolve them first (exit status 1)", blocking));
+  out << fmt::format("| Other findings | {} |\n\n", r.other_findings.empty()
+                                                        ? std::string("none")
+                                                        : fmt::format("{}, at the end", r.other_findings.size()));
   for (const std::string& note : r.notes) out << "> " << escape(note) << "\n\n";
 
   out << "## Steps\n\n";

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "istio/ownership.hpp"
 #include "istio/istio_components.hpp"
+#include "istio/ownership.hpp"
 #include "plan/istio_guides.hpp"
 #include "plan/steps.hpp"
 
@@ -33,12 +33,14 @@ const ControlPlane& old_control_plane(const IstioInstallation& istio, const Revi
     if (new_revision.empty() || p.revision != new_revision) candidates.push_back(&p);
   if (candidates.size() == 1) return *candidates.front();
   if (candidates.empty())
-    throw PlanError(fmt::format("the only control plane in the input is revision {}, the one --revision names: name a "
-                                "new revision for the canary",
-                                new_revision));
-  throw PlanError(fmt::format("the input shows several control planes ({}): name the one this upgrade replaces with "
-                              "--remove-revision",
-                              revision_list(istio)));
+    throw PlanError(
+        fmt::format("the only control plane in the input is revision {}, the one --revision names: name a "
+                    "new revision for the canary",
+                    new_revision));
+  throw PlanError(
+      fmt::format("the input shows several control planes ({}): name the one this upgrade replaces with "
+                  "--remove-revision",
+                  revision_list(istio)));
 }
 
 // Gateways whose upgrade is a step of its own: rendered with the control plane by istioctl (or the
@@ -51,7 +53,8 @@ std::vector<GatewayInstall> gateway_installs(const Snapshot& snapshot, const Hel
     if (component != IstioComponent::IngressGateway && component != IstioComponent::EgressGateway) continue;
     std::optional<rules::Manager> manager = rules::managing_tool(*d);
     if (!manager) continue;
-    GatewayInstall g{d, std::string(d->ns()), std::string(d->spec()["template"]["metadata"]["labels"]["app"].text()), {}};
+    GatewayInstall g{
+        d, std::string(d->ns()), std::string(d->spec()["template"]["metadata"]["labels"]["app"].text()), {}};
     if (g.app.empty()) g.app = std::string(d->label("app").value_or(d->name()));
     if (manager->tool == "Helm") {
       std::optional<HelmRelease> release = helm.of(*d);
@@ -81,20 +84,24 @@ Installer installer_of(const IstioInstallation& istio, const ControlPlane& plane
 
 void check_supported(Installer installer, const UpgradePlan& plan, const Version& to) {
   if (installer == Installer::Operator)
-    throw PlanError("the control plane is managed by the in-cluster Istio operator, whose upgrades follow its own guide; "
-                    "upcheck plan writes runbooks for istioctl and Helm installations");
+    throw PlanError(
+        "the control plane is managed by the in-cluster Istio operator, whose upgrades follow its own guide; "
+        "upcheck plan writes runbooks for istioctl and Helm installations");
   if (installer == Installer::Helm && !guides::supports_helm_guide(to))
-    throw PlanError(fmt::format("--to {}: upcheck plan follows the Upgrade with Helm guide of Istio 1.12 and later (charts "
-                                "istio/base, istio/istiod, istio/gateway)",
-                                to.str()));
+    throw PlanError(
+        fmt::format("--to {}: upcheck plan follows the Upgrade with Helm guide of Istio 1.12 and later (charts "
+                    "istio/base, istio/istiod, istio/gateway)",
+                    to.str()));
   if (plan.method == UpgradeMethod::Canary && !guides::supports_canary(to))
-    throw PlanError(fmt::format("--to {}: canary upgrades install the new control plane as a revision, which Istio 1.6 "
-                                "introduced; use --method in-place",
-                                to.str()));
+    throw PlanError(
+        fmt::format("--to {}: canary upgrades install the new control plane as a revision, which Istio 1.6 "
+                    "introduced; use --method in-place",
+                    to.str()));
   if (plan.method == UpgradeMethod::InPlace && installer != Installer::Helm && !guides::supports_istioctl_upgrade(to))
-    throw PlanError(fmt::format("--to {}: istioctl upgrades Istio in place from 1.4 on; before, follow the release's "
-                                "Upgrade Steps guide",
-                                to.str()));
+    throw PlanError(
+        fmt::format("--to {}: istioctl upgrades Istio in place from 1.4 on; before, follow the release's "
+                    "Upgrade Steps guide",
+                    to.str()));
 }
 
 }  // namespace
@@ -112,8 +119,9 @@ Runbook plan_runbook(const PlanInput& input) {
   const Version to = *plan.to;
   const IstioInstallation& istio = input.istio;
   if (istio.empty())
-    throw PlanError("the input shows no Istio control plane (no istiod or pilot Deployment): include the control plane's "
-                    "namespace (kubectl get deployments -n istio-system -o yaml)");
+    throw PlanError(
+        "the input shows no Istio control plane (no istiod or pilot Deployment): include the control plane's "
+        "namespace (kubectl get deployments -n istio-system -o yaml)");
 
   const bool canary = plan.method == UpgradeMethod::Canary;
   const std::string new_revision = !canary ? std::string() : plan.revision.empty() ? to.revision_name() : plan.revision;
@@ -127,7 +135,8 @@ Runbook plan_runbook(const PlanInput& input) {
   const Installer installer = installer_of(istio, old_plane, helm);
   check_supported(installer, plan, to);
   const DataPlane data_plane = read_data_plane(input.snapshot, revisions);
-  PlanContext ctx{input.snapshot, istio, revisions, data_plane, helm, old_plane, installer, to, plan.from, new_revision, false, {}};
+  PlanContext ctx{input.snapshot, istio, revisions, data_plane,   helm,  old_plane,
+                  installer,      to,    plan.from, new_revision, false, {}};
   if (!ctx.from)
     if (std::optional<VersionEvidence> v = old_plane.version()) ctx.from = v->version;
   for (const Resource* d : old_plane.deployments)
@@ -144,8 +153,9 @@ Runbook plan_runbook(const PlanInput& input) {
   runbook.new_revision = new_revision;
   for (const SourceFile& f : input.snapshot.files()) runbook.inputs.push_back(f.path);
   if (!ctx.from)
-    runbook.notes.push_back("Nothing in the input shows the installed release (no tagged istiod image): pass --from to "
-                            "check the jump.");
+    runbook.notes.push_back(
+        "Nothing in the input shows the installed release (no tagged istiod image): pass --from to "
+        "check the jump.");
 
   if (installer == Installer::Helm) {
     if (canary)

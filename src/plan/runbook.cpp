@@ -14,8 +14,8 @@ namespace {
 // applying the CRDs by hand is a step of the Helm runbook itself (its error, CRDs Helm cannot
 // adopt, blocks as every error does).
 constexpr std::string_view kBlockingWarnings[] = {
-    "skip-level-upgrade",    "injection-label-conflict",       "unknown-revision",      "invalid-revision-name",
-    "stale-sidecar",         "revision-still-in-use",          "gateway-revision",      "blocking-pod-disruption-budget",
+    "skip-level-upgrade",   "injection-label-conflict", "unknown-revision", "invalid-revision-name",
+    "stale-sidecar",        "revision-still-in-use",    "gateway-revision", "blocking-pod-disruption-budget",
     "injection-continuity",
 };
 

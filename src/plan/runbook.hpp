@@ -16,8 +16,8 @@ namespace upcheck::plan {
 
 // The Istio guide (or other documentation) a step's commands come from.
 struct GuideRef {
-  std::string title;     // "Canary Upgrades"
-  std::string release;   // "1.21": the release whose guide it is
+  std::string title;    // "Canary Upgrades"
+  std::string release;  // "1.21": the release whose guide it is
   std::string url;
 };
 
@@ -37,17 +37,17 @@ std::string_view role_name(StepRole role);
 
 // A workload a step restarts so that its pods are injected again.
 struct WorkloadRef {
-  std::string kind;   // "Deployment", "StatefulSet", "DaemonSet"
+  std::string kind;  // "Deployment", "StatefulSet", "DaemonSet"
   std::string ns;
   std::string name;
 };
 
 struct Step {
-  std::string id;                      // stable across runs: "move-namespace/shop"
+  std::string id;  // stable across runs: "move-namespace/shop"
   StepRole role = StepRole::Prepare;
   std::string title;
-  std::vector<std::string> details;    // paragraphs, in order
-  std::vector<std::string> commands;   // shell commands, run in order
+  std::vector<std::string> details;   // paragraphs, in order
+  std::vector<std::string> commands;  // shell commands, run in order
   std::optional<GuideRef> guide;
   std::vector<std::string> namespaces;   // the namespaces whose workloads the step moves or restarts
   std::vector<WorkloadRef> workloads;    // what its commands restart
@@ -57,16 +57,16 @@ struct Step {
 struct Runbook {
   UpgradeMethod method = UpgradeMethod::InPlace;
   Installer installer = Installer::Unknown;
-  std::optional<Version> from;          // the installed release, when the input (or --from) shows it
+  std::optional<Version> from;  // the installed release, when the input (or --from) shows it
   Version to;
   std::string control_plane_namespace;
-  std::string old_revision;             // the control plane this upgrade replaces ("default" when unrevisioned)
-  std::string new_revision;             // canary only
-  std::vector<std::string> inputs;      // the files read, for the header
-  std::vector<std::string> notes;       // what the input could not settle, said once
+  std::string old_revision;         // the control plane this upgrade replaces ("default" when unrevisioned)
+  std::string new_revision;         // canary only
+  std::vector<std::string> inputs;  // the files read, for the header
+  std::vector<std::string> notes;   // what the input could not settle, said once
   std::vector<Step> steps;
   std::vector<Step> rollback;
-  std::vector<const Finding*> other_findings;   // not blocking: the closing section
+  std::vector<const Finding*> other_findings;  // not blocking: the closing section
 
   size_t blocking_findings() const;
   // 1 when a blocking finding stands (as `check`'s exit status), else 0.

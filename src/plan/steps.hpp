@@ -19,8 +19,8 @@ namespace upcheck::plan {
 struct GatewayInstall {
   const Resource* deployment = nullptr;
   std::string ns;
-  std::string app;        // its pods' app label, which the guides select them by
-  std::string release;    // Helm: the gateway chart's release; empty for istioctl's
+  std::string app;      // its pods' app label, which the guides select them by
+  std::string release;  // Helm: the gateway chart's release; empty for istioctl's
 };
 
 struct PlanContext {
@@ -30,11 +30,11 @@ struct PlanContext {
   const DataPlane& data_plane;
   const HelmReleases& helm;
   const ControlPlane& old_plane;
-  Installer installer = Installer::Unknown;   // of the old control plane
+  Installer installer = Installer::Unknown;  // of the old control plane
   Version to;
   std::optional<Version> from;
-  std::string new_revision;           // canary only
-  bool old_has_revision_label = false;   // the old istiod is labelled istio.io/rev (every chart since 1.6)
+  std::string new_revision;             // canary only
+  bool old_has_revision_label = false;  // the old istiod is labelled istio.io/rev (every chart since 1.6)
   std::vector<GatewayInstall> gateways;
 
   const std::string& ns() const { return old_plane.ns; }

@@ -45,10 +45,11 @@ nlohmann::json target_json(const Report& report) {
       p["version"] = version ? nlohmann::json(version->version.str()) : nlohmann::json(nullptr);
       p["evidence"] = nlohmann::json::array();
       for (const VersionEvidence& e : plane.evidence) {
-        p["evidence"].push_back({{"version", e.version.str()},
-                                 {"how", e.how},
-                                 {"object", object_json(e.source->ref())},
-                                 {"location", location_json(report, Location{e.source->file(), e.source->locate(e.field_path)})}});
+        p["evidence"].push_back(
+            {{"version", e.version.str()},
+             {"how", e.how},
+             {"object", object_json(e.source->ref())},
+             {"location", location_json(report, Location{e.source->file(), e.source->locate(e.field_path)})}});
       }
       t["controlPlanes"].push_back(std::move(p));
     }

@@ -37,7 +37,8 @@ bool Report::at_or_above_fail_on(const Finding& f) const {
 
 ExitStatus Report::exit_status() const {
   if (!errors.empty()) return ExitStatus::Error;
-  bool failing = std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return at_or_above_fail_on(f); });
+  bool failing =
+      std::any_of(findings.begin(), findings.end(), [&](const Finding& f) { return at_or_above_fail_on(f); });
   return failing ? ExitStatus::Findings : ExitStatus::Clean;
 }
 
@@ -74,7 +75,8 @@ nlohmann::json fix_json(const Fix& fix) {
   j["stage"] = fix.stage.empty() ? nlohmann::json(nullptr) : nlohmann::json(fix.stage);
   j["apply"] = fix.apply;
   j["patches"] = nlohmann::json::array();
-  for (const FixPatch& p : fix.patches) j["patches"].push_back({{"target", ref_json(p.target)}, {"mergePatch", p.merge_patch}});
+  for (const FixPatch& p : fix.patches)
+    j["patches"].push_back({{"target", ref_json(p.target)}, {"mergePatch", p.merge_patch}});
   j["remove"] = nlohmann::json::array();
   for (const ObjectRef& r : fix.remove) j["remove"].push_back(ref_json(r));
   j["commands"] = fix.commands;

@@ -11,8 +11,8 @@
 #include "engine/finding.hpp"
 #include "engine/rule.hpp"
 #include "engine/upgrade_plan.hpp"
-#include "model/diagnostic.hpp"
 #include "istio/istio_install.hpp"
+#include "model/diagnostic.hpp"
 #include "model/snapshot.hpp"
 
 namespace upcheck {
@@ -24,13 +24,13 @@ enum class ExitStatus : int { Clean = 0, Findings = 1, Error = 2 };
 
 struct Report {
   std::string tool_version;
-  const Snapshot* snapshot = nullptr;   // file paths and object counts
+  const Snapshot* snapshot = nullptr;  // file paths and object counts
   UpgradePlan plan;
   const IstioInstallation* istio = nullptr;
   std::vector<Finding> findings;
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> notices;
-  std::vector<const RuleInfo*> rules;   // the rules that ran: SARIF tool.driver.rules
+  std::vector<const RuleInfo*> rules;  // the rules that ran: SARIF tool.driver.rules
   Severity fail_on = Severity::Warning;
 
   const std::string& file_path(uint32_t file) const;
@@ -59,11 +59,11 @@ inline constexpr int kReportSchemaVersion = 1;
 void write_json(const Report& report, std::ostream& out);
 
 struct SarifOptions {
-  std::string root;                 // artifact URIs are relative to this directory
-  std::string docs_base_url;        // helpUri = <docs_base_url>/<rule name>.md
-  std::string information_uri;      // the project's home page
-  size_t max_results = 25'000;      // GitHub code scanning's per-run limit
-  size_t max_gzip_bytes = 10'000'000;   // and its limit on an upload's gzipped size
+  std::string root;                    // artifact URIs are relative to this directory
+  std::string docs_base_url;           // helpUri = <docs_base_url>/<rule name>.md
+  std::string information_uri;         // the project's home page
+  size_t max_results = 25'000;         // GitHub code scanning's per-run limit
+  size_t max_gzip_bytes = 10'000'000;  // and its limit on an upload's gzipped size
 };
 void write_sarif(const Report& report, const SarifOptions& options, std::ostream& out);
 

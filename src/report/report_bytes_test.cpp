@@ -26,7 +26,7 @@ TEST_CASE("JSON and SARIF reports write bytes that are not UTF-8 as U+FFFD inste
   std::ostringstream sarif;
   CHECK_NOTHROW(write_sarif(report, SarifOptions{}, sarif));
   CHECK(sarif.str().find("'\xef\xbf\xbd' is not a JSON value") != std::string::npos);
-  CHECK(nlohmann::json::parse(sarif.str()).is_object());   // parses, and is the SARIF log object
+  CHECK(nlohmann::json::parse(sarif.str()).is_object());  // parses, and is the SARIF log object
 }
 
 namespace {
@@ -57,7 +57,7 @@ TEST_CASE("the text report writes no control character of the input to the termi
   report.findings.push_back(std::move(f));
   TextOptions options;
   options.source_line = [](uint32_t, uint32_t) -> std::optional<std::string> {
-    return std::string("\x1b[31m\tkey: v");   // "key" is column 7: ESC [ 3 1 m TAB k
+    return std::string("\x1b[31m\tkey: v");  // "key" is column 7: ESC [ 3 1 m TAB k
   };
   std::ostringstream out;
   write_text(report, options, out);

@@ -59,8 +59,10 @@ std::string render_rule_markdown(const RuleInfo& rule) {
   }
   if (!rule.example_bad.empty()) {
     out += "\n## Example\n\n";
-    if (!rule.example_args.empty()) out += fmt::format("With `upcheck check {}`, this fires:\n\n", rule.example_args);
-    else out += "This fires:\n\n";
+    if (!rule.example_args.empty())
+      out += fmt::format("With `upcheck check {}`, this fires:\n\n", rule.example_args);
+    else
+      out += "This fires:\n\n";
     out += fmt::format("```yaml\n{}```\n", rule.example_bad);
     if (!rule.example_good.empty()) out += fmt::format("\nThis does not:\n\n```yaml\n{}```\n", rule.example_good);
   }
@@ -79,7 +81,8 @@ std::string render_rules_index_markdown(std::span<const Rule* const> rules) {
 std::string render_rules_table_text(std::span<const Rule* const> rules) {
   size_t name_width = 4;
   for (const Rule* r : rules) name_width = std::max(name_width, r->info.name.size());
-  std::string out = fmt::format("{:<8}{:<{}}  {:<8} {:<10}{}\n", "CODE", "NAME", name_width, "SEVERITY", "FIX", "TITLE");
+  std::string out =
+      fmt::format("{:<8}{:<{}}  {:<8} {:<10}{}\n", "CODE", "NAME", name_width, "SEVERITY", "FIX", "TITLE");
   for (const Rule* r : rules)
     out += fmt::format("{:<8}{:<{}}  {:<8} {:<10}{}\n", r->info.code, r->info.name, name_width,
                        severity_name(r->info.severity), fix_availability_name(r->info.fix), r->info.title);

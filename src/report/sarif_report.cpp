@@ -70,7 +70,8 @@ nlohmann::json rule_json(const RuleInfo& rule, const SarifOptions& options) {
       {"help", {{"text", rule.remediation}, {"markdown", render_rule_markdown(rule)}}},
       {"helpUri", fmt::format("{}/{}.md", options.docs_base_url, rule.name)},
       {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-      {"properties", {{"tags", {"istio", "upgrade", std::string(rule.category())}}, {"severities", severity_names(rule)}}},
+      {"properties",
+       {{"tags", {"istio", "upgrade", std::string(rule.category())}}, {"severities", severity_names(rule)}}},
   };
 }
 
@@ -116,22 +117,25 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
     if (auto it = rule_index.find(f.rule); it != rule_index.end()) r["ruleIndex"] = it->second;
     r["level"] = sarif_level(f.severity);
     r["message"] = {{"text", f.message}};
-    r["locations"] = nlohmann::json::array(
-        {f.location ? physical_location(uri_of(f.location->file), f.location->mark) : physical_location(fallback_uri, {1, 1})});
+    r["locations"] = nlohmann::json::array({f.location ? physical_location(uri_of(f.location->file), f.location->mark)
+                                                       : physical_location(fallback_uri, {1, 1})});
     if (f.object) {
       std::string name = f.object->kind + " " + (f.object->ns.empty() ? "" : f.object->ns + "/") + f.object->name;
       r["locations"][0]["logicalLocations"] = {{{"name", name}, {"kind", "object"}}};
     }
     r["partialFingerprints"] = {{"upcheckFinding/v1", fingerprint(f)}};
     if (f.fix) r["properties"]["fix"] = fix_json(*f.fix);
-    if (f.subject != nullptr && !f.subject->provenance().empty()) r["properties"]["renderedFrom"] = f.subject->provenance();
+    if (f.subject != nullptr && !f.subject->provenance().empty())
+      r["properties"]["renderedFrom"] = f.subject->provenance();
     results.push_back(std::move(r));
   }
 
   nlohmann::json notifications = nlohmann::json::array();
   auto notify = [&](const Diagnostic& d, std::string_view level) {
-    nlohmann::json n = {{"level", level}, {"message", {{"text", d.message}}}, {"descriptor", {{"id", std::string(d.code->name)}}}};
-    if (d.file != Diagnostic::kNoFile) n["locations"] = nlohmann::json::array({physical_location(uri_of(d.file), d.mark)});
+    nlohmann::json n = {
+        {"level", level}, {"message", {{"text", d.message}}}, {"descriptor", {{"id", std::string(d.code->name)}}}};
+    if (d.file != Diagnostic::kNoFile)
+      n["locations"] = nlohmann::json::array({physical_location(uri_of(d.file), d.mark)});
     notifications.push_back(std::move(n));
   };
   for (const Diagnostic& d : report.errors) notify(d, "error");
@@ -156,8 +160,9 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
     run["results"] = std::move(kept);
     nlohmann::json all_notifications = notifications;
     if (!capped.empty())
-      all_notifications.push_back(
-          {{"level", "warning"}, {"message", {{"text", capped}}}, {"descriptor", {{"id", std::string(kResultsCapped.name)}}}});
+      all_notifications.push_back({{"level", "warning"},
+                                   {"message", {{"text", capped}}},
+                                   {"descriptor", {{"id", std::string(kResultsCapped.name)}}}});
     run["invocations"] = nlohmann::json::array(
         {{{"executionSuccessful", report.errors.empty()}, {"toolExecutionNotifications", all_notifications}}});
     nlohmann::json sarif;
@@ -183,9 +188,10 @@ void write_sarif(const Report& report, const SarifOptions& options, std::ostream
     } else {
       double ratio = static_cast<double>(options.max_gzip_bytes) / static_cast<double>(gzipped_size(text));
       count = static_cast<size_t>(static_cast<double>(count) * ratio * 0.9);
-      capped = fmt::format("{} findings; SARIF holds the first {}, to stay under GitHub code scanning's limit of {} "
-                           "bytes gzipped; the JSON report has them all",
-                           report.findings.size(), count, options.max_gzip_bytes);
+      capped = fmt::format(
+          "{} findings; SARIF holds the first {}, to stay under GitHub code scanning's limit of {} "
+          "bytes gzipped; the JSON report has them all",
+          report.findings.size(), count, options.max_gzip_bytes);
     }
     text = render(count, with_fixes, capped);
   }

@@ -86,7 +86,7 @@ TEST_CASE("SARIF over the gzipped size limit drops fixes first, then results") {
   write_sarif(report, roomy, full);
 
   SarifOptions no_room_for_fixes;
-  no_room_for_fixes.max_gzip_bytes = 150'000;   // results fit (~60 KB gzipped), their fixes (~800 KB) do not
+  no_room_for_fixes.max_gzip_bytes = 150'000;  // results fit (~60 KB gzipped), their fixes (~800 KB) do not
   nlohmann::json without_fixes = sarif_of(report, no_room_for_fixes);
   CHECK(without_fixes["runs"][0]["results"].size() == 400);
   CHECK_FALSE(without_fixes["runs"][0]["results"][0]["properties"].contains("fix"));

@@ -7,7 +7,7 @@
 namespace upcheck {
 namespace {
 
-constexpr size_t kMaxExcerptColumns = 200;   // a last-applied or JSON line can be megabytes long
+constexpr size_t kMaxExcerptColumns = 200;  // a last-applied or JSON line can be megabytes long
 
 struct Style {
   bool on = false;
@@ -60,8 +60,8 @@ void excerpt(std::ostream& out, const std::string& line_text, Mark mark, const S
   }
   std::string gutter = fmt::format("{:>5}", mark.line);
   out << style.paint(gutter + " | ", "2") << shown << '\n';
-  out << style.paint(std::string(gutter.size(), ' ') + " | ", "2") << std::string(caret, ' ') << style.paint("^", "1;32")
-      << '\n';
+  out << style.paint(std::string(gutter.size(), ' ') + " | ", "2") << std::string(caret, ' ')
+      << style.paint("^", "1;32") << '\n';
 }
 
 }  // namespace
@@ -100,8 +100,8 @@ void write_text(const Report& report, const TextOptions& options, std::ostream& 
     ++counts[static_cast<int>(f.severity)];
     std::string place = f.location ? where(report, f.location->file, f.location->mark) : "upcheck";
     out << style.paint(place + ":", "1") << ' '
-        << style.paint(std::string(severity_name(f.severity)), severity_color(f.severity)) << '['
-        << f.rule->code << ' ' << f.rule->name << "] " << terminal_safe(f.message) << '\n';
+        << style.paint(std::string(severity_name(f.severity)), severity_color(f.severity)) << '[' << f.rule->code << ' '
+        << f.rule->name << "] " << terminal_safe(f.message) << '\n';
     // Never an excerpt from a Secret: its lines hold its data.
     bool secret = f.object && f.object->kind == "Secret";
     if (f.location && f.location->mark.known() && options.source_line && !secret) {

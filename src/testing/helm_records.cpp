@@ -13,17 +13,21 @@ std::string go_json_escapes(std::string text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
-    else out.push_back(c);
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out.push_back(c);
   }
   return out;
 }
 
 // Status codes of hapi.release.Status.Code.
 uint64_t tiller_code(std::string_view status) {
-  constexpr std::string_view kNames[] = {"UNKNOWN", "DEPLOYED", "DELETED", "SUPERSEDED", "FAILED",
+  constexpr std::string_view kNames[] = {"UNKNOWN",  "DEPLOYED",        "DELETED",         "SUPERSEDED",      "FAILED",
                                          "DELETING", "PENDING_INSTALL", "PENDING_UPGRADE", "PENDING_ROLLBACK"};
   for (uint64_t i = 0; i < std::size(kNames); ++i)
     if (kNames[i] == status) return i;
@@ -73,27 +77,27 @@ std::string helm3_release_json(const HelmReleaseSpec& spec) {
                      {"deleted", ""},
                      {"description", spec.revision == 1 ? "Install complete" : "Upgrade complete"},
                      {"status", spec.status},
-                     {"notes", "\"istiod\" successfully installed!\n\nTo learn more about the release, try:\n"
-                               "  $ helm status istiod -n istio-system\n"}};
+                     {"notes",
+                      "\"istiod\" successfully installed!\n\nTo learn more about the release, try:\n"
+                      "  $ helm status istiod -n istio-system\n"}};
   ordered templates = ordered::array();
   for (const auto& [name, text] : spec.templates)
     templates.push_back({{"name", name}, {"data", codec::encode_base64(text)}});
-  release["chart"] = {
-      {"metadata",
-       {{"name", spec.chart},
-        {"home", "https://istio.io"},
-        {"sources", {"https://github.com/istio/istio"}},
-        {"version", spec.chart_version},
-        {"description", "Helm chart for istio control plane"},
-        {"keywords", {"istio", "istiod", "istio-discovery"}},
-        {"icon", "https://istio.io/latest/favicons/android-192x192.png"},
-        {"apiVersion", "v2"},
-        {"appVersion", spec.app_version}}},
-      {"lock", nullptr},
-      {"templates", templates},
-      {"values", spec.chart_values},
-      {"schema", nullptr},
-      {"files", ordered::array()}};
+  release["chart"] = {{"metadata",
+                       {{"name", spec.chart},
+                        {"home", "https://istio.io"},
+                        {"sources", {"https://github.com/istio/istio"}},
+                        {"version", spec.chart_version},
+                        {"description", "Helm chart for istio control plane"},
+                        {"keywords", {"istio", "istiod", "istio-discovery"}},
+                        {"icon", "https://istio.io/latest/favicons/android-192x192.png"},
+                        {"apiVersion", "v2"},
+                        {"appVersion", spec.app_version}}},
+                      {"lock", nullptr},
+                      {"templates", templates},
+                      {"values", spec.chart_values},
+                      {"schema", nullptr},
+                      {"files", ordered::array()}};
   release["config"] = spec.config;
   release["manifest"] = spec.manifest;
   release["version"] = spec.revision;
@@ -164,12 +168,14 @@ std::string tiller_release_proto(const HelmReleaseSpec& spec) {
 }
 
 std::string tiller_configmap_yaml(const HelmReleaseSpec& spec) {
-  std::string labels = "    MODIFIED_AT: \"1551434400\"\n    NAME: " + spec.name + "\n    OWNER: TILLER\n    STATUS: " +
-                       spec.status + "\n    VERSION: \"" + std::to_string(spec.revision) + "\"\n";
+  std::string labels = "    MODIFIED_AT: \"1551434400\"\n    NAME: " + spec.name +
+                       "\n    OWNER: TILLER\n    STATUS: " + spec.status + "\n    VERSION: \"" +
+                       std::to_string(spec.revision) + "\"\n";
   HelmReleaseSpec in_kube_system = spec;
   in_kube_system.ns = "kube-system";
   return "apiVersion: v1\ndata:\n  release: " + codec::encode_base64(codec::gzip_best(tiller_release_proto(spec))) +
-         "\nkind: ConfigMap\n" + metadata_yaml(in_kube_system, labels, spec.name + ".v" + std::to_string(spec.revision));
+         "\nkind: ConfigMap\n" +
+         metadata_yaml(in_kube_system, labels, spec.name + ".v" + std::to_string(spec.revision));
 }
 
 }  // namespace upcheck::testing

@@ -20,11 +20,11 @@ struct HelmReleaseSpec {
   std::string chart_version = "1.20.3";
   std::string app_version = "1.20.3";
   int revision = 1;
-  std::string status = "deployed";           // Helm 3 status; Tiller specs use DEPLOYED etc.
-  nlohmann::ordered_json config = nlohmann::ordered_json::object();        // the user's values
+  std::string status = "deployed";                                   // Helm 3 status; Tiller specs use DEPLOYED etc.
+  nlohmann::ordered_json config = nlohmann::ordered_json::object();  // the user's values
   nlohmann::ordered_json chart_values = nlohmann::ordered_json::object();  // the chart's values.yaml
-  std::string manifest;                      // the rendered documents, `---` separated
-  std::vector<std::pair<std::string, std::string>> templates;   // chart template name -> text
+  std::string manifest;                                                    // the rendered documents, `---` separated
+  std::vector<std::pair<std::string, std::string>> templates;              // chart template name -> text
 };
 
 // pkg/release.Release as json.Marshal writes it.

@@ -94,7 +94,8 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
     return std::pair{r.status, r.out};
   };
   auto [status, json] = invoke({"check", "-o", "json"});
-  if (json.empty()) throw std::runtime_error("no JSON report (exit " + std::to_string(status) + "): " + run.stderr_text);
+  if (json.empty())
+    throw std::runtime_error("no JSON report (exit " + std::to_string(status) + "): " + run.stderr_text);
   run.findings = findings_of(json);
   run.has_load_errors = !nlohmann::json::parse(json)["errors"].empty();
   run.text = invoke({"check", "-o", "text", "--color", "never"}).second;
@@ -103,7 +104,8 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
     migrate.insert(migrate.end(), c.migrate_args.begin(), c.migrate_args.end());
     auto [migrate_status, migration] = invoke(migrate);
     if (migrate_status != 0 && !c.load_errors_expected)
-      throw std::runtime_error("migrate --dry-run failed (exit " + std::to_string(migrate_status) + "): " + run.stderr_text);
+      throw std::runtime_error("migrate --dry-run failed (exit " + std::to_string(migrate_status) +
+                               "): " + run.stderr_text);
     run.migration = migration;
   }
   return run;
@@ -112,7 +114,8 @@ CaseRun run_case(const RuleCase& c, const RuleInfo& rule) {
 std::set<Expectation> run_text(const std::string& yaml, const RuleInfo& rule, const std::string& args) {
   TempDir dir;
   dir.write("example.yaml", yaml);
-  std::vector<std::string> argv = {"check", "--no-config", "--jobs", "1", "--select", std::string(rule.code), "-o", "json"};
+  std::vector<std::string> argv = {"check",    "--no-config",          "--jobs", "1",
+                                   "--select", std::string(rule.code), "-o",     "json"};
   for (const std::string& a : split_words(args)) argv.push_back(a);
   argv.push_back("example.yaml");
   CliRun r = run_cli_in(dir.path, argv);

@@ -22,11 +22,11 @@ struct Expectation {
 struct RuleCase {
   std::string name;
   std::filesystem::path dir;
-  std::vector<std::string> inputs;     // input*.yaml / input*.json / input*.gz, sorted
-  std::vector<std::string> args;       // from the `args` file
-  std::vector<std::string> migrate_args;   // from `migrate-args`: extra flags for migrate (--unsafe-fixes)
-  std::set<Expectation> expected;      // from `# expect:` markers and expect.txt
-  bool load_errors_expected = false;   // the case has an `expect-load-errors` file
+  std::vector<std::string> inputs;        // input*.yaml / input*.json / input*.gz, sorted
+  std::vector<std::string> args;          // from the `args` file
+  std::vector<std::string> migrate_args;  // from `migrate-args`: extra flags for migrate (--unsafe-fixes)
+  std::set<Expectation> expected;         // from `# expect:` markers and expect.txt
+  bool load_errors_expected = false;      // the case has an `expect-load-errors` file
   bool fires() const { return !expected.empty(); }
 };
 
@@ -38,8 +38,8 @@ struct CaseRun {
   std::set<Expectation> findings;
   bool has_load_errors = false;
   bool load_errors_expected = false;
-  std::string text;        // the text report, no colour
-  std::string migration;   // `upcheck migrate --dry-run` output, for rules with fixes
+  std::string text;       // the text report, no colour
+  std::string migration;  // `upcheck migrate --dry-run` output, for rules with fixes
   std::string stderr_text;
 };
 

@@ -47,8 +47,7 @@ inline constexpr DeprecatedApi kDeprecatedApis[] = {
      "(DaemonSet updateStrategy OnDelete -> RollingUpdate, Deployment progressDeadlineSeconds, "
      "revisionHistoryLimit, maxSurge/maxUnavailable 25%); spec.rollbackTo and templateGeneration are gone",
      "guide v1.16; Pluto versions.yaml"},
-    {ApiComponent::Kubernetes, "apps/v1beta1", "Deployment,StatefulSet,ReplicaSet", "1.9", "1.16", "apps/v1", "",
-     false,
+    {ApiComponent::Kubernetes, "apps/v1beta1", "Deployment,StatefulSet,ReplicaSet", "1.9", "1.16", "apps/v1", "", false,
      "spec.selector becomes required and immutable; defaults change (StatefulSet updateStrategy OnDelete -> "
      "RollingUpdate, Deployment revisionHistoryLimit 2 -> 10); spec.rollbackTo is gone",
      "guide v1.16; Pluto versions.yaml"},
@@ -71,8 +70,8 @@ inline constexpr DeprecatedApi kDeprecatedApis[] = {
     {ApiComponent::Kubernetes, "networking.k8s.io/v1beta1", "IngressClass", "1.19", "1.22", "networking.k8s.io/v1", "",
      true, "", "guide v1.22"},
     {ApiComponent::Kubernetes, "admissionregistration.k8s.io/v1beta1",
-     "MutatingWebhookConfiguration,ValidatingWebhookConfiguration", "1.16", "1.22", "admissionregistration.k8s.io/v1", "",
-     false,
+     "MutatingWebhookConfiguration,ValidatingWebhookConfiguration", "1.16", "1.22", "admissionregistration.k8s.io/v1",
+     "", false,
      "webhooks[].sideEffects (None or NoneOnDryRun) and admissionReviewVersions become required; defaults change: "
      "failurePolicy Ignore -> Fail, matchPolicy Exact -> Equivalent, timeoutSeconds 30 -> 10",
      "guide v1.22"},
@@ -100,7 +99,8 @@ inline constexpr DeprecatedApi kDeprecatedApis[] = {
     {ApiComponent::Kubernetes, "policy/v1beta1", "PodSecurityPolicy", "1.21", "1.25", "", "", false,
      "PodSecurityPolicy has no successor API: Pod Security Admission replaces it", "guide v1.25"},
     {ApiComponent::Kubernetes, "autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.22", "1.25", "autoscaling/v2", "",
-     false, "metrics[].resource.targetAverageUtilization becomes target.averageUtilization with target.type: Utilization",
+     false,
+     "metrics[].resource.targetAverageUtilization becomes target.averageUtilization with target.type: Utilization",
      "guide v1.25"},
     {ApiComponent::Kubernetes, "autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.23", "1.26", "autoscaling/v2", "",
      true, "", "guide v1.26; autoscaling/v2 graduated v2beta2 as it was (kubernetes/enhancements KEP-2702)"},
@@ -137,7 +137,8 @@ inline constexpr DeprecatedApi kDeprecatedApis[] = {
     {ApiComponent::Istio, "authentication.istio.io/v1alpha1", "Policy,MeshPolicy", "1.5", "1.6",
      "security.istio.io/v1beta1", "PeerAuthentication", false,
      "a PeerAuthentication (peers) and a RequestAuthentication (origins, JWT)",
-     "istio.io 1.5 and 1.6 upgrade notes; no such CRD in istio/istio@1.6.0:manifests/charts/base/crds/crd-all.gen.yaml"},
+     "istio.io 1.5 and 1.6 upgrade notes; no such CRD in "
+     "istio/istio@1.6.0:manifests/charts/base/crds/crd-all.gen.yaml"},
     {ApiComponent::Istio, "install.istio.io/v1alpha2", "IstioControlPlane", "", "1.5", "install.istio.io/v1alpha1",
      "IstioOperator", false, "an IstioOperator", "istio.io Announcing 1.5 change notes"},
     {ApiComponent::Istio, "gateway.networking.k8s.io/v1alpha3", "BackendTLSPolicy", "", "1.28",

@@ -20,9 +20,7 @@ std::vector<ControlPlaneWorkload> control_plane_workloads(const Snapshot& snapsh
   return out;
 }
 
-int64_t declared_replicas(const Resource& workload) {
-  return workload.spec()["replicas"].as_int().value_or(1);
-}
+int64_t declared_replicas(const Resource& workload) { return workload.spec()["replicas"].as_int().value_or(1); }
 
 const Resource* autoscaler_for(const Snapshot& snapshot, const Resource& workload) {
   for (const Resource* hpa : snapshot.of_kind_in("HorizontalPodAutoscaler", workload.ns())) {
@@ -47,7 +45,7 @@ bool pdb_selects(const Resource& pdb, const Resource& workload) {
   if (pdb.ns() != workload.ns()) return false;
   EmptySelector empty = pdb.api_version() == "policy/v1beta1" ? EmptySelector::MatchesNone : EmptySelector::MatchesAll;
   NodeRef selector = pdb.spec()["selector"];
-  if (!selector.valid()) return false;   // a null selector selects nothing
+  if (!selector.valid()) return false;  // a null selector selects nothing
   return selector_matches(selector, workload.spec()["template"]["metadata"]["labels"], empty);
 }
 

@@ -34,7 +34,7 @@ bool pdb_selects(const Resource& pdb, const Resource& workload);
 std::vector<const Resource*> pdbs_selecting(const Snapshot& snapshot, const Resource& workload);
 
 struct DisruptionBudget {
-  int64_t expected_pods = 0;   // pods of every workload the PDB selects
+  int64_t expected_pods = 0;  // pods of every workload the PDB selects
   int64_t desired_healthy = 0;
   int64_t allowed_disruptions() const { return expected_pods - desired_healthy; }
 };

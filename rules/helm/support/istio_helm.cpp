@@ -7,9 +7,9 @@
 namespace upcheck::rules {
 namespace {
 
-constexpr std::string_view kIstioCharts[] = {"istiod",        "ztunnel",       "istio-discovery", "istiod-remote",
-                                             "istio-ingress", "istio-egress",  "istio-cni",       "istio",
-                                             "istio-init"};
+constexpr std::string_view kIstioCharts[] = {"istiod",        "ztunnel",       "istio-discovery",
+                                             "istiod-remote", "istio-ingress", "istio-egress",
+                                             "istio-cni",     "istio",         "istio-init"};
 constexpr std::string_view kCommonNames[] = {"base", "gateway", "cni"};
 
 bool mentions_istio(std::string_view s) { return s.find("istio") != std::string_view::npos; }
@@ -49,8 +49,7 @@ std::optional<IstioHelmInstall> istio_helm_install(const CheckContext& ctx) {
     const HelmRelease& shown = install.base ? *install.base : install.releases.front();
     install.evidence = shown.record;
     install.evidence_path = "metadata.name";
-    install.how = fmt::format("Helm {}, {}", is_tiller(shown.summary.storage) ? "2 (Tiller)" : "3",
-                              shown.describe());
+    install.how = fmt::format("Helm {}, {}", is_tiller(shown.summary.storage) ? "2 (Tiller)" : "3", shown.describe());
     return install;
   }
   // No release records in the input: Helm's labels on the control plane or on Istio's CRDs.

@@ -19,12 +19,12 @@ namespace upcheck::rules {
 bool is_istio_release(const HelmRelease& release);
 
 struct IstioHelmInstall {
-  std::vector<HelmRelease> releases;       // newest revision of each Istio release
-  std::optional<HelmRelease> base;         // the release that owns the CRDs: base, istio-init or istio
-  bool tiller = false;                     // Helm 2 installed it
-  const Resource* evidence = nullptr;      // what shows Helm installed Istio
-  std::string evidence_path;               // where in it
-  std::string how;                         // "Helm 3 (release istiod ...)", "Helm (its labels on Deployment ...)"
+  std::vector<HelmRelease> releases;   // newest revision of each Istio release
+  std::optional<HelmRelease> base;     // the release that owns the CRDs: base, istio-init or istio
+  bool tiller = false;                 // Helm 2 installed it
+  const Resource* evidence = nullptr;  // what shows Helm installed Istio
+  std::string evidence_path;           // where in it
+  std::string how;                     // "Helm 3 (release istiod ...)", "Helm (its labels on Deployment ...)"
 };
 
 // Empty when nothing in the input says Helm installed Istio.

@@ -114,8 +114,8 @@ nlohmann::json apply_copy(const Resource& object) {
   nlohmann::json copy = to_json(object.root());
   copy.erase("status");
   if (auto metadata = copy.find("metadata"); metadata != copy.end() && metadata->is_object()) {
-    for (const char* owned : {"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
-                              "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"})
+    for (const char* owned : {"uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink",
+                              "deletionTimestamp", "deletionGracePeriodSeconds"})
       metadata->erase(owned);
     if (auto annotations = metadata->find("annotations"); annotations != metadata->end() && annotations->is_object()) {
       annotations->erase("kubectl.kubernetes.io/last-applied-configuration");

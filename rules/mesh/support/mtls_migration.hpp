@@ -27,7 +27,7 @@ inline const Version kFirstReleaseWithPeerAuthentication{1, 5, std::nullopt, {}}
 // revealed a version (in a canary upgrade the old revision still serves most workloads).
 struct InstalledRelease {
   std::optional<Version> version;
-  std::string how;                     // "--from 1.1.7", "image docker.io/istio/pilot:1.1.7"
+  std::string how;  // "--from 1.1.7", "image docker.io/istio/pilot:1.1.7"
 };
 InstalledRelease installed_release(const CheckContext& ctx);
 
@@ -39,7 +39,7 @@ Version next_minor(const Version& v);
 // goes, or when it stays within the installed minor (1.5.10 to 1.5).
 struct MigrationStage {
   std::string release;
-  bool peer_authentication = false;    // security.istio.io/v1beta1 (true) or the v1alpha1 Policy
+  bool peer_authentication = false;  // security.istio.io/v1beta1 (true) or the v1alpha1 Policy
 };
 
 // The stages an authentication migration needs from the installed release to --to: the first hop

@@ -12,7 +12,7 @@ namespace upcheck::rules {
 // A workload and where its pod template sits.
 struct TemplatedWorkload {
   const Resource* object = nullptr;
-  std::string template_path;   // "spec.template", "spec.jobTemplate.spec.template"
+  std::string template_path;  // "spec.template", "spec.jobTemplate.spec.template"
   NodeRef template_node() const { return object->root().path(template_path); }
   NodeRef labels() const { return template_node()["metadata"]["labels"]; }
   NodeRef annotations() const { return template_node()["metadata"]["annotations"]; }

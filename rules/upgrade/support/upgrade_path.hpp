@@ -27,7 +27,7 @@ std::vector<Version> minor_releases(const Version& from, const Version& to);
 
 struct Hop {
   Version from, to;
-  bool in_place = false;   // a hop the canary method cannot make (its target predates revisions)
+  bool in_place = false;  // a hop the canary method cannot make (its target predates revisions)
 };
 
 // The fewest supported hops from `from` to `to` by `method` (downgrades one minor at a time);
