@@ -2,12 +2,11 @@
 
 #include <charconv>
 
+#include "model/kind_groups.hpp"
 #include "model/label_selector.hpp"
 
 namespace upcheck::rules {
 namespace {
-
-constexpr std::string_view kScalableKinds[] = {"Deployment", "StatefulSet"};
 
 int64_t scale_up(int64_t percent, int64_t count) { return (percent * count + 99) / 100; }
 
